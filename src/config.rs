@@ -1,0 +1,829 @@
+//! `csat.toml`: read the raw file, then validate it into a [`Config`] before any work.
+//!
+//! Two steps, as in ripgrep's low-level/high-level arguments: [`RawConfig`] mirrors the
+//! TOML; [`Config::resolve`] checks every key (paths exist, ids declared once, weights sum
+//! to 1, scales sane, mappings name known fields) and reports every problem at once, each
+//! naming its key and the fix. Stages only ever see the resolved [`Config`]. Relative paths
+//! are relative to the directory holding `csat.toml`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use thiserror::Error;
+
+use crate::schema::{self, SourceKind};
+
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("cannot read config {path}: {source}; pass the workspace's csat.toml with --config")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("{path} has {} problem(s):\n{}", problems.len(), problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
+    Invalid {
+        path: PathBuf,
+        problems: Vec<String>,
+    },
+}
+
+// ---------------------------------------------------------------------------------------
+// The file as written.
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    #[serde(default)]
+    pub organisation: RawOrganisation,
+    #[serde(default)]
+    pub workspace: RawWorkspace,
+    #[serde(default)]
+    pub report: RawReport,
+    #[serde(default)]
+    pub thresholds: RawThresholds,
+    #[serde(default)]
+    pub segments: RawSegments,
+    #[serde(default)]
+    pub catalog: BTreeMap<String, Vec<RawCatalogEntry>>,
+    pub questionnaire: RawQuestionnaire,
+    #[serde(default)]
+    pub sources: Vec<RawSource>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOrganisation {
+    pub name: Option<String>,
+    pub name_en: Option<String>,
+    pub logo: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWorkspace {
+    pub lake: Option<String>,
+    pub marts: Option<String>,
+    pub reports: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReport {
+    pub lang: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawThresholds {
+    pub min_n: Option<i64>,
+    pub confidence: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSegments {
+    pub report: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCatalogEntry {
+    pub id: String,
+    pub zh: String,
+    pub en: String,
+    /// For stores: the region they belong to.
+    pub region: Option<String>,
+    /// Other spellings found in exports (short names, old names).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawQuestionnaire {
+    #[serde(default)]
+    pub dimensions: Vec<RawDimension>,
+    pub items: Vec<RawItem>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDimension {
+    pub id: String,
+    pub zh: String,
+    pub en: String,
+    pub weight: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawItem {
+    pub id: String,
+    pub zh: String,
+    pub en: String,
+    pub dimension: Option<String>,
+    /// `[min, max]` of the answer scale; comments have none.
+    pub scale: Option<[f64; 2]>,
+    pub role: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSource {
+    pub name: String,
+    pub kind: String,
+    pub path: String,
+    pub format: Option<String>,
+    pub encoding: Option<String>,
+    pub channel: Option<String>,
+    /// XLSX: the sheet to read (default: the first).
+    pub sheet: Option<String>,
+    /// Cell values that mean "no answer" (not shown, skipped, not applicable).
+    pub missing: Option<Vec<String>>,
+    /// Snapshot tables (customers): the month the file describes, `YYYY-MM`.
+    pub snapshot: Option<String>,
+    #[serde(default)]
+    pub columns: BTreeMap<String, String>,
+    #[serde(default)]
+    pub items: BTreeMap<String, String>,
+}
+
+// ---------------------------------------------------------------------------------------
+// The resolved, checked form.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+impl std::str::FromStr for Lang {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "zh" => Ok(Lang::Zh),
+            "en" => Ok(Lang::En),
+            other => Err(format!("`{other}` is not a report language; use zh or en")),
+        }
+    }
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Rating,
+    Nps,
+    Loyalty,
+    Overall,
+    Comment,
+}
+
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub id: String,
+    pub zh: String,
+    pub en: String,
+    pub dimension: Option<String>,
+    pub min: f64,
+    pub max: f64,
+    pub role: Role,
+}
+
+impl Item {
+    pub fn label(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.zh,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Dimension {
+    pub id: String,
+    pub zh: String,
+    pub en: String,
+    pub weight: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct CatalogEntry {
+    pub id: String,
+    pub zh: String,
+    pub en: String,
+    pub region: Option<String>,
+    pub aliases: Vec<String>,
+}
+
+impl CatalogEntry {
+    pub fn label(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.zh,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Xlsx,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// UTF-8 (with or without BOM) if the bytes are valid UTF-8, else GB18030.
+    Auto,
+    Utf8,
+    Gb18030,
+}
+
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub name: String,
+    pub kind: SourceKind,
+    /// The configured path or glob, as written.
+    pub pattern: String,
+    /// Files it matched when the config was resolved, sorted.
+    pub files: Vec<PathBuf>,
+    pub format: Format,
+    pub encoding: Encoding,
+    pub channel: Option<String>,
+    pub sheet: Option<String>,
+    pub missing: Vec<String>,
+    pub snapshot: Option<crate::period::Period>,
+    /// Canonical field → header in the file.
+    pub columns: BTreeMap<String, String>,
+    /// Item id → header in the file.
+    pub items: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub path: PathBuf,
+    pub root: PathBuf,
+    pub org_zh: String,
+    pub org_en: String,
+    pub logo: Option<PathBuf>,
+    pub lake: PathBuf,
+    pub marts: PathBuf,
+    pub reports: PathBuf,
+    pub lang: Lang,
+    pub min_n: usize,
+    pub confidence: f64,
+    pub report_segments: Vec<String>,
+    pub catalog: BTreeMap<String, Vec<CatalogEntry>>,
+    pub dimensions: Vec<Dimension>,
+    pub items: Vec<Item>,
+    pub sources: Vec<Source>,
+}
+
+/// Values that mean "no answer" unless a source says otherwise: blank, and 问卷星's
+/// `-2` (question not shown) and `-3` (skipped).
+pub const DEFAULT_MISSING: [&str; 3] = ["", "-2", "-3"];
+
+impl Config {
+    /// Read and validate `path`.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let raw: RawConfig = toml::from_str(&text).map_err(|e| ConfigError::Parse {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        let root = path
+            .parent()
+            .map(|p| {
+                if p.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    p
+                }
+            })
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+        Config::resolve(raw, path, &root)
+    }
+
+    /// Check every key of `raw` and resolve paths against `root`.
+    pub fn resolve(raw: RawConfig, path: &Path, root: &Path) -> Result<Config, ConfigError> {
+        let mut p = Vec::new();
+        let lang = match raw.report.lang.as_deref().unwrap_or("zh").parse::<Lang>() {
+            Ok(l) => l,
+            Err(e) => {
+                p.push(format!("report.lang: {e}"));
+                Lang::Zh
+            }
+        };
+        let min_n = raw.thresholds.min_n.unwrap_or(30);
+        if min_n < 2 {
+            p.push(format!("thresholds.min_n = {min_n}: a cell needs at least 2 answers for a spread; use 30 (the default) unless you know better"));
+        }
+        let confidence = raw.thresholds.confidence.unwrap_or(0.95);
+        if !(confidence > 0.5 && confidence < 1.0) {
+            p.push(format!("thresholds.confidence = {confidence}: give a level between 0.5 and 1, such as 0.95"));
+        }
+        let catalog = resolve_catalog(&raw.catalog, &mut p);
+        let (dimensions, items) = resolve_questionnaire(&raw.questionnaire, &mut p);
+        let report_segments = raw.segments.report.unwrap_or_else(|| {
+            vec![
+                "region".into(),
+                "store".into(),
+                "tier".into(),
+                "channel".into(),
+            ]
+        });
+        for (i, s) in report_segments.iter().enumerate() {
+            if !schema::SEGMENTS.contains(&s.as_str()) {
+                p.push(format!(
+                    "segments.report[{i}] = `{s}`: not a segment; use some of {}",
+                    schema::SEGMENTS.join(", ")
+                ));
+            }
+        }
+        let mut names = BTreeSet::new();
+        let mut sources = Vec::new();
+        for (i, rs) in raw.sources.iter().enumerate() {
+            if !names.insert(rs.name.clone()) {
+                p.push(format!(
+                    "sources[{i}].name = `{}` is used twice; give each source its own name",
+                    rs.name
+                ));
+            }
+            if let Some(s) = resolve_source(i, rs, root, &items, &mut p) {
+                sources.push(s);
+            }
+        }
+        if raw.sources.is_empty() {
+            p.push("no [[sources]]: declare at least one input file".into());
+        }
+        let logo = raw
+            .organisation
+            .logo
+            .as_ref()
+            .filter(|l| !l.is_empty())
+            .map(|l| root.join(l));
+        if let Some(l) = &logo {
+            if !l.is_file() {
+                p.push(format!(
+                    "organisation.logo: no file at {}; fix the path or remove the key",
+                    l.display()
+                ));
+            }
+        }
+        if !p.is_empty() {
+            return Err(ConfigError::Invalid {
+                path: path.to_path_buf(),
+                problems: p,
+            });
+        }
+        let dir = |v: &Option<String>, d: &str| root.join(v.as_deref().unwrap_or(d));
+        Ok(Config {
+            path: path.to_path_buf(),
+            root: root.to_path_buf(),
+            org_zh: raw
+                .organisation
+                .name
+                .clone()
+                .unwrap_or_else(|| "（未命名组织）".into()),
+            org_en: raw
+                .organisation
+                .name_en
+                .or(raw.organisation.name)
+                .unwrap_or_else(|| "(unnamed organisation)".into()),
+            logo,
+            lake: dir(&raw.workspace.lake, "data/lake"),
+            marts: dir(&raw.workspace.marts, "data/marts"),
+            reports: dir(&raw.workspace.reports, "reports"),
+            lang,
+            min_n: min_n.max(2) as usize,
+            confidence,
+            report_segments,
+            catalog,
+            dimensions,
+            items,
+            sources,
+        })
+    }
+
+    pub fn item(&self, id: &str) -> Option<&Item> {
+        self.items.iter().find(|i| i.id == id)
+    }
+
+    pub fn items_with_role(&self, role: Role) -> impl Iterator<Item = &Item> {
+        self.items.iter().filter(move |i| i.role == role)
+    }
+
+    /// The label of a segment value in `lang`: the catalogue's, else a built-in channel
+    /// label, else the value itself.
+    pub fn segment_label<'a>(&'a self, segment: &str, value: &'a str, lang: Lang) -> &'a str {
+        if let Some(e) = self
+            .catalog
+            .get(segment)
+            .and_then(|c| c.iter().find(|e| e.id == value))
+        {
+            return e.label(lang);
+        }
+        if segment == "channel" {
+            if let Some((_, zh, en)) = schema::CHANNELS.iter().find(|(id, _, _)| *id == value) {
+                return if lang == Lang::Zh { zh } else { en };
+            }
+        }
+        value
+    }
+}
+
+fn resolve_catalog(
+    raw: &BTreeMap<String, Vec<RawCatalogEntry>>,
+    p: &mut Vec<String>,
+) -> BTreeMap<String, Vec<CatalogEntry>> {
+    let mut out = BTreeMap::new();
+    for (seg, entries) in raw {
+        if !schema::SEGMENTS.contains(&seg.as_str()) && seg != "brand" {
+            p.push(format!(
+                "catalog.{seg}: not a segment; catalogues exist for {} and brand",
+                schema::SEGMENTS.join(", ")
+            ));
+        }
+        let mut ids = BTreeSet::new();
+        for (i, e) in entries.iter().enumerate() {
+            if e.id.trim().is_empty() {
+                p.push(format!(
+                    "catalog.{seg}[{i}].id is empty; give every entry a short id"
+                ));
+            }
+            if !ids.insert(e.id.as_str()) {
+                p.push(format!(
+                    "catalog.{seg}[{i}].id = `{}` is declared twice",
+                    e.id
+                ));
+            }
+        }
+        out.insert(
+            seg.clone(),
+            entries
+                .iter()
+                .map(|e| CatalogEntry {
+                    id: e.id.clone(),
+                    zh: e.zh.clone(),
+                    en: e.en.clone(),
+                    region: e.region.clone(),
+                    aliases: e.aliases.clone(),
+                })
+                .collect::<Vec<_>>(),
+        );
+    }
+    if let Some(stores) = out.get("store") {
+        let regions: BTreeSet<&str> = out
+            .get("region")
+            .map(|r| r.iter().map(|e| e.id.as_str()).collect())
+            .unwrap_or_default();
+        for (i, s) in stores.iter().enumerate() {
+            match &s.region {
+                Some(r) if !regions.contains(r.as_str()) => p.push(format!(
+                    "catalog.store[{i}] (`{}`): region `{r}` is not in [[catalog.region]]; add it there or fix the id",
+                    s.id
+                )),
+                None if !regions.is_empty() => p.push(format!(
+                    "catalog.store[{i}] (`{}`) has no region; add region = \"<id from [[catalog.region]]>\"",
+                    s.id
+                )),
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+fn resolve_questionnaire(q: &RawQuestionnaire, p: &mut Vec<String>) -> (Vec<Dimension>, Vec<Item>) {
+    let mut dim_ids = BTreeSet::new();
+    for (i, d) in q.dimensions.iter().enumerate() {
+        if !dim_ids.insert(d.id.as_str()) {
+            p.push(format!(
+                "questionnaire.dimensions[{i}].id = `{}` is declared twice",
+                d.id
+            ));
+        }
+        if !(d.weight >= 0.0 && d.weight <= 1.0) {
+            p.push(format!(
+                "questionnaire.dimensions[{i}].weight = {}: weights are shares between 0 and 1",
+                d.weight
+            ));
+        }
+    }
+    let total: f64 = q.dimensions.iter().map(|d| d.weight).sum();
+    if !q.dimensions.is_empty() && (total - 1.0).abs() > 1e-6 {
+        p.push(format!(
+            "questionnaire.dimensions: weights sum to {total:.4}, not 1; adjust them so the CSI is a weighted mean"
+        ));
+    }
+    let mut item_ids = BTreeSet::new();
+    let mut items = Vec::new();
+    for (i, it) in q.items.iter().enumerate() {
+        let key = format!("questionnaire.items[{i}] (`{}`)", it.id);
+        if !item_ids.insert(it.id.as_str()) {
+            p.push(format!("{key}: id declared twice; item ids must be unique"));
+        }
+        let role = match it.role.as_str() {
+            "rating" => Role::Rating,
+            "nps" => Role::Nps,
+            "loyalty" => Role::Loyalty,
+            "overall" => Role::Overall,
+            "comment" => Role::Comment,
+            other => {
+                p.push(format!(
+                    "{key}.role = `{other}`: use rating, nps, loyalty, overall or comment"
+                ));
+                Role::Rating
+            }
+        };
+        let (min, max) = match (role, it.scale) {
+            (Role::Comment, _) => (0.0, 0.0),
+            (_, None) => {
+                p.push(format!(
+                    "{key}: no scale; add scale = [1, 5] (or the item's own range)"
+                ));
+                (0.0, 1.0)
+            }
+            (_, Some([lo, hi])) => {
+                if !(lo.is_finite() && hi.is_finite() && lo < hi) {
+                    p.push(format!(
+                        "{key}.scale = [{lo}, {hi}]: the minimum must be below the maximum"
+                    ));
+                }
+                (lo, hi)
+            }
+        };
+        if role == Role::Nps && (min, max) != (0.0, 10.0) {
+            p.push(format!(
+                "{key}: an NPS item is asked on 0–10; set scale = [0, 10]"
+            ));
+        }
+        if let Some(d) = &it.dimension {
+            if !dim_ids.contains(d.as_str()) {
+                p.push(format!(
+                    "{key}.dimension = `{d}` is not in [[questionnaire.dimensions]]"
+                ));
+            }
+        } else if role == Role::Rating && !q.dimensions.is_empty() {
+            p.push(format!("{key}: a rating item needs a dimension (one of the [[questionnaire.dimensions]] ids)"));
+        }
+        items.push(Item {
+            id: it.id.clone(),
+            zh: it.zh.clone(),
+            en: it.en.clone(),
+            dimension: it.dimension.clone(),
+            min,
+            max,
+            role,
+        });
+    }
+    if items.iter().filter(|i| i.role == Role::Overall).count() != 1 {
+        p.push("questionnaire.items: declare exactly one item with role = \"overall\" (overall satisfaction)".into());
+    }
+    if items.iter().filter(|i| i.role == Role::Nps).count() > 1 {
+        p.push("questionnaire.items: at most one item may have role = \"nps\"".into());
+    }
+    let dims = q
+        .dimensions
+        .iter()
+        .map(|d| Dimension {
+            id: d.id.clone(),
+            zh: d.zh.clone(),
+            en: d.en.clone(),
+            weight: d.weight,
+        })
+        .collect();
+    (dims, items)
+}
+
+fn resolve_source(
+    i: usize,
+    rs: &RawSource,
+    root: &Path,
+    items: &[Item],
+    p: &mut Vec<String>,
+) -> Option<Source> {
+    let key = format!("sources[{i}] (`{}`)", rs.name);
+    let kind: SourceKind = match toml::Value::String(rs.kind.clone()).try_into() {
+        Ok(k) => k,
+        Err(_) => {
+            p.push(format!(
+                "{key}.kind = `{}`: use one of {}",
+                rs.kind,
+                SourceKind::ALL
+            ));
+            return None;
+        }
+    };
+    let files = match glob_files(root, &rs.path) {
+        Ok(f) if f.is_empty() => {
+            p.push(format!(
+                "{key}.path = `{}`: no file matches (relative to {}); fix the path or the glob",
+                rs.path,
+                root.display()
+            ));
+            Vec::new()
+        }
+        Ok(f) => f,
+        Err(e) => {
+            p.push(format!("{key}.path = `{}`: {e}", rs.path));
+            Vec::new()
+        }
+    };
+    let format = match rs.format.as_deref() {
+        Some("csv") | Some("tsv") | Some("txt") => Format::Csv,
+        Some("xlsx") | Some("xls") => Format::Xlsx,
+        Some(other) => {
+            p.push(format!("{key}.format = `{other}`: use csv or xlsx (or leave it out to go by the file extension)"));
+            Format::Csv
+        }
+        None => {
+            let lower = rs.path.to_lowercase();
+            if lower.ends_with(".xlsx") || lower.ends_with(".xls") || lower.ends_with(".xlsm") {
+                Format::Xlsx
+            } else {
+                Format::Csv
+            }
+        }
+    };
+    let encoding = match rs
+        .encoding
+        .as_deref()
+        .unwrap_or("auto")
+        .to_lowercase()
+        .as_str()
+    {
+        "auto" => Encoding::Auto,
+        "utf-8" | "utf8" => Encoding::Utf8,
+        "gbk" | "gb2312" | "gb18030" => Encoding::Gb18030,
+        other => {
+            p.push(format!(
+                "{key}.encoding = `{other}`: use auto, utf-8, gbk or gb18030"
+            ));
+            Encoding::Auto
+        }
+    };
+    let fields = schema::source_fields(kind);
+    for field in rs.columns.keys() {
+        if !fields.iter().any(|f| f.name == field) {
+            let valid: Vec<_> = fields.iter().map(|f| f.name).collect();
+            p.push(format!(
+                "{key}.columns.{field}: not a field of a {} source; use {}",
+                rs.kind,
+                valid.join(", ")
+            ));
+        }
+    }
+    for f in fields.iter().filter(|f| f.required) {
+        if !rs.columns.contains_key(f.name) {
+            p.push(format!(
+                "{key}.columns: `{}` is required for a {} source; map it to its header, e.g. {} = \"<header>\"",
+                f.name, rs.kind, f.name
+            ));
+        }
+    }
+    if kind.is_response() {
+        if rs.items.is_empty() {
+            p.push(format!(
+                "{key}.items: a {} source must map at least one questionnaire item to a column",
+                rs.kind
+            ));
+        }
+        for id in rs.items.keys() {
+            if !items.iter().any(|it| &it.id == id) {
+                p.push(format!(
+                    "{key}.items.{id}: no such item in [[questionnaire.items]]"
+                ));
+            }
+        }
+    } else if !rs.items.is_empty() {
+        p.push(format!("{key}.items: only response sources (survey, phone, mail, interview, focus_group, competitor) map items"));
+    }
+    let snapshot = match &rs.snapshot {
+        Some(s) => match s.parse() {
+            Ok(per) => Some(per),
+            Err(e) => {
+                p.push(format!("{key}.snapshot: {e}"));
+                None
+            }
+        },
+        None => None,
+    };
+    Some(Source {
+        name: rs.name.clone(),
+        kind,
+        pattern: rs.path.clone(),
+        files,
+        format,
+        encoding,
+        channel: rs
+            .channel
+            .clone()
+            .or_else(|| kind.default_channel().map(String::from)),
+        sheet: rs.sheet.clone(),
+        missing: rs
+            .missing
+            .clone()
+            .unwrap_or_else(|| DEFAULT_MISSING.iter().map(|s| s.to_string()).collect()),
+        snapshot,
+        columns: rs.columns.clone(),
+        items: rs.items.clone(),
+    })
+}
+
+/// Files matching `pattern` (a path or a glob) under `root`, sorted for a stable order.
+fn glob_files(root: &Path, pattern: &str) -> Result<Vec<PathBuf>, String> {
+    let full = root.join(pattern);
+    let full = full.to_str().ok_or("the path is not valid UTF-8")?;
+    let mut files: Vec<PathBuf> = glob::glob(full)
+        .map_err(|e| format!("not a valid glob ({e})"))?
+        .filter_map(Result::ok)
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolve(text: &str) -> Result<Config, ConfigError> {
+        let dir = std::env::temp_dir().join(format!("csat-config-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("a.csv"), "x\n").unwrap();
+        let raw: RawConfig = toml::from_str(text).unwrap();
+        Config::resolve(raw, &dir.join("csat.toml"), &dir)
+    }
+
+    const MINIMAL: &str = r#"
+        [questionnaire]
+        dimensions = [{ id = "svc", zh = "服务", en = "Service", weight = 1.0 }]
+        items = [
+          { id = "q1", zh = "服务", en = "Service", dimension = "svc", scale = [1, 5], role = "rating" },
+          { id = "q2", zh = "总体", en = "Overall", scale = [1, 5], role = "overall" },
+        ]
+        [[sources]]
+        name = "web"
+        kind = "survey"
+        path = "a.csv"
+        columns = { response_id = "id", survey_time = "t" }
+        items = { q1 = "Q1", q2 = "Q2" }
+    "#;
+
+    #[test]
+    fn minimal_config_resolves_with_defaults() {
+        let c = resolve(MINIMAL).unwrap();
+        assert_eq!(c.min_n, 30);
+        assert_eq!(c.confidence, 0.95);
+        assert_eq!(c.lang, Lang::Zh);
+        assert_eq!(c.sources[0].files.len(), 1);
+        assert_eq!(c.sources[0].channel.as_deref(), Some("web"));
+        assert_eq!(c.sources[0].format, Format::Csv);
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_key() {
+        let bad = MINIMAL
+            .replace("weight = 1.0", "weight = 0.7")
+            .replace("path = \"a.csv\"", "path = \"missing/*.csv\"")
+            .replace("survey_time = \"t\"", "survey_tme = \"t\"")
+            .replace("q2 = \"Q2\"", "q9 = \"Q9\"");
+        let err = resolve(&bad).unwrap_err().to_string();
+        for needle in [
+            "weights sum to 0.7000",
+            "no file matches",
+            "columns.survey_tme: not a field",
+            "`survey_time` is required",
+            "items.q9: no such item",
+        ] {
+            assert!(err.contains(needle), "missing `{needle}` in:\n{err}");
+        }
+    }
+
+    #[test]
+    fn nps_item_must_be_0_to_10_and_thresholds_sane() {
+        let bad = MINIMAL.replace(
+            "{ id = \"q2\"",
+            "{ id = \"q3\", zh = \"推荐\", en = \"NPS\", scale = [1, 10], role = \"nps\" },\n { id = \"q2\"",
+        ) + "\n[thresholds]\nconfidence = 95\n";
+        // `[thresholds]` after `[[sources]]` is still a top-level table in TOML.
+        let err = resolve(&bad).unwrap_err().to_string();
+        assert!(err.contains("set scale = [0, 10]"), "{err}");
+        assert!(err.contains("thresholds.confidence = 95"), "{err}");
+    }
+}

@@ -1,0 +1,207 @@
+//! The thin layer between plain Rust columns and polars `DataFrame`s.
+//!
+//! Ingest builds columns as `Vec`s and turns them into a frame here; metrics read the
+//! columns they need back out here. Together with [`crate::lake`] this is the only code
+//! that names polars types, so a polars upgrade touches these two files.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime};
+use polars::prelude::*;
+
+use crate::schema::ColType;
+
+pub use polars::prelude::DataFrame;
+pub type FrameResult<T> = PolarsResult<T>;
+
+/// One column's values before it becomes a polars `Column`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Values {
+    Str(Vec<Option<String>>),
+    F64(Vec<Option<f64>>),
+    I64(Vec<Option<i64>>),
+    Bool(Vec<Option<bool>>),
+    Date(Vec<Option<NaiveDate>>),
+    Time(Vec<Option<NaiveDateTime>>),
+}
+
+impl Values {
+    pub fn len(&self) -> usize {
+        match self {
+            Values::Str(v) => v.len(),
+            Values::F64(v) => v.len(),
+            Values::I64(v) => v.len(),
+            Values::Bool(v) => v.len(),
+            Values::Date(v) => v.len(),
+            Values::Time(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn empty(ty: ColType) -> Values {
+        match ty {
+            ColType::Str | ColType::Cat => Values::Str(Vec::new()),
+            ColType::F64 => Values::F64(Vec::new()),
+            ColType::I64 => Values::I64(Vec::new()),
+            ColType::Bool => Values::Bool(Vec::new()),
+            ColType::Date => Values::Date(Vec::new()),
+            ColType::Time => Values::Time(Vec::new()),
+        }
+    }
+}
+
+const EPOCH: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+
+fn to_column(name: &str, ty: ColType, values: Values) -> PolarsResult<Column> {
+    let name: PlSmallStr = name.into();
+    let series = match values {
+        Values::Str(v) => {
+            let s = Series::new(name, v);
+            if ty == ColType::Cat {
+                // An Enum over the sorted distinct values: written as a Parquet dictionary
+                // whose content and order depend only on the data (deterministic files).
+                let mut distinct: Vec<&str> = s.str()?.iter().flatten().collect();
+                distinct.sort_unstable();
+                distinct.dedup();
+                let cats = FrozenCategories::new(distinct)?;
+                s.cast(&DataType::from_frozen_categories(cats))?
+            } else {
+                s
+            }
+        }
+        Values::F64(v) => Series::new(name, v),
+        Values::I64(v) => Series::new(name, v),
+        Values::Bool(v) => Series::new(name, v),
+        Values::Date(v) => {
+            let days: Vec<Option<i32>> = v
+                .into_iter()
+                .map(|d| d.map(|d| (d - EPOCH).num_days() as i32))
+                .collect();
+            Series::new(name, days).cast(&DataType::Date)?
+        }
+        Values::Time(v) => {
+            let ms: Vec<Option<i64>> = v
+                .into_iter()
+                .map(|t| t.map(|t| t.and_utc().timestamp_millis()))
+                .collect();
+            Series::new(name, ms).cast(&DataType::Datetime(TimeUnit::Milliseconds, None))?
+        }
+    };
+    Ok(series.into_column())
+}
+
+/// Build a frame from named, typed columns (all the same length).
+pub fn build(columns: Vec<(&str, ColType, Values)>) -> PolarsResult<DataFrame> {
+    let height = columns.first().map(|(_, _, v)| v.len()).unwrap_or(0);
+    let cols = columns
+        .into_iter()
+        .map(|(n, t, v)| to_column(n, t, v))
+        .collect::<PolarsResult<Vec<_>>>()?;
+    DataFrame::new(height, cols)
+}
+
+/// Build a frame of plain (non-categorical) columns: the shape of metric tables.
+pub fn build_plain(columns: Vec<(&str, Values)>) -> PolarsResult<DataFrame> {
+    build(
+        columns
+            .into_iter()
+            .map(|(n, v)| {
+                let t = match &v {
+                    Values::Str(_) => ColType::Str,
+                    Values::F64(_) => ColType::F64,
+                    Values::I64(_) => ColType::I64,
+                    Values::Bool(_) => ColType::Bool,
+                    Values::Date(_) => ColType::Date,
+                    Values::Time(_) => ColType::Time,
+                };
+                (n, t, v)
+            })
+            .collect(),
+    )
+}
+
+pub fn height(df: &DataFrame) -> usize {
+    df.height()
+}
+
+pub fn has_column(df: &DataFrame, name: &str) -> bool {
+    df.column(name).is_ok()
+}
+
+/// A string (or categorical) column's values.
+pub fn strs(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<String>>> {
+    let c = df.column(name)?.cast(&DataType::String)?;
+    Ok(c.str()?.iter().map(|v| v.map(str::to_string)).collect())
+}
+
+pub fn f64s(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<f64>>> {
+    let c = df.column(name)?.cast(&DataType::Float64)?;
+    Ok(c.f64()?.iter().collect())
+}
+
+pub fn bools(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<bool>>> {
+    let c = df.column(name)?.cast(&DataType::Boolean)?;
+    Ok(c.bool()?.iter().collect())
+}
+
+pub fn dates(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<NaiveDate>>> {
+    let c = df.column(name)?.cast(&DataType::Int32)?;
+    Ok(c.i32()?
+        .iter()
+        .map(|d| d.and_then(|d| EPOCH.checked_add_signed(chrono::Duration::days(d as i64))))
+        .collect())
+}
+
+pub fn times(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<NaiveDateTime>>> {
+    let c = df.column(name)?.cast(&DataType::Int64)?;
+    Ok(c.i64()?
+        .iter()
+        .map(|t| {
+            t.and_then(DateTime::from_timestamp_millis)
+                .map(|t| t.naive_utc())
+        })
+        .collect())
+}
+
+/// Append `other` below `acc` (columns matched by name and type).
+pub fn append(acc: &mut Option<DataFrame>, other: DataFrame) -> PolarsResult<()> {
+    match acc {
+        None => *acc = Some(other),
+        Some(df) => {
+            // Enum columns of different partitions have different categories: compare as
+            // strings when stacking.
+            let a = to_plain_strings(df)?;
+            let b = to_plain_strings(&other)?;
+            let mut a = a;
+            a.vstack_mut_owned(b)?;
+            *acc = Some(a);
+        }
+    }
+    Ok(())
+}
+
+fn to_plain_strings(df: &DataFrame) -> PolarsResult<DataFrame> {
+    let cols = df
+        .columns()
+        .iter()
+        .map(|c| match c.dtype() {
+            DataType::Categorical(_, _) | DataType::Enum(_, _) => c.cast(&DataType::String),
+            _ => Ok(c.clone()),
+        })
+        .collect::<PolarsResult<Vec<_>>>()?;
+    DataFrame::new(df.height(), cols)
+}
+
+/// Add a constant string column (the Hive partition value when reading a partition).
+pub fn with_const_str(df: DataFrame, name: &str, value: &str) -> PolarsResult<DataFrame> {
+    let mut df = to_plain_strings(&df)?;
+    let col = Series::new(name.into(), vec![value; df.height()]).into_column();
+    df.with_column(col)?;
+    Ok(df)
+}
+
+/// The column names of a frame, in order.
+pub fn column_names(df: &DataFrame) -> Vec<String> {
+    df.columns().iter().map(|c| c.name().to_string()).collect()
+}

@@ -1,0 +1,202 @@
+//! Cell parsers: text or typed cells → dates, times, numbers and flags, or a reason why not.
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+
+use super::read::Cell;
+use crate::period::Period;
+
+const TIME_FORMATS: [&str; 9] = [
+    "%Y-%m-%d %H:%M:%S",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y年%m月%d日 %H:%M:%S",
+    "%Y年%m月%d日 %H:%M",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+];
+
+const DATE_FORMATS: [&str; 5] = [
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%Y年%m月%d日",
+    "%Y.%m.%d",
+    "%m/%d/%Y",
+];
+
+/// A date and time: the layouts above, a date alone (taken as midnight), an Excel date cell.
+pub fn time(cell: &Cell) -> Result<Option<NaiveDateTime>, String> {
+    match cell {
+        Cell::Empty => Ok(None),
+        Cell::DateTime(t) => Ok(Some(*t)),
+        Cell::Number(n) => excel_serial(*n).map(Some),
+        Cell::Bool(_) => Err("a yes/no value where a date was expected".into()),
+        Cell::Text(s) => {
+            let s = s.trim();
+            if s.is_empty() {
+                return Ok(None);
+            }
+            let s = s.strip_suffix(".000").unwrap_or(s);
+            for f in TIME_FORMATS {
+                if let Ok(t) = NaiveDateTime::parse_from_str(s, f) {
+                    return Ok(Some(t));
+                }
+            }
+            for f in DATE_FORMATS {
+                if let Ok(d) = NaiveDate::parse_from_str(s, f) {
+                    return Ok(Some(d.and_time(NaiveTime::MIN)));
+                }
+            }
+            Err(format!("`{s}` is not a date/time; use YYYY-MM-DD HH:MM:SS"))
+        }
+    }
+}
+
+pub fn date(cell: &Cell) -> Result<Option<NaiveDate>, String> {
+    time(cell)
+        .map(|t| t.map(|t| t.date()))
+        .map_err(|e| e.replace("date/time; use YYYY-MM-DD HH:MM:SS", "date; use YYYY-MM-DD"))
+}
+
+/// Excel's 1900 date system: serial 1 = 1900-01-01, with Lotus' phantom 1900-02-29, so
+/// serials from 61 on count from 1899-12-30. (Workbooks in the 1904 system arrive as
+/// typed date cells, which calamine converts with the workbook's flag.)
+pub fn excel_serial(n: f64) -> Result<NaiveDateTime, String> {
+    if !(1.0..2_958_466.0).contains(&n) {
+        return Err(format!("`{n}` is not an Excel date serial"));
+    }
+    let base = NaiveDate::from_ymd_opt(1899, 12, 30)
+        .unwrap()
+        .and_time(NaiveTime::MIN);
+    let n = if n < 61.0 { n + 1.0 } else { n };
+    let ms = (n * 86_400_000.0).round() as i64;
+    Ok(base + chrono::Duration::milliseconds(ms))
+}
+
+pub fn month(cell: &Cell) -> Result<Option<Period>, String> {
+    match cell {
+        Cell::Empty => Ok(None),
+        Cell::DateTime(t) => Ok(Some(Period::of_date(t.date()))),
+        other => {
+            let s = other.as_text();
+            let s = s.trim();
+            if s.is_empty() {
+                return Ok(None);
+            }
+            let s2 = s.replace('/', "-").replace('年', "-").replace('月', "");
+            let s2 = if s2.len() == 6 && s2.as_bytes()[4] == b'-' {
+                format!("{}-0{}", &s2[..4], &s2[5..])
+            } else {
+                s2
+            };
+            s2.parse()
+                .map(Some)
+                .map_err(|_| format!("`{s}` is not a month; use YYYY-MM"))
+        }
+    }
+}
+
+pub fn number(cell: &Cell) -> Result<Option<f64>, String> {
+    match cell {
+        Cell::Empty => Ok(None),
+        Cell::Number(n) if n.is_finite() => Ok(Some(*n)),
+        Cell::Number(n) => Err(format!("`{n}` is not a finite number")),
+        Cell::Text(s) => {
+            let t = s.trim().replace(',', "");
+            if t.is_empty() {
+                return Ok(None);
+            }
+            match t.parse::<f64>() {
+                Ok(v) if v.is_finite() => Ok(Some(v)),
+                _ => Err(format!("`{}` is not a number", s.trim())),
+            }
+        }
+        Cell::Bool(b) => Ok(Some(if *b { 1.0 } else { 0.0 })),
+        Cell::DateTime(_) => Err("a date where a number was expected".into()),
+    }
+}
+
+pub fn flag(cell: &Cell) -> Result<Option<bool>, String> {
+    match cell {
+        Cell::Empty => Ok(None),
+        Cell::Bool(b) => Ok(Some(*b)),
+        other => {
+            let s = other.as_text();
+            match s.trim().to_lowercase().as_str() {
+                "" => Ok(None),
+                "1" | "是" | "y" | "yes" | "true" | "已流失" | "流失" => Ok(Some(true)),
+                "0" | "否" | "n" | "no" | "false" | "未流失" | "在用" => Ok(Some(false)),
+                t => Err(format!(
+                    "`{t}` is not a yes/no value; use 是/否, 1/0, yes/no or true/false"
+                )),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> Cell {
+        Cell::Text(s.into())
+    }
+
+    fn dt(y: i32, m: u32, d: u32, hh: u32, mm: u32, ss: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(y, m, d)
+            .unwrap()
+            .and_hms_opt(hh, mm, ss)
+            .unwrap()
+    }
+
+    #[test]
+    fn times_in_the_layouts_exports_use() {
+        let want = dt(2026, 10, 3, 14, 5, 9);
+        for s in [
+            "2026-10-03 14:05:09",
+            "2026/10/03 14:05:09",
+            "2026/10/3 14:05:09",
+            "10/3/2026 14:05:09",
+        ] {
+            assert_eq!(time(&t(s)).unwrap(), Some(want), "{s}");
+        }
+        assert_eq!(
+            time(&t("2026-10-03")).unwrap(),
+            Some(dt(2026, 10, 3, 0, 0, 0))
+        );
+        assert_eq!(time(&t("  ")).unwrap(), None);
+        assert!(time(&t("2026-13-45")).unwrap_err().contains("not a date"));
+        assert!(time(&t("昨天")).is_err());
+    }
+
+    #[test]
+    fn excel_serials_match_excel() {
+        // Excel shows serial 45000 as 2023-03-15 and 45000.5 as 2023-03-15 12:00 (checked
+        // with LibreOffice Calc's =TEXT(45000.5;"YYYY-MM-DD HH:MM")); serial 1 is 1900-01-01.
+        assert_eq!(excel_serial(45000.5).unwrap(), dt(2023, 3, 15, 12, 0, 0));
+        assert_eq!(excel_serial(1.0).unwrap(), dt(1900, 1, 1, 0, 0, 0));
+        assert_eq!(excel_serial(61.0).unwrap(), dt(1900, 3, 1, 0, 0, 0));
+        assert!(excel_serial(-3.0).is_err());
+    }
+
+    #[test]
+    fn numbers_flags_and_months() {
+        assert_eq!(number(&t(" 4 ")).unwrap(), Some(4.0));
+        assert_eq!(number(&t("1,234.5")).unwrap(), Some(1234.5));
+        assert!(number(&t("5.0.1")).is_err());
+        assert!(number(&t("NaN")).is_err());
+        assert!(number(&t("1e309")).is_err());
+        assert_eq!(flag(&t("是")).unwrap(), Some(true));
+        assert_eq!(flag(&t("0")).unwrap(), Some(false));
+        assert!(flag(&t("maybe")).is_err());
+        assert_eq!(
+            month(&t("2026/9")).unwrap(),
+            Some("2026-09".parse().unwrap())
+        );
+        assert_eq!(
+            month(&t("2026年10月")).unwrap(),
+            Some("2026-10".parse().unwrap())
+        );
+    }
+}

@@ -1,0 +1,310 @@
+//! Readers: a raw file (CSV in any common encoding and dialect, or XLSX) → a [`RawTable`]
+//! of header names and cells with their line numbers. No mapping happens here.
+
+use std::path::Path;
+
+use chrono::NaiveDateTime;
+
+use crate::config::{Encoding, Format};
+
+/// One cell as the file had it. CSV cells are always text; XLSX cells keep their type,
+/// so an Excel date arrives as a date, not as a serial number.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    Number(f64),
+    Bool(bool),
+    DateTime(NaiveDateTime),
+}
+
+impl Cell {
+    /// The cell as text, as a person would read it.
+    pub fn as_text(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(s) => s.clone(),
+            Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
+            Cell::Number(n) => n.to_string(),
+            Cell::Bool(b) => b.to_string(),
+            Cell::DateTime(t) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct RawRow {
+    /// 1-based line (CSV) or row (XLSX) number in the file, as a spreadsheet shows it.
+    pub line: usize,
+    pub cells: Vec<Cell>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RawTable {
+    pub headers: Vec<String>,
+    pub rows: Vec<RawRow>,
+    /// What the bytes were decoded as (for the ledger and error messages).
+    pub encoding: &'static str,
+}
+
+impl RawTable {
+    /// The column index of `header`, comparing trimmed names with runs of spaces collapsed
+    /// (exports often carry stray or doubled spaces in headers).
+    pub fn find(&self, header: &str) -> Option<usize> {
+        let want = normalise_header(header);
+        self.headers
+            .iter()
+            .position(|h| normalise_header(h) == want)
+    }
+}
+
+pub fn normalise_header(h: &str) -> String {
+    h.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+pub fn read(
+    path: &Path,
+    format: Format,
+    encoding: Encoding,
+    sheet: Option<&str>,
+) -> Result<RawTable, String> {
+    match format {
+        Format::Csv => {
+            let bytes = std::fs::read(path).map_err(|e| format!("cannot read the file: {e}"))?;
+            read_csv_bytes(&bytes, encoding)
+        }
+        Format::Xlsx => read_xlsx(path, sheet),
+    }
+}
+
+/// Decode bytes to text. `Auto`: a UTF-16 BOM means UTF-16; valid UTF-8 (BOM or not) is
+/// UTF-8; anything else is GB18030 (a superset of GBK and GB2312). A UTF-8 file is never
+/// read as GBK, because valid UTF-8 is tried first.
+pub fn decode(bytes: &[u8], encoding: Encoding) -> Result<(String, &'static str), String> {
+    let utf16 = |enc: &'static encoding_rs::Encoding, name| {
+        let (text, _, errors) = enc.decode(bytes);
+        if errors {
+            Err(format!(
+                "the file starts like {name} but has malformed characters"
+            ))
+        } else {
+            Ok((text.into_owned(), name))
+        }
+    };
+    let gb = || {
+        let (text, _, errors) = encoding_rs::GB18030.decode(bytes);
+        if errors {
+            Err("the file is neither UTF-8 nor GBK/GB18030; save it from Excel as \"CSV UTF-8\" or set encoding".to_string())
+        } else {
+            Ok((text.into_owned(), "gb18030"))
+        }
+    };
+    match encoding {
+        Encoding::Utf8 => {
+            let b = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+            std::str::from_utf8(b)
+                .map(|s| (s.to_string(), "utf-8"))
+                .map_err(|e| {
+                    format!(
+                        "not valid UTF-8 at byte {} (is it GBK? set encoding = \"auto\")",
+                        e.valid_up_to()
+                    )
+                })
+        }
+        Encoding::Gb18030 => gb(),
+        Encoding::Auto => {
+            if bytes.starts_with(b"\xff\xfe") {
+                return utf16(encoding_rs::UTF_16LE, "utf-16le");
+            }
+            if bytes.starts_with(b"\xfe\xff") {
+                return utf16(encoding_rs::UTF_16BE, "utf-16be");
+            }
+            let b = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+            match std::str::from_utf8(b) {
+                Ok(s) => Ok((s.to_string(), "utf-8")),
+                Err(_) => gb(),
+            }
+        }
+    }
+}
+
+/// Guess the delimiter from the header line: the most frequent of comma, tab, semicolon.
+fn sniff_delimiter(text: &str) -> u8 {
+    let first = text.lines().next().unwrap_or("");
+    let count = |c| first.matches(c).count();
+    let candidates = [(b',', count(',')), (b'\t', count('\t')), (b';', count(';'))];
+    candidates
+        .iter()
+        .max_by_key(|(_, n)| *n)
+        .filter(|(_, n)| *n > 0)
+        .map(|(d, _)| *d)
+        .unwrap_or(b',')
+}
+
+pub fn read_csv_bytes(bytes: &[u8], encoding: Encoding) -> Result<RawTable, String> {
+    let (text, enc) = decode(bytes, encoding)?;
+    if text.trim().is_empty() {
+        return Err("the file is empty; export it again with its header row".into());
+    }
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(sniff_delimiter(&text))
+        .from_reader(text.as_bytes());
+    let mut headers = None;
+    let mut rows = Vec::new();
+    // Line numbers from byte offsets: the csv crate reports a record after blank lines
+    // at the first blank line, but a person looks for the line the record is on.
+    let bytes = text.as_bytes();
+    let (mut counted_to, mut line_at) = (0usize, 1usize);
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| format!("malformed CSV: {e}"))?;
+        let mut start = rec.position().map(|p| p.byte() as usize).unwrap_or(0);
+        while start < bytes.len() && (bytes[start] == b'\n' || bytes[start] == b'\r') {
+            start += 1;
+        }
+        line_at += bytes[counted_to..start].iter().filter(|&&b| b == b'\n').count();
+        counted_to = start;
+        let line = line_at;
+        let cells: Vec<String> = rec.iter().map(str::to_string).collect();
+        match headers {
+            None => headers = Some(cells),
+            Some(_) => {
+                if cells.iter().all(|c| c.trim().is_empty()) {
+                    continue; // blank lines carry no row
+                }
+                rows.push(RawRow {
+                    line,
+                    cells: cells
+                        .into_iter()
+                        .map(|c| {
+                            if c.is_empty() {
+                                Cell::Empty
+                            } else {
+                                Cell::Text(c)
+                            }
+                        })
+                        .collect(),
+                });
+            }
+        }
+    }
+    Ok(RawTable {
+        headers: headers.unwrap_or_default(),
+        rows,
+        encoding: enc,
+    })
+}
+
+fn read_xlsx(path: &Path, sheet: Option<&str>) -> Result<RawTable, String> {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let mut wb =
+        open_workbook_auto(path).map_err(|e| format!("not a readable Excel workbook ({e})"))?;
+    let names = wb.sheet_names().to_vec();
+    let name = match sheet {
+        Some(s) => names
+            .iter()
+            .find(|n| n.as_str() == s)
+            .cloned()
+            .ok_or_else(|| {
+                format!(
+                    "no sheet named `{s}`; the workbook has {}",
+                    names.join(", ")
+                )
+            })?,
+        None => names.first().cloned().ok_or("the workbook has no sheet")?,
+    };
+    let range = wb
+        .worksheet_range(&name)
+        .map_err(|e| format!("cannot read sheet `{name}`: {e}"))?;
+    let first_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
+    let mut iter = range.rows().enumerate();
+    let headers = match iter.next() {
+        Some((_, r)) => r.iter().map(|c| cell_of(c).as_text()).collect(),
+        None => return Err(format!("sheet `{name}` is empty; it needs a header row")),
+    };
+    let mut rows = Vec::new();
+    for (i, r) in iter {
+        let cells: Vec<Cell> = r.iter().map(cell_of).collect();
+        if cells
+            .iter()
+            .all(|c| matches!(c, Cell::Empty) || c.as_text().trim().is_empty())
+        {
+            continue;
+        }
+        rows.push(RawRow {
+            line: first_row + i + 1,
+            cells,
+        });
+    }
+    return Ok(RawTable {
+        headers,
+        rows,
+        encoding: "xlsx",
+    });
+
+    fn cell_of(d: &Data) -> Cell {
+        match d {
+            Data::Empty => Cell::Empty,
+            Data::String(s) if s.is_empty() => Cell::Empty,
+            Data::String(s) => Cell::Text(s.clone()),
+            Data::Int(i) => Cell::Number(*i as f64),
+            Data::Float(f) => Cell::Number(*f),
+            Data::Bool(b) => Cell::Bool(*b),
+            Data::DateTime(dt) => dt
+                .as_datetime()
+                .map(Cell::DateTime)
+                .unwrap_or(Cell::Number(dt.as_f64())),
+            Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
+            Data::Error(e) => Cell::Text(format!("#{e:?}")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_is_never_read_as_gbk_and_gbk_is_decoded() {
+        let text = "序号,满意度\n1,非常满意\n";
+        let (t, e) = decode(text.as_bytes(), Encoding::Auto).unwrap();
+        assert_eq!((t.as_str(), e), (text, "utf-8"));
+        let (gbk, _, _) = encoding_rs::GBK.encode(text);
+        let (t, e) = decode(&gbk, Encoding::Auto).unwrap();
+        assert_eq!((t.as_str(), e), (text, "gb18030"));
+        let bom = [b"\xef\xbb\xbf".as_slice(), text.as_bytes()].concat();
+        assert_eq!(decode(&bom, Encoding::Auto).unwrap().0, text);
+        assert!(decode(&gbk, Encoding::Utf8)
+            .unwrap_err()
+            .contains("not valid UTF-8"));
+    }
+
+    #[test]
+    fn csv_keeps_line_numbers_through_quoted_newlines_and_sniffs_delimiters() {
+        let t = read_csv_bytes("a;b\n1;\"x\ny\"\n\n2;z\n".as_bytes(), Encoding::Auto).unwrap();
+        assert_eq!(t.headers, vec!["a", "b"]);
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.rows[0].line, 2);
+        assert_eq!(t.rows[0].cells[1], Cell::Text("x\ny".into()));
+        assert_eq!(t.rows[1].line, 5);
+        assert!(read_csv_bytes(b"  \n", Encoding::Auto)
+            .unwrap_err()
+            .contains("empty"));
+    }
+
+    #[test]
+    fn headers_match_despite_stray_spaces() {
+        let t = read_csv_bytes(
+            "\u{feff} Call  Failure ,Churn\n1,0\n".as_bytes(),
+            Encoding::Auto,
+        )
+        .unwrap();
+        assert_eq!(t.find("Call Failure"), Some(0));
+        assert_eq!(t.find("Churn"), Some(1));
+        assert_eq!(t.find("churn"), None);
+    }
+}
