@@ -290,8 +290,8 @@ pub struct Config {
 }
 
 /// Values that mean "no answer" unless a source says otherwise: blank, and 问卷星's
-/// `-2` (question not shown) and `-3` (skipped).
-pub const DEFAULT_MISSING: [&str; 3] = ["", "-2", "-3"];
+/// `-2` (question not shown), `-3` (skipped) and `(空)` (open question left empty).
+pub const DEFAULT_MISSING: [&str; 4] = ["", "-2", "-3", "(空)"];
 
 impl Config {
     /// Read and validate `path`.
@@ -304,17 +304,8 @@ impl Config {
             path: path.to_path_buf(),
             message: e.to_string(),
         })?;
-        let root = path
-            .parent()
-            .map(|p| {
-                if p.as_os_str().is_empty() {
-                    Path::new(".")
-                } else {
-                    p
-                }
-            })
-            .unwrap_or(Path::new("."))
-            .to_path_buf();
+        // An empty root (config in the current directory) keeps paths short in messages.
+        let root = path.parent().unwrap_or(Path::new("")).to_path_buf();
         Config::resolve(raw, path, &root)
     }
 

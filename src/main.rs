@@ -1,1 +1,67 @@
-fn main() {}
+//! The `csat` command line: parse → load and validate config → run one subcommand →
+//! exit code. All work happens in the library; this file only wires it up.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use csat::cmd::{self, EXIT_CODES_HELP};
+
+/// csat — monthly customer-satisfaction analysis: raw survey, complaint and customer
+/// exports → Parquet lake → metrics → charts and a management-review report (PDF/HTML).
+#[derive(Debug, Parser)]
+#[command(name = "csat", version, after_help = EXIT_CODES_HELP)]
+struct Cli {
+    /// More log output on stderr (-v info, -vv debug).
+    #[arg(long, short = 'v', action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Write the deterministic demo workspace.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Demo(cmd::demo::Args),
+    /// Raw files → validated Parquet lake (rejects and ledger included).
+    #[command(after_help = EXIT_CODES_HELP)]
+    Ingest(cmd::ingest::Args),
+    /// Lake → metric tables (marts) of one month.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Analyze(cmd::analyze::Args),
+    /// Marts → charts, report.pdf, report.html, summary.json.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Report(cmd::report::Args),
+    /// The monthly job: ingest, analyze and report.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Run(cmd::run::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let level = match cli.verbose {
+        0 => tracing::Level::WARN,
+        1 => tracing::Level::INFO,
+        _ => tracing::Level::DEBUG,
+    };
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(level)
+        .with_target(false)
+        .init();
+    let result = match &cli.command {
+        Command::Demo(a) => cmd::demo::run(a),
+        Command::Ingest(a) => cmd::ingest::run(a),
+        Command::Analyze(a) => cmd::analyze::run(a),
+        Command::Report(a) => cmd::report::run(a),
+        Command::Run(a) => cmd::run::run(a),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("error: {}", f.message);
+            f.exit_code()
+        }
+    }
+}

@@ -1,1 +1,166 @@
-//! Subcommands.
+//! Subcommands, one file each. This is the only layer that sequences stages and touches
+//! the file system for them; errors from the stages are mapped here to exit codes.
+
+pub mod analyze;
+pub mod demo;
+pub mod ingest;
+pub mod report;
+pub mod run;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+
+use crate::config::{Config, ConfigError};
+use crate::lake::LakeError;
+use crate::period::{Period, PeriodArg};
+
+/// Exit codes (documented in `--help` and the README).
+pub mod exit {
+    /// Everything done.
+    pub const OK: u8 = 0;
+    /// A bug: an internal error that should never happen; please report it.
+    pub const INTERNAL: u8 = 1;
+    /// Bad command line or configuration (clap also uses 2 for usage errors).
+    pub const USAGE: u8 = 2;
+    /// The data cannot be used: an unreadable input file, a missing column, no data for
+    /// the requested period, a lake that was never ingested.
+    pub const DATA: u8 = 3;
+    /// An output could not be written (permissions, disk full).
+    pub const OUTPUT: u8 = 4;
+}
+
+pub const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0  success
+  1  internal error (a bug; please report it)
+  2  usage or configuration error (the message names the key and the fix)
+  3  data error (unreadable input, missing column, no data for the period)
+  4  output error (a file could not be written)";
+
+/// A failed command: the message for stderr and the exit code.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn new(code: u8, message: impl Into<String>) -> Failure {
+        Failure {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn exit_code(&self) -> ExitCode {
+        ExitCode::from(self.code)
+    }
+}
+
+impl From<ConfigError> for Failure {
+    fn from(e: ConfigError) -> Failure {
+        Failure::new(exit::USAGE, e.to_string())
+    }
+}
+
+impl From<LakeError> for Failure {
+    fn from(e: LakeError) -> Failure {
+        let code = match e {
+            LakeError::Write { .. } => exit::OUTPUT,
+            _ => exit::DATA,
+        };
+        Failure::new(code, e.to_string())
+    }
+}
+
+impl From<crate::ingest::IngestError> for Failure {
+    fn from(e: crate::ingest::IngestError) -> Failure {
+        let code = match e {
+            crate::ingest::IngestError::Frame { .. } => exit::INTERNAL,
+            _ => exit::DATA,
+        };
+        Failure::new(code, e.to_string())
+    }
+}
+
+impl From<crate::metrics::MetricsError> for Failure {
+    fn from(e: crate::metrics::MetricsError) -> Failure {
+        let code = match e {
+            crate::metrics::MetricsError::Column { .. } => exit::DATA,
+            _ => exit::INTERNAL,
+        };
+        Failure::new(code, e.to_string())
+    }
+}
+
+impl From<crate::render::RenderError> for Failure {
+    fn from(e: crate::render::RenderError) -> Failure {
+        let code = match e {
+            crate::render::RenderError::Data(_) => exit::DATA,
+            _ => exit::INTERNAL,
+        };
+        Failure::new(code, e.to_string())
+    }
+}
+
+pub type CmdResult = Result<(), Failure>;
+
+/// Options every workspace command shares.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Common {
+    /// The workspace configuration.
+    #[arg(long, short = 'c', default_value = "csat.toml", value_name = "FILE")]
+    pub config: PathBuf,
+    /// The month to work on: YYYY-MM, or `latest` (the newest month with survey data).
+    #[arg(
+        long,
+        short = 'p',
+        default_value = "latest",
+        value_name = "YYYY-MM|latest"
+    )]
+    pub period: PeriodArg,
+    /// The analysis date (default: today). Timestamps after it are rejected as keying
+    /// errors; reports show it as their generation date. Fix it for reproducible runs.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub as_of: Option<NaiveDate>,
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("`{s}` is not a date; write YYYY-MM-DD"))
+}
+
+impl Common {
+    pub fn load(&self) -> Result<Config, Failure> {
+        Ok(Config::load(&self.config)?)
+    }
+
+    pub fn as_of(&self) -> NaiveDate {
+        self.as_of
+            .unwrap_or_else(|| chrono::Local::now().date_naive())
+    }
+}
+
+/// Resolve `--period`: `latest` is the newest month of the `responses` table.
+pub fn resolve_period(cfg: &Config, arg: PeriodArg) -> Result<Period, Failure> {
+    let months = crate::lake::partitions(&cfg.lake, "responses")?;
+    match arg {
+        PeriodArg::Month(p) if months.contains(&p) => Ok(p),
+        PeriodArg::Month(p) => Err(Failure::new(
+            exit::DATA,
+            format!(
+                "no survey data for {p} in {}; months with data: {}. Run `csat ingest` or choose one of those months",
+                cfg.lake.display(),
+                if months.is_empty() { "none".to_string() } else { months.iter().map(|m| m.to_string()).collect::<Vec<_>>().join(", ") }
+            ),
+        )),
+        PeriodArg::Latest => months.last().copied().ok_or_else(|| {
+            Failure::new(
+                exit::DATA,
+                format!("the lake at {} has no survey data yet; run `csat ingest` first", cfg.lake.display()),
+            )
+        }),
+    }
+}

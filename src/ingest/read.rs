@@ -166,7 +166,10 @@ pub fn read_csv_bytes(bytes: &[u8], encoding: Encoding) -> Result<RawTable, Stri
         while start < bytes.len() && (bytes[start] == b'\n' || bytes[start] == b'\r') {
             start += 1;
         }
-        line_at += bytes[counted_to..start].iter().filter(|&&b| b == b'\n').count();
+        line_at += bytes[counted_to..start]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
         counted_to = start;
         let line = line_at;
         let cells: Vec<String> = rec.iter().map(str::to_string).collect();

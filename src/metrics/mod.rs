@@ -12,6 +12,7 @@ use thiserror::Error;
 use crate::config::Config;
 use crate::frame::{self, DataFrame};
 use crate::period::Period;
+use crate::schema::SourceKind;
 
 pub use satisfaction::{nps_mart, satisfaction_mart};
 
@@ -66,12 +67,24 @@ impl Answers {
             .iter()
             .map(|s| Ok((s.clone(), col(s)?)))
             .collect::<Result<_, MetricsError>>()?;
+        let sources = col("source")?;
+        // Competitor surveys rate our brand too, but on another sample and footing: they
+        // feed the benchmark, not our own satisfaction figures.
+        let benchmark_sources: Vec<&str> = cfg
+            .sources
+            .iter()
+            .filter(|s| s.kind == SourceKind::Competitor)
+            .map(|s| s.name.as_str())
+            .collect();
         let p = period.to_string();
         let keep: Vec<usize> = (0..df.height())
             .filter(|&i| {
                 periods[i].as_deref() == Some(&p)
                     && brands[i].as_deref() == Some("ours")
                     && scores[i].is_some()
+                    && !sources[i]
+                        .as_deref()
+                        .is_some_and(|s| benchmark_sources.contains(&s))
             })
             .collect();
         Ok(Answers {

@@ -1,0 +1,103 @@
+//! `csat report`: marts → charts, the PDF and HTML report, and summary.json.
+
+use chrono::NaiveDate;
+
+use super::{exit, resolve_period, CmdResult, Common, Failure};
+use crate::config::{Config, Lang};
+use crate::lake;
+use crate::period::Period;
+use crate::render::{self, model::Inputs};
+
+/// Render one month's report into `<reports>/YYYY-MM/`: report.pdf (A4, embedded CJK font,
+/// outline), report.html (self-contained), summary.json (headline figures) and
+/// charts/*.svg|png. The marts must exist (`csat analyze`).
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub common: Common,
+    /// Report language (default: report.lang in csat.toml).
+    #[arg(long, value_name = "zh|en")]
+    pub lang: Option<Lang>,
+}
+
+pub fn run(args: &Args) -> CmdResult {
+    let cfg = args.common.load()?;
+    let period = resolve_period(&cfg, args.common.period)?;
+    report(
+        &cfg,
+        period,
+        args.lang.unwrap_or(cfg.lang),
+        args.common.as_of(),
+    )
+}
+
+pub fn report(cfg: &Config, period: Period, lang: Lang, as_of: NaiveDate) -> CmdResult {
+    let mart = |name: &str| -> Result<_, Failure> {
+        let path = lake::mart_path(&cfg.marts, period, name);
+        if !path.is_file() {
+            return Err(Failure::new(
+                exit::DATA,
+                format!(
+                    "no {name} mart at {}; run `csat analyze --period {period}` first",
+                    path.display()
+                ),
+            ));
+        }
+        Ok(lake::read_file(&path)?)
+    };
+    let satisfaction = mart("satisfaction")?;
+    let nps = mart("nps")?;
+    let ledger_path = cfg.lake.join("_ledger").join("files.parquet");
+    let ledger = if ledger_path.is_file() {
+        Some(lake::read_file(&ledger_path)?)
+    } else {
+        None
+    };
+    let rejects = read_rejects(cfg)?;
+    let logo = match &cfg.logo {
+        Some(p) => Some(std::fs::read(p).map_err(|e| {
+            Failure::new(
+                exit::DATA,
+                format!("cannot read the logo {}: {e}", p.display()),
+            )
+        })?),
+        None => None,
+    };
+    let inputs = Inputs {
+        cfg,
+        lang,
+        period,
+        satisfaction: &satisfaction,
+        nps: &nps,
+        ledger: ledger.as_ref(),
+        rejects: rejects.as_ref(),
+        generated_on: as_of.to_string(),
+    };
+    let out = render::report(&inputs, as_of, logo)?;
+    for w in &out.warnings {
+        tracing::warn!("{w}");
+        eprintln!("warning: {w}");
+    }
+    let dir = cfg.reports.join(period.to_string());
+    for (name, bytes) in &out.files {
+        lake::write_atomic(&dir.join(name), bytes)?;
+    }
+    eprintln!(
+        "report {period} ({}): {}",
+        lang.code(),
+        dir.join("report.pdf").display()
+    );
+    Ok(())
+}
+
+fn read_rejects(cfg: &Config) -> Result<Option<crate::frame::DataFrame>, Failure> {
+    let mut acc = None;
+    for s in &cfg.sources {
+        let p = lake::rejects_path(&cfg.lake, &s.name);
+        if p.is_file() {
+            crate::frame::append(&mut acc, lake::read_file(&p)?)
+                .map_err(|e| Failure::new(exit::DATA, e.to_string()))?;
+        }
+    }
+    Ok(acc)
+}

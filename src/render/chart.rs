@@ -1,0 +1,240 @@
+//! Charts drawn with plotters into memory: SVG as a `String`, PNG as bytes. Text uses the
+//! embedded CJK font, so Chinese labels render the same on every machine.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::fonts::{register_for_charts, FAMILY};
+use super::RenderError;
+
+/// One group of a confidence-interval chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CiPoint {
+    pub label: String,
+    pub mean: f64,
+    pub ci: Option<(f64, f64)>,
+    pub n: usize,
+    pub suppressed: bool,
+}
+
+/// A horizontal dot-and-whisker chart: one row per group, the mean as a dot, its
+/// confidence interval as a whisker, an optional reference line (the company mean).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CiChart {
+    pub title: String,
+    pub axis: String,
+    pub points: Vec<CiPoint>,
+    /// The axis range: the item's scale, so differences are never visually inflated.
+    pub range: (f64, f64),
+    pub reference: Option<(String, f64)>,
+    pub no_data: String,
+    pub suppressed_label: String,
+}
+
+const WIDTH: u32 = 800;
+const ROW: u32 = 42;
+const BLUE: RGBColor = RGBColor(31, 94, 158);
+const GREY: RGBColor = RGBColor(160, 160, 160);
+const INK: RGBColor = RGBColor(40, 40, 40);
+
+fn size(c: &CiChart) -> (u32, u32) {
+    (WIDTH, 110 + ROW * c.points.len().max(3) as u32)
+}
+
+pub fn svg(c: &CiChart) -> Result<String, RenderError> {
+    register_for_charts();
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, size(c)).into_drawing_area();
+        draw(&root, c, 1.0).map_err(|e| RenderError::Chart(e.to_string()))?;
+        root.present()
+            .map_err(|e| RenderError::Chart(e.to_string()))?;
+    }
+    Ok(out)
+}
+
+/// PNG at twice the SVG's size, for sharp display on screens and in documents.
+pub fn png(c: &CiChart) -> Result<Vec<u8>, RenderError> {
+    register_for_charts();
+    let (w, h) = size(c);
+    let (w, h) = (w * 2, h * 2);
+    let mut rgb = vec![0u8; (w * h * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+        draw(&root, c, 2.0).map_err(|e| RenderError::Chart(e.to_string()))?;
+        root.present()
+            .map_err(|e| RenderError::Chart(e.to_string()))?;
+    }
+    let mut bytes = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut bytes, w, h);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        let mut wr = enc
+            .write_header()
+            .map_err(|e| RenderError::Chart(e.to_string()))?;
+        wr.write_image_data(&rgb)
+            .map_err(|e| RenderError::Chart(e.to_string()))?;
+    }
+    Ok(bytes)
+}
+
+type DrawResult<T> = Result<T, Box<dyn std::error::Error>>;
+
+fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &CiChart, s: f64) -> DrawResult<()>
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE)?;
+    let px = |v: f64| (v * s) as i32;
+    let font = |size: f64| (FAMILY, size * s).into_font();
+    if c.points.is_empty() {
+        root.draw_text(&c.title, &font(20.0).color(&INK), (px(20.0), px(16.0)))?;
+        let (w, h) = root.dim_in_pixel();
+        let style = font(18.0)
+            .color(&GREY)
+            .pos(plotters::style::text_anchor::Pos::new(
+                plotters::style::text_anchor::HPos::Center,
+                plotters::style::text_anchor::VPos::Center,
+            ));
+        root.draw_text(&c.no_data, &style, (w as i32 / 2, h as i32 / 2))?;
+        return Ok(());
+    }
+    let k = c.points.len() as i32;
+    let mut chart = ChartBuilder::on(root)
+        .caption(&c.title, font(20.0).color(&INK))
+        .margin(px(16.0))
+        .x_label_area_size(px(44.0))
+        .y_label_area_size(px(190.0))
+        .build_cartesian_2d(c.range.0..c.range.1, (0..k).into_segmented())?;
+    let labels: Vec<String> = c
+        .points
+        .iter()
+        .map(|p| format!("{} (n={})", p.label, p.n))
+        .collect();
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .light_line_style(WHITE)
+        .x_labels(9)
+        .bold_line_style(RGBColor(215, 215, 215))
+        .x_desc(c.axis.as_str())
+        .axis_desc_style(font(15.0).color(&INK))
+        .label_style(font(14.0).color(&INK))
+        .y_labels(c.points.len())
+        .y_label_formatter(&|v| match v {
+            SegmentValue::CenterOf(i) => labels.get(*i as usize).cloned().unwrap_or_default(),
+            _ => String::new(),
+        })
+        .x_label_formatter(&|x| format!("{x:.1}"))
+        .draw()?;
+    if let Some((label, x)) = &c.reference {
+        chart.draw_series(DashedLineSeries::new(
+            vec![(*x, SegmentValue::Exact(0)), (*x, SegmentValue::Exact(k))],
+            px(6.0) as u32,
+            px(4.0) as u32,
+            ShapeStyle::from(&RGBColor(200, 80, 60)).stroke_width(px(1.5) as u32),
+        ))?;
+        chart.draw_series(std::iter::once(
+            EmptyElement::at((*x, SegmentValue::Exact(k)))
+                + Text::new(
+                    format!("{label} {x:.2}"),
+                    (px(4.0), px(2.0)),
+                    font(13.0).color(&RGBColor(200, 80, 60)),
+                ),
+        ))?;
+    }
+    for (i, p) in c.points.iter().enumerate() {
+        let i = i as i32;
+        let color = if p.suppressed { GREY } else { BLUE };
+        let style = ShapeStyle::from(&color).stroke_width(px(2.0) as u32);
+        if let Some((lo, hi)) = p.ci {
+            let (lo, hi) = (lo.max(c.range.0), hi.min(c.range.1));
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![
+                    (lo, SegmentValue::CenterOf(i)),
+                    (hi, SegmentValue::CenterOf(i)),
+                ],
+                style,
+            )))?;
+            for x in [lo, hi] {
+                chart.draw_series(std::iter::once(
+                    EmptyElement::at((x, SegmentValue::CenterOf(i)))
+                        + PathElement::new(vec![(0, -px(6.0)), (0, px(6.0))], style),
+                ))?;
+            }
+        }
+        chart.draw_series(std::iter::once(Circle::new(
+            (p.mean, SegmentValue::CenterOf(i)),
+            px(5.0),
+            color.filled(),
+        )))?;
+        let note = if p.suppressed {
+            format!("{:.2} {}", p.mean, c.suppressed_label)
+        } else {
+            format!("{:.2}", p.mean)
+        };
+        // The value sits right of the whisker, clear of the dot and the interval.
+        let right =
+            p.ci.map(|(_, hi)| hi.min(c.range.1))
+                .unwrap_or(p.mean)
+                .max(p.mean);
+        chart.draw_series(std::iter::once(
+            EmptyElement::at((right, SegmentValue::CenterOf(i)))
+                + Text::new(note, (px(8.0), -px(8.0)), font(13.0).color(&color)),
+        ))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chart(points: Vec<CiPoint>) -> CiChart {
+        CiChart {
+            title: "各区域总体满意度".into(),
+            axis: "总体满意度（1–5 分）".into(),
+            points,
+            range: (1.0, 5.0),
+            reference: Some(("全公司".into(), 3.9)),
+            no_data: "本期无数据".into(),
+            suppressed_label: "样本不足".into(),
+        }
+    }
+
+    #[test]
+    fn svg_carries_chinese_labels_as_text_in_the_embedded_family() {
+        let c = chart(vec![
+            CiPoint {
+                label: "华东区".into(),
+                mean: 4.1,
+                ci: Some((3.9, 4.3)),
+                n: 400,
+                suppressed: false,
+            },
+            CiPoint {
+                label: "西南区".into(),
+                mean: 3.2,
+                ci: Some((2.5, 3.9)),
+                n: 12,
+                suppressed: true,
+            },
+        ]);
+        let s = svg(&c).unwrap();
+        assert!(
+            s.contains("华东区 (n=400)") && s.contains("样本不足"),
+            "labels missing"
+        );
+        assert!(s.contains(FAMILY));
+        let png = png(&c).unwrap();
+        assert_eq!(&png[1..4], b"PNG");
+    }
+
+    #[test]
+    fn empty_chart_says_no_data_instead_of_failing() {
+        let s = svg(&chart(Vec::new())).unwrap();
+        assert!(s.contains("本期无数据"));
+        assert!(png(&chart(Vec::new())).is_ok());
+    }
+}

@@ -1,0 +1,210 @@
+//! The message catalogue: every label, heading and sentence of charts and reports in
+//! Chinese and English, in one place. A `match` over [`Msg`] makes a missing translation a
+//! compile error rather than a blank in a report.
+
+use crate::config::Lang;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Msg {
+    ReportTitle,
+    Period,
+    DataAsOf,
+    GeneratedOn,
+    Contents,
+    Headlines,
+    SatisfactionSection,
+    SatisfactionIntro,
+    NpsSection,
+    NpsIntro,
+    DataSection,
+    DataIntro,
+    Segment,
+    Value,
+    Measure,
+    N,
+    Mean,
+    Ci,
+    Top2Box,
+    Index,
+    Nps,
+    Promoters,
+    Passives,
+    Detractors,
+    Suppressed,
+    SuppressedNote,
+    ChartRegionTitle,
+    ChartRegionAxis,
+    CompanyAverage,
+    NoData,
+    Source,
+    File,
+    RowsRead,
+    Accepted,
+    Rejected,
+    Encoding,
+    RejectReasons,
+    Line,
+    Reason,
+    MethodsNote,
+    HeadlineOverall,
+    HeadlineNps,
+    HeadlineResponses,
+    HeadlineLowestRegion,
+    AllCustomers,
+    Region,
+    Store,
+    Tier,
+    Channel,
+    ProductLine,
+    Page,
+}
+
+impl Msg {
+    pub fn text(self, lang: Lang) -> &'static str {
+        let (zh, en) = match self {
+            Msg::ReportTitle => ("顾客满意度月度分析报告", "Monthly Customer Satisfaction Report"),
+            Msg::Period => ("报告期", "Period"),
+            Msg::DataAsOf => ("数据截至", "Data as of"),
+            Msg::GeneratedOn => ("生成日期", "Generated on"),
+            Msg::Contents => ("目录", "Contents"),
+            Msg::Headlines => ("要点", "Headlines"),
+            Msg::SatisfactionSection => ("满意度", "Satisfaction"),
+            Msg::SatisfactionIntro => (
+                "各区域总体满意度（1–5 分）的均值及其 95% 置信区间；虚线为全公司均值。",
+                "Mean overall satisfaction (1–5) by region with its 95% confidence interval; the dashed line is the company average.",
+            ),
+            Msg::NpsSection => ("净推荐值（NPS）", "Net Promoter Score (NPS)"),
+            Msg::NpsIntro => (
+                "NPS = 推荐者占比 − 贬损者占比（0–10 分题，9–10 分为推荐者，0–6 分为贬损者），区间为 95% 置信区间。",
+                "NPS = share of promoters − share of detractors (0–10 item; 9–10 promoters, 0–6 detractors), with its 95% confidence interval.",
+            ),
+            Msg::DataSection => ("附录：数据与方法", "Appendix: data and methods"),
+            Msg::DataIntro => (
+                "本期读取的全部数据源及行数核对（读取 = 接收 + 拒收）。",
+                "Every source read, with its row accounting (read = accepted + rejected).",
+            ),
+            Msg::Segment => ("维度", "Segment"),
+            Msg::Value => ("分组", "Group"),
+            Msg::Measure => ("指标", "Measure"),
+            Msg::N => ("样本量", "n"),
+            Msg::Mean => ("均值", "Mean"),
+            Msg::Ci => ("95% 置信区间", "95% CI"),
+            Msg::Top2Box => ("满意率（前两档）", "Top-2-box"),
+            Msg::Index => ("指数（0–100）", "Index (0–100)"),
+            Msg::Nps => ("NPS", "NPS"),
+            Msg::Promoters => ("推荐者", "Promoters"),
+            Msg::Passives => ("中立者", "Passives"),
+            Msg::Detractors => ("贬损者", "Detractors"),
+            Msg::Suppressed => ("样本不足", "n too small"),
+            Msg::SuppressedNote => (
+                "标注“样本不足”的分组样本量低于最小样本量，其数值仅供参考，不宜下结论。",
+                "Groups marked \"n too small\" have fewer answers than the minimum; their figures are shown for reference only.",
+            ),
+            Msg::ChartRegionTitle => ("各区域总体满意度", "Overall satisfaction by region"),
+            Msg::ChartRegionAxis => ("总体满意度（1–5 分）", "Overall satisfaction (1–5)"),
+            Msg::CompanyAverage => ("全公司", "Company"),
+            Msg::NoData => ("本期无数据", "No data this period"),
+            Msg::Source => ("数据源", "Source"),
+            Msg::File => ("文件", "File"),
+            Msg::RowsRead => ("读取", "Read"),
+            Msg::Accepted => ("接收", "Accepted"),
+            Msg::Rejected => ("拒收", "Rejected"),
+            Msg::Encoding => ("编码", "Encoding"),
+            Msg::RejectReasons => ("拒收明细", "Rejected rows"),
+            Msg::Line => ("行号", "Line"),
+            Msg::Reason => ("原因", "Reason"),
+            Msg::MethodsNote => (
+                "均值区间按 Student t 分布计算；满意率区间按 Wilson 法；NPS 方差为 100²·[p(1−p)+d(1−d)+2pd]/n。竞品调查中的本品牌样本不计入本品牌满意度。",
+                "Mean intervals use Student's t; top-2-box intervals use Wilson's method; NPS variance is 100²·[p(1−p)+d(1−d)+2pd]/n. Our brand's answers in the competitor survey are not counted in our own satisfaction.",
+            ),
+            Msg::HeadlineOverall => ("总体满意度", "Overall satisfaction"),
+            Msg::HeadlineNps => ("净推荐值", "Net Promoter Score"),
+            Msg::HeadlineResponses => ("有效问卷", "Responses"),
+            Msg::HeadlineLowestRegion => ("满意度最低的区域", "Lowest-scoring region"),
+            Msg::AllCustomers => ("全部顾客", "All customers"),
+            Msg::Region => ("区域", "Region"),
+            Msg::Store => ("门店", "Store"),
+            Msg::Tier => ("会员等级", "Tier"),
+            Msg::Channel => ("调查渠道", "Channel"),
+            Msg::ProductLine => ("商品类别", "Product line"),
+            Msg::Page => ("页", "Page"),
+        };
+        match lang {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
+
+/// The display name of a segment (`region` → 区域).
+pub fn segment_name(segment: &str, lang: Lang) -> &'static str {
+    match segment {
+        "region" => Msg::Region.text(lang),
+        "store" => Msg::Store.text(lang),
+        "tier" => Msg::Tier.text(lang),
+        "channel" => Msg::Channel.text(lang),
+        "product_line" => Msg::ProductLine.text(lang),
+        _ => Msg::AllCustomers.text(lang),
+    }
+}
+
+/// A 1–5 style mean: "4.12 分" in Chinese, "4.12" in English.
+pub fn score(x: f64, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{x:.2} 分"),
+        Lang::En => format!("{x:.2}"),
+    }
+}
+
+/// A share as a percentage with one decimal: "35.2%".
+pub fn percent(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+/// An interval: "[3.95, 4.21]". The minus sign is the typographic one.
+pub fn interval(lo: f64, hi: f64, decimals: usize) -> String {
+    format!("[{}, {}]", signed(lo, decimals), signed(hi, decimals))
+}
+
+/// A number with a typographic minus sign.
+pub fn signed(x: f64, decimals: usize) -> String {
+    let s = format!("{x:.decimals$}");
+    if let Some(rest) = s.strip_prefix('-') {
+        if rest.chars().all(|c| c == '0' || c == '.') {
+            rest.to_string()
+        } else {
+            format!("−{rest}")
+        }
+    } else {
+        s
+    }
+}
+
+/// A count with thousands separators: 12,345.
+pub fn count(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_formatted_per_language() {
+        assert_eq!(score(4.1234, Lang::Zh), "4.12 分");
+        assert_eq!(score(4.1234, Lang::En), "4.12");
+        assert_eq!(percent(0.3521), "35.2%");
+        assert_eq!(interval(-15.6, 65.63, 1), "[−15.6, 65.6]");
+        assert_eq!(signed(-0.0001, 2), "0.00");
+        assert_eq!(count(1234567), "1,234,567");
+        assert_eq!(count(12), "12");
+    }
+}

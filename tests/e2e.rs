@@ -1,0 +1,529 @@
+//! End-to-end tests: the real `csat` binary on the real demo files in temporary
+//! directories, with every Parquet file read back by an independent reader (arrow-rs
+//! `parquet`) and the PDF checked with poppler's `pdftotext`/`pdffonts` (installed by
+//! `.ci/run`). All integration tests live in this one binary to keep link time down.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use parquet::file::reader::{FileReader, SerializedFileReader};
+
+const AS_OF: &str = "2026-11-01";
+
+/// A temporary directory removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let p = std::env::temp_dir().join(format!("csat-e2e-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).unwrap();
+        TempDir(p)
+    }
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn csat(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_csat"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("run csat")
+}
+
+fn ok(dir: &Path, args: &[&str]) -> Output {
+    let out = csat(dir, args);
+    assert!(
+        out.status.success(),
+        "csat {args:?} failed ({:?}):\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// A fresh demo workspace in a temp dir.
+fn demo(name: &str) -> TempDir {
+    let t = TempDir::new(name);
+    ok(t.path(), &["demo", "--out", "."]);
+    t
+}
+
+fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                out.insert(
+                    p.strip_prefix(root).unwrap().display().to_string(),
+                    std::fs::read(&p).unwrap(),
+                );
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    if dir.exists() {
+        walk(dir, dir, &mut out);
+    }
+    out
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn tool(name: &str, args: &[&str]) -> String {
+    let out = Command::new(name).args(args).output().unwrap_or_else(|e| {
+        panic!("`{name}` is needed by this test ({e}); install poppler-utils (.ci/run does)")
+    });
+    assert!(
+        out.status.success(),
+        "{name} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+#[test]
+fn demo_is_deterministic_and_equals_the_committed_workspace() {
+    let a = TempDir::new("demo-a");
+    let b = TempDir::new("demo-b");
+    ok(a.path(), &["demo", "--out", ".", "--seed", "7"]);
+    ok(b.path(), &["demo", "--out", ".", "--seed", "7"]);
+    let (fa, fb) = (files_under(a.path()), files_under(b.path()));
+    assert_eq!(fa.len(), 11);
+    assert!(fa == fb, "two runs with seed 7 differ");
+
+    let c = TempDir::new("demo-c");
+    ok(
+        c.path(),
+        &[
+            "demo",
+            "--out",
+            ".",
+            "--seed",
+            &csat::demo::DEFAULT_SEED.to_string(),
+        ],
+    );
+    let committed = files_under(&repo().join("data/demo"));
+    let fresh = files_under(c.path());
+    let names = |m: &BTreeMap<String, Vec<u8>>| m.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(
+        names(&committed),
+        names(&fresh),
+        "data/demo has other files than `csat demo` writes"
+    );
+    for (name, bytes) in &fresh {
+        assert!(
+            committed[name] == *bytes,
+            "data/demo/{name} differs from `csat demo`: regenerate it"
+        );
+    }
+    let total: usize = committed.values().map(Vec::len).sum();
+    assert!(
+        total <= 10 * 1024 * 1024,
+        "the demo must stay under 10 MB, is {total} bytes"
+    );
+}
+
+#[test]
+fn root_config_is_the_demo_config_with_workspace_paths() {
+    let root = std::fs::read_to_string(repo().join("csat.toml")).unwrap();
+    assert_eq!(
+        root,
+        csat::demo::config_text("data/demo/raw", "data/lake", "data/marts", "reports")
+    );
+}
+
+fn read_parquet(path: &Path) -> (i64, Vec<(String, bool)>) {
+    let f = std::fs::File::open(path).unwrap();
+    let r = SerializedFileReader::new(f).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let meta = r.metadata();
+    let n = meta.file_metadata().num_rows();
+    let mut dict = Vec::new();
+    if meta.num_row_groups() > 0 {
+        let rg = meta.row_group(0);
+        for c in rg.columns() {
+            dict.push((
+                c.column_path().string(),
+                c.dictionary_page_offset().is_some(),
+            ));
+        }
+    }
+    // Decode every value, not just the footer.
+    let rows = r
+        .get_row_iter(None)
+        .unwrap()
+        .map(|row| row.unwrap())
+        .count();
+    assert_eq!(rows as i64, n, "{}", path.display());
+    (n, dict)
+}
+
+fn column_strings(path: &Path, column: &str) -> Vec<String> {
+    let r = SerializedFileReader::new(std::fs::File::open(path).unwrap()).unwrap();
+    r.get_row_iter(None)
+        .unwrap()
+        .map(|row| {
+            let row = row.unwrap();
+            let (_, field) = row
+                .get_column_iter()
+                .find(|(n, _)| n.as_str() == column)
+                .expect("column");
+            field.to_string().trim_matches('"').to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn ingest_accounts_for_every_row_and_rejects_exactly_the_planted_rows() {
+    let t = demo("ingest");
+    let out = ok(t.path(), &["ingest", "--as-of", AS_OF]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("rows read ="), "{stderr}");
+
+    let ledger = t.path().join("lake/_ledger/files.parquet");
+    let files = column_strings(&ledger, "file");
+    let num = |c: &str| {
+        column_strings(&ledger, c)
+            .iter()
+            .map(|v| v.parse::<i64>().unwrap())
+            .collect::<Vec<_>>()
+    };
+    let (read, acc, rej) = (num("rows_read"), num("accepted"), num("rejected"));
+    // Row counts by construction of the demo generator (12 months).
+    let expected_read: BTreeMap<&str, i64> = [
+        ("raw/wjx_满意度调查_202511-202610.csv", 12 * 520),
+        ("raw/电话回访记录.csv", 12 * 120),
+        ("raw/邮寄问卷录入.xlsx", 12 * 25),
+        ("raw/深入访谈记录.csv", 12 * 4),
+        ("raw/竞品对比调查.csv", 12 * 3 * 35),
+        ("raw/顾客档案.csv", 6000),
+        ("raw/行业对标.csv", 12 * 6),
+        ("raw/持续改进记录表.csv", 8),
+    ]
+    .into_iter()
+    .collect();
+    let expected_rejected: BTreeMap<&str, i64> = [
+        ("raw/wjx_满意度调查_202511-202610.csv", 4),
+        ("raw/电话回访记录.csv", 2),
+        ("raw/投诉登记表.csv", 2),
+        ("raw/顾客档案.csv", 1),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(files.len(), 9);
+    for i in 0..files.len() {
+        assert_eq!(
+            read[i],
+            acc[i] + rej[i],
+            "{}: read != accepted + rejected",
+            files[i]
+        );
+        if let Some(n) = expected_read.get(files[i].as_str()) {
+            assert_eq!(read[i], *n, "{}", files[i]);
+        }
+        assert_eq!(
+            rej[i],
+            *expected_rejected.get(files[i].as_str()).unwrap_or(&0),
+            "{}",
+            files[i]
+        );
+    }
+
+    // The reasons, by file and line (line 1 is the header; 序号 N is on line N + 1).
+    let mut got = Vec::new();
+    for s in ["web_survey", "phone_followup", "complaints", "customers"] {
+        let p = t.path().join(format!("lake/_rejects/{s}.parquet"));
+        let lines = column_strings(&p, "line");
+        let reasons = column_strings(&p, "reason");
+        for (l, r) in lines.into_iter().zip(reasons) {
+            got.push((s.to_string(), l, r));
+        }
+    }
+    let expect = [
+        ("web_survey", "402", "outside the 1–5 scale"),
+        ("web_survey", "1202", "unknown store `苏州园区店`"),
+        ("web_survey", "2302", "not a date"),
+        ("web_survey", "5502", "outside the 1–5 scale"),
+        ("phone_followup", "152", "not a date"),
+        ("phone_followup", "902", "outside the 0–10 scale"),
+        ("complaints", "102", "unknown store `无锡惠山店`"),
+        ("complaints", "202", "before the complaint was received"),
+        ("customers", "4323", "before the first purchase"),
+    ];
+    assert_eq!(got.len(), expect.len(), "{got:#?}");
+    for ((s, l, r), (es, el, er)) in got.iter().zip(expect) {
+        assert_eq!((s.as_str(), l.as_str()), (es, el));
+        assert!(r.contains(er), "{s}:{l}: `{r}` lacks `{er}`");
+    }
+
+    // Re-ingesting the same files adds nothing.
+    let before = files_under(&t.path().join("lake"));
+    ok(t.path(), &["ingest", "--as-of", AS_OF]);
+    assert!(
+        before == files_under(&t.path().join("lake")),
+        "a second ingest changed the lake"
+    );
+}
+
+#[test]
+fn run_end_to_end_writes_a_real_report_and_every_table_reads_back() {
+    let t = demo("run");
+    ok(t.path(), &["run", "--as-of", AS_OF]);
+    let dir = t.path().join("reports/2026-10");
+    for f in [
+        "report.pdf",
+        "report.html",
+        "summary.json",
+        "charts/satisfaction_by_region.svg",
+        "charts/satisfaction_by_region.png",
+    ] {
+        assert!(dir.join(f).is_file(), "missing {f}");
+    }
+
+    // The PDF: real, extractable Chinese text in an embedded, subset font.
+    let pdf = dir.join("report.pdf");
+    let text = tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
+    for needle in [
+        "顾客满意度月度分析报告",
+        "2026 年 10 月",
+        "华东区",
+        "净推荐值",
+        "拒收明细",
+    ] {
+        assert!(text.contains(needle), "PDF text lacks `{needle}`");
+    }
+    let fonts = tool("pdffonts", &[pdf.to_str().unwrap()]);
+    assert!(fonts.contains("CsatSansSC-Regular"), "{fonts}");
+    for line in fonts.lines().skip(2) {
+        assert!(
+            line.contains(" yes yes "),
+            "font not embedded and subset: {line}"
+        );
+    }
+
+    // The HTML is self-contained and carries the chart inline.
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(html.contains("<svg") && html.contains("华东区") && !html.contains("<script"));
+
+    // summary.json: the headline figures, sane.
+    let s: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(s["period"], "2026-10");
+    let mean = s["overall"]["mean"].as_f64().unwrap();
+    assert!(
+        s["overall"]["ci_low"].as_f64().unwrap() < mean
+            && mean < s["overall"]["ci_high"].as_f64().unwrap()
+    );
+    // Independent reference: tests/reference/headline_reference.py recomputes these from
+    // the raw demo files with Python's csv module, openpyxl and SciPy 1.17.1
+    // (stats.t.interval, stats.norm.ppf), without csat:
+    //   overall n=664 mean=3.8840361445783134 ci=(3.831589875611108, 3.9364824135455185)
+    //   nps n=662 nps=29.003021148036257 ci=(23.33649394077844, 34.669548355294076)
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs().max(1.0);
+    let f = |v: &serde_json::Value| v.as_f64().unwrap();
+    assert_eq!(s["overall"]["n"], 664);
+    assert!(close(mean, 3.8840361445783134));
+    assert!(close(f(&s["overall"]["ci_low"]), 3.831589875611108));
+    assert!(close(f(&s["overall"]["ci_high"]), 3.9364824135455185));
+    assert_eq!(s["nps"]["n"], 662);
+    assert!(close(f(&s["nps"]["nps"]), 29.003021148036257));
+    assert!(close(f(&s["nps"]["ci_low"]), 23.33649394077844));
+    assert!(close(f(&s["nps"]["ci_high"]), 34.669548355294076));
+    assert_eq!(
+        s["rows_read"].as_u64().unwrap(),
+        s["rows_accepted"].as_u64().unwrap() + 9
+    );
+    assert_eq!(s["regions"].as_array().unwrap().len(), 4);
+
+    // Every Parquet table we wrote reads back with arrow-rs; categorical columns of the
+    // lake are dictionary-encoded.
+    let mut count = 0;
+    for (name, _) in files_under(&t.path().join("lake")).into_iter().chain(
+        files_under(&t.path().join("marts"))
+            .into_iter()
+            .map(|(k, v)| (format!("../marts/{k}"), v)),
+    ) {
+        if !name.ends_with(".parquet") {
+            continue;
+        }
+        let path = t.path().join("lake").join(&name);
+        let (_, dict) = read_parquet(&path);
+        count += 1;
+        if let Some(table) = csat::schema::Table::ALL
+            .iter()
+            .find(|t| name.starts_with(&format!("{}/", t.name())))
+        {
+            for (col, ty) in table.columns() {
+                if *ty == csat::schema::ColType::Cat {
+                    let d = dict
+                        .iter()
+                        .find(|(c, _)| c == col)
+                        .unwrap_or_else(|| panic!("{name}: no column {col}"));
+                    assert!(d.1, "{name}: column {col} is not dictionary-encoded");
+                }
+            }
+        }
+    }
+    assert!(count > 40, "only {count} Parquet files");
+    assert!(t
+        .path()
+        .join("lake/responses/period=2026-10/part-0.parquet")
+        .is_file());
+    assert!(t
+        .path()
+        .join("marts/period=2026-10/satisfaction.parquet")
+        .is_file());
+}
+
+#[test]
+fn the_planted_store_drop_shows_in_the_satisfaction_mart() {
+    let t = demo("drop");
+    ok(t.path(), &["run", "--as-of", AS_OF]);
+    let mart = t.path().join("marts/period=2026-10/satisfaction.parquet");
+    let seg = column_strings(&mart, "segment");
+    let val = column_strings(&mart, "segment_value");
+    let measure = column_strings(&mart, "measure");
+    let mean = column_strings(&mart, "mean");
+    let sup = column_strings(&mart, "suppressed");
+    let find = |s: &str, v: &str| {
+        (0..seg.len())
+            .find(|&i| seg[i] == s && val[i] == v && measure[i] == "q10")
+            .map(|i| (mean[i].parse::<f64>().unwrap(), sup[i] == "true"))
+    };
+    let (s03, s03_suppressed) = find("store", "S03").unwrap();
+    let (all, _) = find("all", "all").unwrap();
+    // Planted: S03 loses 0.9 points on every dimension in 2026-10.
+    assert!(all - s03 > 0.5, "S03 {s03} vs all {all}");
+    assert!(
+        !s03_suppressed,
+        "the demo store of the planted drop must have enough answers to report"
+    );
+}
+
+#[test]
+fn same_inputs_give_byte_identical_outputs() {
+    let t = demo("det");
+    ok(t.path(), &["run", "--as-of", AS_OF]);
+    let first = (
+        files_under(&t.path().join("marts")),
+        files_under(&t.path().join("reports")),
+        files_under(&t.path().join("lake")),
+    );
+    ok(t.path(), &["run", "--as-of", AS_OF]);
+    let second = (
+        files_under(&t.path().join("marts")),
+        files_under(&t.path().join("reports")),
+        files_under(&t.path().join("lake")),
+    );
+    assert!(first.0 == second.0, "marts differ between two runs");
+    assert!(first.2 == second.2, "lake differs between two runs");
+    for (name, bytes) in &first.1 {
+        assert!(
+            second.1[name] == *bytes,
+            "reports/{name} differs between two runs"
+        );
+    }
+}
+
+#[test]
+fn english_report_on_request() {
+    let t = demo("en");
+    ok(t.path(), &["run", "--as-of", AS_OF, "--lang", "en"]);
+    let pdf = t.path().join("reports/2026-10/report.pdf");
+    let text = tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
+    for needle in [
+        "Monthly Customer Satisfaction Report",
+        "October 2026",
+        "East",
+        "Net Promoter Score",
+        "Rejected rows",
+    ] {
+        assert!(text.contains(needle), "English PDF lacks `{needle}`");
+    }
+    assert!(
+        !text.contains("满意度"),
+        "English report still has Chinese labels"
+    );
+}
+
+#[test]
+fn exit_codes_are_the_documented_ones() {
+    let t = demo("exit");
+    let code = |out: &Output| out.status.code().unwrap();
+    let stderr = |out: &Output| String::from_utf8_lossy(&out.stderr).to_string();
+
+    // 2: usage error (clap) and configuration errors, naming the key.
+    assert_eq!(code(&csat(t.path(), &["run", "--period", "2026-13"])), 2);
+    assert_eq!(code(&csat(t.path(), &["frobnicate"])), 2);
+    let missing = csat(t.path(), &["run", "--config", "nope.toml"]);
+    assert_eq!(code(&missing), 2);
+    assert!(stderr(&missing).contains("nope.toml"));
+    let cfg = std::fs::read_to_string(t.path().join("csat.toml")).unwrap();
+    std::fs::write(
+        t.path().join("bad.toml"),
+        cfg.replace("weight = 0.16", "weight = 0.26"),
+    )
+    .unwrap();
+    let bad = csat(t.path(), &["ingest", "--config", "bad.toml"]);
+    assert_eq!(code(&bad), 2);
+    assert!(
+        stderr(&bad).contains("weights sum to 1.1000"),
+        "{}",
+        stderr(&bad)
+    );
+
+    // 3: data errors: nothing ingested yet; a month without data; a broken input file.
+    let none = csat(t.path(), &["analyze"]);
+    assert_eq!(code(&none), 3);
+    assert!(
+        stderr(&none).contains("run `csat ingest` first"),
+        "{}",
+        stderr(&none)
+    );
+    ok(t.path(), &["ingest", "--as-of", AS_OF]);
+    let empty_month = csat(t.path(), &["analyze", "--period", "2030-01"]);
+    assert_eq!(code(&empty_month), 3);
+    assert!(
+        stderr(&empty_month).contains("months with data: 2025-11"),
+        "{}",
+        stderr(&empty_month)
+    );
+    std::fs::write(
+        t.path().join("raw/邮寄问卷录入.xlsx"),
+        b"PK\x03\x04 truncated",
+    )
+    .unwrap();
+    let broken = csat(t.path(), &["ingest", "--as-of", AS_OF]);
+    assert_eq!(code(&broken), 3);
+    assert!(
+        stderr(&broken).contains("邮寄问卷录入.xlsx"),
+        "{}",
+        stderr(&broken)
+    );
+}
+
+#[test]
+fn help_documents_every_command_and_the_exit_codes() {
+    let t = TempDir::new("help");
+    for c in ["demo", "ingest", "analyze", "report", "run"] {
+        let out = ok(t.path(), &[c, "--help"]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("Exit codes:") && text.contains("3  data error"),
+            "{c} --help:\n{text}"
+        );
+    }
+}
