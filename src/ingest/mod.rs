@@ -45,9 +45,59 @@ pub enum IngestError {
     },
 }
 
+/// Why a row was rejected, as a stable code (reports translate it; the `reason` text
+/// gives the detail).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RejectCode {
+    MissingValue,
+    BadDate,
+    NotANumber,
+    BadFlag,
+    UnknownValue,
+    OutOfScale,
+    InTheFuture,
+    DuplicateId,
+    TimeOrder,
+    NoAnswer,
+    BadWeight,
+}
+
+impl RejectCode {
+    pub const ALL: [RejectCode; 11] = [
+        RejectCode::MissingValue,
+        RejectCode::BadDate,
+        RejectCode::NotANumber,
+        RejectCode::BadFlag,
+        RejectCode::UnknownValue,
+        RejectCode::OutOfScale,
+        RejectCode::InTheFuture,
+        RejectCode::DuplicateId,
+        RejectCode::TimeOrder,
+        RejectCode::NoAnswer,
+        RejectCode::BadWeight,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RejectCode::MissingValue => "missing_value",
+            RejectCode::BadDate => "bad_date",
+            RejectCode::NotANumber => "not_a_number",
+            RejectCode::BadFlag => "bad_flag",
+            RejectCode::UnknownValue => "unknown_value",
+            RejectCode::OutOfScale => "out_of_scale",
+            RejectCode::InTheFuture => "in_the_future",
+            RejectCode::DuplicateId => "duplicate_id",
+            RejectCode::TimeOrder => "time_order",
+            RejectCode::NoAnswer => "no_answer",
+            RejectCode::BadWeight => "bad_weight",
+        }
+    }
+}
+
 /// A rejected row and why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reject {
+    pub code: RejectCode,
     pub source: String,
     pub file: String,
     pub line: usize,
@@ -266,6 +316,7 @@ struct CustomerSegments {
 
 /// A row's failure: the column (header) and value at fault, and why.
 struct RowError {
+    code: RejectCode,
     column: String,
     value: String,
     reason: String,
@@ -325,6 +376,16 @@ impl<'a> Mapped<'a> {
         })
     }
 
+    /// The reject code for a cell of `field` that does not parse as its type.
+    fn code_of(&self, field: &str) -> RejectCode {
+        match self.fields.get(field).map(|f| f.1) {
+            Some(FieldType::Time | FieldType::Date | FieldType::Month) => RejectCode::BadDate,
+            Some(FieldType::Number) => RejectCode::NotANumber,
+            Some(FieldType::Flag) => RejectCode::BadFlag,
+            _ => RejectCode::UnknownValue,
+        }
+    }
+
     fn header(&self, i: usize) -> String {
         self.raw.headers.get(i).cloned().unwrap_or_default()
     }
@@ -334,8 +395,9 @@ impl<'a> Mapped<'a> {
         Some((*i, row.cells.get(*i).unwrap_or(&Cell::Empty)))
     }
 
-    fn err(&self, i: usize, cell: &Cell, reason: String) -> RowError {
+    fn err(&self, code: RejectCode, i: usize, cell: &Cell, reason: String) -> RowError {
         RowError {
+            code,
             column: self.header(i),
             value: cell.as_text(),
             reason,
@@ -351,7 +413,12 @@ impl<'a> Mapped<'a> {
     fn required_text(&self, row: &RawRow, field: &str) -> RowResult<String> {
         self.text(row, field).ok_or_else(|| {
             let (i, c) = self.cell(row, field).expect("required fields are mapped");
-            self.err(i, c, format!("{field} is empty; every row needs one"))
+            self.err(
+                RejectCode::MissingValue,
+                i,
+                c,
+                format!("{field} is empty; every row needs one"),
+            )
         })
     }
 
@@ -363,7 +430,7 @@ impl<'a> Mapped<'a> {
     ) -> RowResult<Option<T>> {
         match self.cell(row, field) {
             None => Ok(None),
-            Some((i, c)) => f(c).map_err(|e| self.err(i, c, e)),
+            Some((i, c)) => f(c).map_err(|e| self.err(self.code_of(field), i, c, e)),
         }
     }
 
@@ -378,6 +445,7 @@ impl<'a> Mapped<'a> {
             if t.date() > as_of {
                 let (i, c) = self.cell(row, field).unwrap();
                 return Err(self.err(
+                    RejectCode::InTheFuture,
                     i,
                     c,
                     format!("{field} {t} is after the analysis date {as_of}"),
@@ -395,7 +463,12 @@ impl<'a> Mapped<'a> {
     ) -> RowResult<NaiveDateTime> {
         self.time(row, field, as_of)?.ok_or_else(|| {
             let (i, c) = self.cell(row, field).unwrap();
-            self.err(i, c, format!("{field} is empty; every row needs one"))
+            self.err(
+                RejectCode::MissingValue,
+                i,
+                c,
+                format!("{field} is empty; every row needs one"),
+            )
         })
     }
 
@@ -404,7 +477,7 @@ impl<'a> Mapped<'a> {
             None => Ok(None),
             Some((i, c)) => cats
                 .normalise(field, &c.as_text())
-                .map_err(|e| self.err(i, c, e)),
+                .map_err(|e| self.err(RejectCode::UnknownValue, i, c, e)),
         }
     }
 }
@@ -462,6 +535,7 @@ pub fn ingest(cfg: &Config, as_of: NaiveDate) -> Result<Ingested, IngestError> {
                     Err(e) => {
                         ledger.rejected += 1;
                         out.rejects.push(Reject {
+                            code: e.code,
                             source: src.name.clone(),
                             file: file.clone(),
                             line: row.line,
@@ -508,6 +582,7 @@ fn map_row(
         if let Some(first) = seen_ids.get(id) {
             let (i, c) = m.cell(row, id_field.unwrap()).unwrap();
             return Err(m.err(
+                RejectCode::DuplicateId,
                 i,
                 c,
                 format!("duplicate id `{id}` (first on line {first}); keep one of the two rows"),
@@ -555,7 +630,7 @@ fn map_row(
             let period = m.parsed(row, "period", parse::month)?.expect("required");
             let value = m.parsed(row, "value", parse::number)?.ok_or_else(|| {
                 let (i, c) = m.cell(row, "value").unwrap();
-                m.err(i, c, "value is empty".into())
+                m.err(RejectCode::MissingValue, i, c, "value is empty".into())
             })?;
             tables.get_mut(&Table::Benchmarks).unwrap().push(
                 period,
@@ -574,6 +649,7 @@ fn map_row(
             let opened = m.parsed(row, "opened", parse::date)?.ok_or_else(|| {
                 let (i, c) = m.cell(row, "opened").unwrap();
                 m.err(
+                    RejectCode::MissingValue,
                     i,
                     c,
                     "opened is empty; every action needs its start date".into(),
@@ -582,7 +658,12 @@ fn map_row(
             let closed = m.parsed(row, "closed", parse::date)?;
             if let Some(c) = closed.filter(|c| *c < opened) {
                 let (i, cell) = m.cell(row, "closed").unwrap();
-                return Err(m.err(i, cell, format!("closed {c} is before opened {opened}")));
+                return Err(m.err(
+                    RejectCode::TimeOrder,
+                    i,
+                    cell,
+                    format!("closed {c} is before opened {opened}"),
+                ));
             }
             let store = m.segment(row, "store", cats)?;
             let region = store
@@ -654,7 +735,12 @@ fn map_response(
     let weight = m.parsed(row, "weight", parse::number)?.unwrap_or(1.0);
     if !(weight > 0.0) {
         let (i, c) = m.cell(row, "weight").unwrap();
-        return Err(m.err(i, c, "a weight must be positive".into()));
+        return Err(m.err(
+            RejectCode::BadWeight,
+            i,
+            c,
+            "a weight must be positive".into(),
+        ));
     }
     let s = |v: &Option<String>| V::S(v.clone());
     let mut answers = Vec::new();
@@ -679,10 +765,11 @@ fn map_response(
             ]);
             continue;
         }
-        let score = parse::number(cell).map_err(|e| m.err(*i, cell, e))?;
+        let score = parse::number(cell).map_err(|e| m.err(RejectCode::NotANumber, *i, cell, e))?;
         let Some(score) = score else { continue };
         if score < item.min || score > item.max {
             return Err(m.err(
+                RejectCode::OutOfScale,
                 *i,
                 cell,
                 format!(
@@ -710,7 +797,12 @@ fn map_response(
     }
     if answers.is_empty() && comments.is_empty() {
         let (i, c) = m.cell(row, "response_id").unwrap();
-        return Err(m.err(i, c, "no questionnaire item answered".into()));
+        return Err(m.err(
+            RejectCode::NoAnswer,
+            i,
+            c,
+            "no questionnaire item answered".into(),
+        ));
     }
     let _ = cfg;
     Ok(ResponseRows {
@@ -738,6 +830,7 @@ fn map_complaint(
         if let Some(t) = t.filter(|t| *t < received) {
             let (i, c) = m.cell(row, field).unwrap();
             return Err(m.err(
+                RejectCode::TimeOrder,
                 i,
                 c,
                 format!("{field} {t} is before the complaint was received ({received})"),
@@ -786,6 +879,7 @@ fn map_customer(
     let store = m.segment(row, "store", cats)?.ok_or_else(|| {
         let (i, c) = m.cell(row, "store").unwrap();
         m.err(
+            RejectCode::MissingValue,
             i,
             c,
             "store is empty; every customer belongs to a store".into(),
@@ -803,6 +897,7 @@ fn map_customer(
         if c < f {
             let (i, cell) = m.cell(row, "churn_date").unwrap();
             return Err(m.err(
+                RejectCode::TimeOrder,
                 i,
                 cell,
                 format!("churn date {c} is before the first purchase {f}"),
@@ -817,6 +912,7 @@ fn map_customer(
         if let Some(d) = d.filter(|d| *d > as_of) {
             let (i, cell) = m.cell(row, field).unwrap();
             return Err(m.err(
+                RejectCode::InTheFuture,
                 i,
                 cell,
                 format!("{field} {d} is after the analysis date {as_of}"),
@@ -860,6 +956,7 @@ pub fn rejects_frame(rejects: &[Reject]) -> Result<DataFrame, IngestError> {
             Values::I64(rejects.iter().map(|r| Some(r.line as i64)).collect()),
         ),
         ("column", ColType::Str, s(&|r| r.column.clone())),
+        ("code", ColType::Cat, s(&|r| r.code.as_str().to_string())),
         ("value", ColType::Str, s(&|r| r.value.clone())),
         ("reason", ColType::Str, s(&|r| r.reason.clone())),
     ])

@@ -44,6 +44,7 @@ pub enum Msg {
     Encoding,
     RejectReasons,
     Line,
+    Cell,
     Reason,
     MethodsNote,
     HeadlineOverall,
@@ -112,6 +113,7 @@ impl Msg {
             Msg::Encoding => ("编码", "Encoding"),
             Msg::RejectReasons => ("拒收明细", "Rejected rows"),
             Msg::Line => ("行号", "Line"),
+            Msg::Cell => ("列与取值", "Column and value"),
             Msg::Reason => ("原因", "Reason"),
             Msg::MethodsNote => (
                 "均值区间按 Student t 分布计算；满意率区间按 Wilson 法；NPS 方差为 100²·[p(1−p)+d(1−d)+2pd]/n。竞品调查中的本品牌样本不计入本品牌满意度。",
@@ -133,6 +135,32 @@ impl Msg {
             Lang::Zh => zh,
             Lang::En => en,
         }
+    }
+}
+
+/// The label of a reject code (`out_of_scale` → 分值超出量表范围); unknown codes (from a
+/// newer csat) show as themselves.
+pub fn reject_reason(code: &str, lang: Lang) -> String {
+    let (zh, en) = match code {
+        "missing_value" => ("必填项为空", "required value missing"),
+        "bad_date" => ("日期/时间无法识别", "unreadable date or time"),
+        "not_a_number" => ("不是数字", "not a number"),
+        "bad_flag" => ("是/否值无法识别", "unreadable yes/no value"),
+        "unknown_value" => (
+            "不在目录中的取值（如未登记的门店）",
+            "value not in the catalogue (e.g. unknown store)",
+        ),
+        "out_of_scale" => ("分值超出量表范围", "score outside the item's scale"),
+        "in_the_future" => ("日期晚于分析日期", "date after the analysis date"),
+        "duplicate_id" => ("编号重复", "duplicate id"),
+        "time_order" => ("时间先后矛盾", "dates in impossible order"),
+        "no_answer" => ("没有任何有效作答", "no item answered"),
+        "bad_weight" => ("权重无效", "invalid weight"),
+        other => return other.to_string(),
+    };
+    match lang {
+        Lang::Zh => zh.to_string(),
+        Lang::En => en.to_string(),
     }
 }
 
@@ -196,6 +224,19 @@ pub fn count(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_reject_code_has_a_label_in_both_languages() {
+        for code in crate::ingest::RejectCode::ALL {
+            for lang in [Lang::Zh, Lang::En] {
+                assert_ne!(
+                    reject_reason(code.as_str(), lang),
+                    code.as_str(),
+                    "{code:?} {lang:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn numbers_are_formatted_per_language() {

@@ -434,35 +434,35 @@ fn data_section(inp: &Inputs) -> Result<Section, RenderError> {
     }
     if let Some(r) = inp.rejects.filter(|r| r.height() > 0) {
         let s = |n| frame::strs(r, n).map_err(col_err);
-        let (src, line, col, val, why) = (
-            s("source")?,
-            s("line")?,
-            s("column")?,
-            s("value")?,
-            s("reason")?,
-        );
+        let (src, line, col, val) = (s("source")?, s("line")?, s("column")?, s("value")?);
+        let (code, why) = (s("code")?, s("reason")?);
         let shown = r.height().min(40);
         tables.push(Table {
             caption: Some(Msg::RejectReasons.text(lang).to_string()),
             header: vec![
                 Msg::Source.text(lang).into(),
                 Msg::Line.text(lang).into(),
-                Msg::Measure.text(lang).into(),
+                Msg::Cell.text(lang).into(),
                 Msg::Reason.text(lang).into(),
             ],
             align: vec!["left", "right", "left", "left"],
             rows: (0..shown)
                 .map(|i| {
                     let v = val[i].clone().unwrap_or_default();
+                    let label = i18n::reject_reason(code[i].as_deref().unwrap_or(""), lang);
                     vec![
                         src[i].clone().unwrap_or_default(),
                         line[i].clone().unwrap_or_default(),
                         format!(
-                            "{} = `{}`",
+                            "{} = “{}”",
                             col[i].clone().unwrap_or_default(),
                             v.chars().take(30).collect::<String>()
                         ),
-                        why[i].clone().unwrap_or_default(),
+                        // The detail text is English; Chinese reports show the translated code.
+                        match lang {
+                            Lang::Zh => label,
+                            Lang::En => format!("{label}: {}", why[i].clone().unwrap_or_default()),
+                        },
                     ]
                 })
                 .collect(),
