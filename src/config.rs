@@ -47,7 +47,12 @@ pub struct RawConfig {
     #[serde(default)]
     pub segments: RawSegments,
     #[serde(default)]
+    pub privacy: RawPrivacy,
+    #[serde(default)]
     pub catalog: BTreeMap<String, Vec<RawCatalogEntry>>,
+    /// Answer text → score, by map name (items refer to a map with `values`).
+    #[serde(default)]
+    pub value_maps: BTreeMap<String, BTreeMap<String, f64>>,
     pub questionnaire: RawQuestionnaire,
     #[serde(default)]
     pub sources: Vec<RawSource>,
@@ -67,6 +72,20 @@ pub struct RawWorkspace {
     pub lake: Option<String>,
     pub marts: Option<String>,
     pub reports: Option<String>,
+    /// The time zone of the lake's timestamps (default +08:00).
+    pub timezone: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPrivacy {
+    /// What to do with personal identifiers (customer ids, interviewer names):
+    /// `hash` (keyed hash, default), `keep`, or `drop`.
+    pub pii: Option<String>,
+    /// The hashing key; else the environment variable named by `key_env`
+    /// (default CSAT_PII_KEY); else a key file `.csat-key` created in the workspace.
+    pub key: Option<String>,
+    pub key_env: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -128,6 +147,11 @@ pub struct RawItem {
     /// `[min, max]` of the answer scale; comments have none.
     pub scale: Option<[f64; 2]>,
     pub role: String,
+    /// A `[value_maps]` entry that turns answer text into scores.
+    pub values: Option<String>,
+    /// Reverse-coded: the stored score is min + max − answer.
+    #[serde(default)]
+    pub reverse: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -145,6 +169,17 @@ pub struct RawSource {
     pub missing: Option<Vec<String>>,
     /// Snapshot tables (customers): the month the file describes, `YYYY-MM`.
     pub snapshot: Option<String>,
+    /// Export layout: auto (default), generic, wjx, tencent, qualtrics, surveymonkey, limesurvey.
+    pub preset: Option<String>,
+    /// Keep unfinished/unsubmitted responses of platforms that mark them.
+    #[serde(default)]
+    pub include_partial: bool,
+    /// The time zone of the file's timestamps (default: the workspace's, or what the
+    /// export itself says).
+    pub timezone: Option<String>,
+    /// Invitations sent per month (`"2026-10" = 1200`), for response rates.
+    #[serde(default)]
+    pub invitations: BTreeMap<String, u64>,
     #[serde(default)]
     pub columns: BTreeMap<String, String>,
     #[serde(default)]
@@ -198,6 +233,9 @@ pub struct Item {
     pub min: f64,
     pub max: f64,
     pub role: Role,
+    /// Answer text (trimmed, lower case) → score, from `[value_maps]`.
+    pub values: BTreeMap<String, f64>,
+    pub reverse: bool,
 }
 
 impl Item {
@@ -263,6 +301,11 @@ pub struct Source {
     pub sheet: Option<String>,
     pub missing: Vec<String>,
     pub snapshot: Option<crate::period::Period>,
+    /// `None`: recognise the layout from the headers.
+    pub preset: Option<crate::ingest::preset::Preset>,
+    pub include_partial: bool,
+    pub timezone: Option<chrono::FixedOffset>,
+    pub invitations: BTreeMap<crate::period::Period, u64>,
     /// Canonical field → header in the file.
     pub columns: BTreeMap<String, String>,
     /// Item id → header in the file.
@@ -280,6 +323,11 @@ pub struct Config {
     pub marts: PathBuf,
     pub reports: PathBuf,
     pub lang: Lang,
+    pub timezone: chrono::FixedOffset,
+    pub pii: PiiMode,
+    /// The configured hashing key, or where to find one (`cmd` resolves it).
+    pub pii_key: Option<String>,
+    pub pii_key_env: String,
     pub min_n: usize,
     pub confidence: f64,
     pub report_segments: Vec<String>,
@@ -289,9 +337,32 @@ pub struct Config {
     pub sources: Vec<Source>,
 }
 
-/// Values that mean "no answer" unless a source says otherwise: blank, and 问卷星's
-/// `-2` (question not shown), `-3` (skipped) and `(空)` (open question left empty).
-pub const DEFAULT_MISSING: [&str; 4] = ["", "-2", "-3", "(空)"];
+/// Values that mean "no answer" unless a source says otherwise: blank, 问卷星's `-2`
+/// (question not shown), `-3` (skipped) and `(空)` (open question left empty), and the
+/// usual "not applicable" / "don't know" answers.
+pub const DEFAULT_MISSING: [&str; 12] = [
+    "",
+    "-2",
+    "-3",
+    "(空)",
+    "不适用",
+    "不知道",
+    "说不清",
+    "N/A",
+    "NA",
+    "n/a",
+    "Not applicable",
+    "Don't know",
+];
+
+/// What happens to personal identifiers at ingest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PiiMode {
+    /// Replaced by a keyed hash: joins still work, the person is not named.
+    Hash,
+    Keep,
+    Drop,
+}
 
 impl Config {
     /// Read and validate `path`.
@@ -328,7 +399,28 @@ impl Config {
             p.push(format!("thresholds.confidence = {confidence}: give a level between 0.5 and 1, such as 0.95"));
         }
         let catalog = resolve_catalog(&raw.catalog, &mut p);
-        let (dimensions, items) = resolve_questionnaire(&raw.questionnaire, &mut p);
+        let (dimensions, items) =
+            resolve_questionnaire(&raw.questionnaire, &raw.value_maps, &mut p);
+        let timezone = match crate::ingest::preset::parse_timezone(
+            raw.workspace.timezone.as_deref().unwrap_or("+08:00"),
+        ) {
+            Ok(t) => t,
+            Err(e) => {
+                p.push(format!("workspace.timezone: {e}"));
+                chrono::FixedOffset::east_opt(8 * 3600).unwrap()
+            }
+        };
+        let pii = match raw.privacy.pii.as_deref().unwrap_or("hash") {
+            "hash" => PiiMode::Hash,
+            "keep" => PiiMode::Keep,
+            "drop" => PiiMode::Drop,
+            other => {
+                p.push(format!(
+                    "privacy.pii = `{other}`: use hash (default), keep or drop"
+                ));
+                PiiMode::Hash
+            }
+        };
         let report_segments = raw.segments.report.unwrap_or_else(|| {
             vec![
                 "region".into(),
@@ -400,6 +492,14 @@ impl Config {
             marts: dir(&raw.workspace.marts, "data/marts"),
             reports: dir(&raw.workspace.reports, "reports"),
             lang,
+            timezone,
+            pii,
+            pii_key: raw.privacy.key.clone(),
+            pii_key_env: raw
+                .privacy
+                .key_env
+                .clone()
+                .unwrap_or_else(|| "CSAT_PII_KEY".into()),
             min_n: min_n.max(2) as usize,
             confidence,
             report_segments,
@@ -499,7 +599,11 @@ fn resolve_catalog(
     out
 }
 
-fn resolve_questionnaire(q: &RawQuestionnaire, p: &mut Vec<String>) -> (Vec<Dimension>, Vec<Item>) {
+fn resolve_questionnaire(
+    q: &RawQuestionnaire,
+    maps: &BTreeMap<String, BTreeMap<String, f64>>,
+    p: &mut Vec<String>,
+) -> (Vec<Dimension>, Vec<Item>) {
     let mut dim_ids = BTreeSet::new();
     for (i, d) in q.dimensions.iter().enumerate() {
         if !dim_ids.insert(d.id.as_str()) {
@@ -572,6 +676,25 @@ fn resolve_questionnaire(q: &RawQuestionnaire, p: &mut Vec<String>) -> (Vec<Dime
         } else if role == Role::Rating && !q.dimensions.is_empty() {
             p.push(format!("{key}: a rating item needs a dimension (one of the [[questionnaire.dimensions]] ids)"));
         }
+        let values = match &it.values {
+            None => BTreeMap::new(),
+            Some(name) => match maps.get(name) {
+                Some(m) => {
+                    for (text, v) in m {
+                        if !(min..=max).contains(v) {
+                            p.push(format!("value_maps.{name}: `{text}` = {v} is outside the {min}–{max} scale of item {}", it.id));
+                        }
+                    }
+                    m.iter()
+                        .map(|(k, v)| (k.trim().to_lowercase(), *v))
+                        .collect()
+                }
+                None => {
+                    p.push(format!("{key}.values = `{name}`: no [value_maps.{name}]; declare it or remove the key"));
+                    BTreeMap::new()
+                }
+            },
+        };
         items.push(Item {
             id: it.id.clone(),
             zh: it.zh.clone(),
@@ -580,6 +703,8 @@ fn resolve_questionnaire(q: &RawQuestionnaire, p: &mut Vec<String>) -> (Vec<Dime
             min,
             max,
             role,
+            values,
+            reverse: it.reverse,
         });
     }
     if items.iter().filter(|i| i.role == Role::Overall).count() != 1 {
@@ -679,7 +804,26 @@ fn resolve_source(
             ));
         }
     }
+    let preset = match rs
+        .preset
+        .as_deref()
+        .map(crate::ingest::preset::Preset::parse)
+        .transpose()
+    {
+        Ok(p) => p.flatten(),
+        Err(e) => {
+            p.push(format!("{key}.preset: {e}"));
+            None
+        }
+    };
+    // A platform preset knows its id and time columns; a generic file (or one whose layout
+    // is recognised only when read) must map them, which ingest checks per file.
+    let preset_maps_meta =
+        kind.is_response() && preset != Some(crate::ingest::preset::Preset::Generic);
     for f in fields.iter().filter(|f| f.required) {
+        if preset_maps_meta && matches!(f.name, "response_id" | "survey_time") {
+            continue;
+        }
         if !rs.columns.contains_key(f.name) {
             p.push(format!(
                 "{key}.columns: `{}` is required for a {} source; map it to its header, e.g. {} = \"<header>\"",
@@ -714,6 +858,32 @@ fn resolve_source(
         },
         None => None,
     };
+    let timezone = match rs
+        .timezone
+        .as_deref()
+        .map(crate::ingest::preset::parse_timezone)
+        .transpose()
+    {
+        Ok(t) => t,
+        Err(e) => {
+            p.push(format!("{key}.timezone: {e}"));
+            None
+        }
+    };
+    let mut invitations = BTreeMap::new();
+    for (month, n) in &rs.invitations {
+        match month.parse() {
+            Ok(per) => {
+                invitations.insert(per, *n);
+            }
+            Err(e) => p.push(format!("{key}.invitations.{month}: {e}")),
+        }
+    }
+    if !rs.invitations.is_empty() && !kind.is_response() {
+        p.push(format!(
+            "{key}.invitations: only survey sources have invitations"
+        ));
+    }
     Some(Source {
         name: rs.name.clone(),
         kind,
@@ -731,6 +901,10 @@ fn resolve_source(
             .clone()
             .unwrap_or_else(|| DEFAULT_MISSING.iter().map(|s| s.to_string()).collect()),
         snapshot,
+        preset,
+        include_partial: rs.include_partial,
+        timezone,
+        invitations,
         columns: rs.columns.clone(),
         items: rs.items.clone(),
     })
@@ -771,6 +945,7 @@ mod tests {
         [[sources]]
         name = "web"
         kind = "survey"
+        preset = "generic"
         path = "a.csv"
         columns = { response_id = "id", survey_time = "t" }
         items = { q1 = "Q1", q2 = "Q2" }

@@ -68,16 +68,18 @@ pub enum Table {
     Customers,
     Benchmarks,
     Actions,
+    Invitations,
 }
 
 impl Table {
-    pub const ALL: [Table; 6] = [
+    pub const ALL: [Table; 7] = [
         Table::Responses,
         Table::Comments,
         Table::Complaints,
         Table::Customers,
         Table::Benchmarks,
         Table::Actions,
+        Table::Invitations,
     ];
 
     pub fn name(self) -> &'static str {
@@ -88,11 +90,14 @@ impl Table {
             Table::Customers => "customers",
             Table::Benchmarks => "benchmarks",
             Table::Actions => "actions",
+            Table::Invitations => "invitations",
         }
     }
 
     /// Columns in the lake, in order, with their storage type. The partition column
     /// `period` is not stored in the files: it is the Hive directory `period=YYYY-MM`.
+    /// `file_id` is the lineage: the content hash of the input file a row came from, as
+    /// listed in `_ledger/files.parquet`.
     pub fn columns(self) -> &'static [(&'static str, ColType)] {
         use ColType::*;
         match self {
@@ -111,6 +116,7 @@ impl Table {
                 ("item_id", Cat),
                 ("score", F64),
                 ("weight", F64),
+                ("file_id", Cat),
             ],
             Table::Comments => &[
                 ("response_id", Str),
@@ -122,6 +128,7 @@ impl Table {
                 ("store", Cat),
                 ("item_id", Cat),
                 ("text", Str),
+                ("file_id", Cat),
             ],
             Table::Complaints => &[
                 ("complaint_id", Str),
@@ -138,6 +145,7 @@ impl Table {
                 ("status", Cat),
                 ("compensation", F64),
                 ("handling_satisfaction", F64),
+                ("file_id", Cat),
             ],
             Table::Customers => &[
                 ("customer_id", Str),
@@ -149,6 +157,7 @@ impl Table {
                 ("churned", Bool),
                 ("churn_date", Date),
                 ("value", F64),
+                ("file_id", Cat),
             ],
             Table::Benchmarks => &[
                 ("measure", Cat),
@@ -156,6 +165,7 @@ impl Table {
                 ("value", F64),
                 ("scale_min", F64),
                 ("scale_max", F64),
+                ("file_id", Cat),
             ],
             Table::Actions => &[
                 ("action_id", Str),
@@ -167,7 +177,9 @@ impl Table {
                 ("opened", Date),
                 ("closed", Date),
                 ("status", Cat),
+                ("file_id", Cat),
             ],
+            Table::Invitations => &[("source", Cat), ("channel", Cat), ("invitations", I64)],
         }
     }
 }
@@ -281,7 +293,7 @@ pub fn source_fields(kind: SourceKind) -> &'static [Field] {
         Table::Customers => CUSTOMERS_FIELDS,
         Table::Benchmarks => BENCHMARKS_FIELDS,
         Table::Actions => ACTIONS_FIELDS,
-        Table::Comments => &[],
+        Table::Comments | Table::Invitations => &[],
     }
 }
 

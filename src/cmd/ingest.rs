@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{CmdResult, Common};
+use super::{CmdResult, Common, Failure};
 use crate::config::Config;
 use crate::ingest::{self, Ingested};
 use crate::lake;
@@ -18,33 +18,88 @@ use crate::period::PeriodArg;
 pub struct Args {
     #[command(flatten)]
     pub common: Common,
+    #[command(flatten)]
+    pub limits: Limits,
+}
+
+/// Limits that stop a run on bad data instead of reporting on it.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Limits {
+    /// Fail (exit 3) when a file's rejected rows exceed this share of its rows (platform
+    /// previews and unfinished responses do not count). The rejects and the ledger are
+    /// still written so the cause can be seen; the lake tables are left as they were.
+    #[arg(long, default_value_t = 0.05, value_name = "SHARE")]
+    pub max_reject_share: f64,
 }
 
 pub fn run(args: &Args) -> CmdResult {
     let cfg = args.common.load()?;
-    let out = ingest::ingest(&cfg, args.common.as_of())?;
-    write(&cfg, out, args.common.period)
+    let opts = options(&cfg, args.common.as_of())?;
+    let out = ingest::ingest(&cfg, &opts)?;
+    write(&cfg, out, args.common.period, &args.limits)
+}
+
+/// The ingest options of a workspace: the privacy key and the previous ledger.
+pub fn options(cfg: &Config, as_of: chrono::NaiveDate) -> Result<ingest::Options, Failure> {
+    let key = privacy_key(cfg)?;
+    let ledger_path = cfg.lake.join("_ledger").join("files.parquet");
+    let prior = if ledger_path.is_file() {
+        ingest::prior_from_ledger(&lake::read_file(&ledger_path)?)
+    } else {
+        Vec::new()
+    };
+    Ok(ingest::Options {
+        as_of,
+        privacy: ingest::privacy::Privacy::new(cfg.pii, &key),
+        prior,
+    })
+}
+
+/// The key for hashing personal identifiers: `[privacy] key`, else the environment
+/// variable `[privacy] key_env` (CSAT_PII_KEY), else `.csat-key` beside csat.toml, created
+/// (random, readable only by its owner) on first use. Keep it: a new key gives new ids.
+fn privacy_key(cfg: &Config) -> Result<Vec<u8>, Failure> {
+    if let Some(k) = &cfg.pii_key {
+        return Ok(k.as_bytes().to_vec());
+    }
+    if let Ok(k) = std::env::var(&cfg.pii_key_env) {
+        if !k.is_empty() {
+            return Ok(k.into_bytes());
+        }
+    }
+    let path = cfg.root.join(".csat-key");
+    if let Ok(k) = std::fs::read(&path) {
+        return Ok(k);
+    }
+    let mut random = [0u8; 32];
+    use std::io::Read;
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut random))
+        .map_err(|e| {
+            Failure::new(
+                super::exit::INTERNAL,
+                format!("cannot read /dev/urandom for a privacy key: {e}"),
+            )
+        })?;
+    let key: String = random.iter().map(|b| format!("{b:02x}")).collect();
+    lake::write_atomic(&path, key.as_bytes())?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
+    }
+    eprintln!(
+        "created the privacy key {} (keep it with the workspace; see README, Privacy)",
+        path.display()
+    );
+    Ok(key.into_bytes())
 }
 
 /// Write an ingest's tables, rejects and ledger to the lake.
-pub fn write(cfg: &Config, out: Ingested, period: PeriodArg) -> CmdResult {
+pub fn write(cfg: &Config, out: Ingested, period: PeriodArg, limits: &Limits) -> CmdResult {
     let (read, accepted, rejected) = (out.rows_read(), out.accepted(), out.rejected());
-    for (table, rows) in out.tables {
-        let parts = rows.into_partitions()?;
-        let mut written = BTreeSet::new();
-        for (p, df) in &parts {
-            if let PeriodArg::Month(only) = period {
-                if *p != only {
-                    continue;
-                }
-            }
-            lake::write_partition(&cfg.lake, table.name(), *p, df)?;
-            written.insert(*p);
-        }
-        if period == PeriodArg::Latest {
-            lake::remove_partitions_except(&cfg.lake, table.name(), &written)?;
-        }
-    }
+    let superseded = out.superseded();
+    // Rejects and the ledger first: they explain a failure below.
     let sources: BTreeSet<&str> = cfg.sources.iter().map(|s| s.name.as_str()).collect();
     for s in &sources {
         let mine: Vec<_> = out
@@ -62,21 +117,80 @@ pub fn write(cfg: &Config, out: Ingested, period: PeriodArg) -> CmdResult {
         &cfg.lake.join("_ledger").join("files.parquet"),
         &ingest::ledger_frame(&out.ledger)?,
     )?;
-    for r in out.rejects.iter().take(20) {
+    for r in out
+        .rejects
+        .iter()
+        .filter(|r| !r.code.is_exclusion())
+        .take(20)
+    {
         eprintln!(
             "rejected {}:{} [{}] `{}`: {}",
             r.file, r.line, r.column, r.value, r.reason
         );
     }
-    if out.rejects.len() > 20 {
+    let errors = out
+        .rejects
+        .iter()
+        .filter(|r| !r.code.is_exclusion())
+        .count();
+    if errors > 20 {
         eprintln!(
             "… and {} more rejected rows in {}",
-            out.rejects.len() - 20,
+            errors - 20,
             cfg.lake.join("_rejects").display()
         );
     }
+    let too_bad: Vec<String> = out
+        .ledger
+        .iter()
+        .filter(|l| {
+            l.rows_read > 0
+                && (l.rejected - l.excluded) as f64 / l.rows_read as f64 > limits.max_reject_share
+        })
+        .map(|l| {
+            format!(
+                "{} rejects {} of {} rows ({:.1}%)",
+                l.file,
+                l.rejected - l.excluded,
+                l.rows_read,
+                100.0 * (l.rejected - l.excluded) as f64 / l.rows_read as f64
+            )
+        })
+        .collect();
+    if !too_bad.is_empty() {
+        return Err(Failure::new(
+            super::exit::DATA,
+            format!(
+                "too many rejected rows (more than {:.1}% of a file): {}. The lake was not changed; see {} for the reasons, fix the export or the mapping, or raise --max-reject-share",
+                limits.max_reject_share * 100.0,
+                too_bad.join("; "),
+                cfg.lake.join("_rejects").display()
+            ),
+        ));
+    }
+    for (table, rows) in out.tables {
+        let parts = rows.into_partitions()?;
+        let mut written = BTreeSet::new();
+        for (p, df) in &parts {
+            if let PeriodArg::Month(only) = period {
+                if *p != only {
+                    continue;
+                }
+            }
+            lake::write_partition(&cfg.lake, table.name(), *p, df)?;
+            written.insert(*p);
+        }
+        if period == PeriodArg::Latest {
+            lake::remove_partitions_except(&cfg.lake, table.name(), &written)?;
+        }
+    }
+    let also = if superseded > 0 {
+        format!(" + {superseded} superseded")
+    } else {
+        String::new()
+    };
     eprintln!(
-        "ingest: {read} rows read = {accepted} accepted + {rejected} rejected, lake at {}",
+        "ingest: {read} rows read = {accepted} accepted + {rejected} rejected{also}, lake at {}",
         cfg.lake.display()
     );
     Ok(())

@@ -1,14 +1,21 @@
 //! Ingest: configured raw files → canonical tables, every row accounted for.
 //!
-//! Each source's `[sources.columns]` and `[sources.items]` say which header holds which
-//! canonical field or questionnaire item; no file has code of its own. Every data row
-//! of every file ends up either accepted (in a canonical table) or rejected (with file,
-//! line, column, value and reason), so `rows read = accepted + rejected` per file.
-//! Customer files are read first, so that responses carrying only a customer id get that
-//! customer's store, region and tier.
+//! Each file goes read ([`read`]: bytes, encoding, CSV dialect or XLSX) → layout
+//! ([`preset`]: platform exports normalised) → mapping ([`map`]: declarative columns,
+//! catalogues, value maps, time zones, privacy). Every data row ends up accepted, rejected
+//! (with file, line, column, value and a reason code), or superseded (a newer file of the
+//! same source covers its month), so per file `rows_read = accepted + rejected + superseded`.
+//!
+//! Files are identified by content (SHA-256): a copy of a file already read adds nothing,
+//! and every canonical row carries the `file_id` it came from (lineage). Customer files are
+//! read first, so responses that carry only a customer id get that customer's segments.
 
+pub mod map;
 pub mod parse;
+pub mod preset;
+pub mod privacy;
 pub mod read;
+pub mod values;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -16,11 +23,12 @@ use std::path::{Path, PathBuf};
 use chrono::{NaiveDate, NaiveDateTime};
 use thiserror::Error;
 
-use crate::config::{Config, Item, Role, Source};
+use crate::config::{Config, Source};
 use crate::frame::{self, DataFrame, Values};
 use crate::period::Period;
-use crate::schema::{self, ColType, FieldType, SourceKind, Table};
-use read::{Cell, RawRow, RawTable};
+use crate::schema::{ColType, SourceKind, Table};
+use map::{Catalogs, Context, CustomerSegments, FileMap, Mapped};
+use privacy::Privacy;
 
 #[derive(Debug, Error)]
 pub enum IngestError {
@@ -47,7 +55,7 @@ pub enum IngestError {
 
 /// Why a row was rejected, as a stable code (reports translate it; the `reason` text
 /// gives the detail).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum RejectCode {
     MissingValue,
     BadDate,
@@ -60,10 +68,14 @@ pub enum RejectCode {
     TimeOrder,
     NoAnswer,
     BadWeight,
+    /// Marked by the platform as not a real response (preview, test, spam).
+    Excluded,
+    /// Not finished or not submitted (kept only with `include_partial`).
+    Incomplete,
 }
 
 impl RejectCode {
-    pub const ALL: [RejectCode; 11] = [
+    pub const ALL: [RejectCode; 13] = [
         RejectCode::MissingValue,
         RejectCode::BadDate,
         RejectCode::NotANumber,
@@ -75,6 +87,8 @@ impl RejectCode {
         RejectCode::TimeOrder,
         RejectCode::NoAnswer,
         RejectCode::BadWeight,
+        RejectCode::Excluded,
+        RejectCode::Incomplete,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -90,7 +104,15 @@ impl RejectCode {
             RejectCode::TimeOrder => "time_order",
             RejectCode::NoAnswer => "no_answer",
             RejectCode::BadWeight => "bad_weight",
+            RejectCode::Excluded => "excluded",
+            RejectCode::Incomplete => "incomplete",
         }
+    }
+
+    /// Rows the platform itself marks as not counting: not data errors, so they do not
+    /// count towards the reject share that fails a run.
+    pub fn is_exclusion(self) -> bool {
+        matches!(self, RejectCode::Excluded | RejectCode::Incomplete)
     }
 }
 
@@ -102,20 +124,34 @@ pub struct Reject {
     pub file: String,
     pub line: usize,
     pub column: String,
+    /// The offending value (personal identifiers hashed, free text redacted).
     pub value: String,
     pub reason: String,
 }
 
-/// Row counts of one input file.
+/// What happened to one input file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FileLedger {
     pub source: String,
     pub kind: String,
     pub file: String,
+    /// The first 12 hex digits of the SHA-256: the `file_id` of its rows in the lake.
+    pub file_id: String,
+    pub sha256: String,
+    pub bytes: u64,
+    /// When this content was first ingested (the analysis date of that run).
+    pub first_seen: String,
     pub encoding: String,
+    pub preset: String,
     pub rows_read: usize,
     pub accepted: usize,
     pub rejected: usize,
+    /// Of the rejected: rows the platform marks as preview/test/spam or unfinished.
+    pub excluded: usize,
+    /// Rows replaced by a newer file of the same source for the same month (or all rows
+    /// of a file whose content was already read under another name).
+    pub superseded: usize,
+    pub note: String,
 }
 
 /// One cell of a canonical row, in the order of [`Table::columns`].
@@ -123,6 +159,7 @@ pub struct FileLedger {
 pub enum V {
     S(Option<String>),
     F(Option<f64>),
+    I(Option<i64>),
     B(Option<bool>),
     D(Option<NaiveDate>),
     T(Option<NaiveDateTime>),
@@ -158,7 +195,7 @@ impl TableRows {
     }
 
     pub fn push(&mut self, period: Period, row: Vec<V>) {
-        debug_assert_eq!(
+        assert_eq!(
             row.len(),
             self.cols.len(),
             "row shape of {}",
@@ -168,6 +205,7 @@ impl TableRows {
             match (col, v) {
                 (Values::Str(c), V::S(v)) => c.push(v),
                 (Values::F64(c), V::F(v)) => c.push(v),
+                (Values::I64(c), V::I(v)) => c.push(v),
                 (Values::Bool(c), V::B(v)) => c.push(v),
                 (Values::Date(c), V::D(v)) => c.push(v),
                 (Values::Time(c), V::T(v)) => c.push(v),
@@ -236,255 +274,144 @@ impl Ingested {
     pub fn rejected(&self) -> usize {
         self.ledger.iter().map(|l| l.rejected).sum()
     }
+    pub fn superseded(&self) -> usize {
+        self.ledger.iter().map(|l| l.superseded).sum()
+    }
 }
 
-/// Lookup of segment values: a catalogue entry's id, Chinese name, English name or alias
-/// (trimmed, ASCII case ignored) → its id.
-struct Catalogs {
-    by_segment: HashMap<String, HashMap<String, String>>,
-    region_of_store: HashMap<String, String>,
+/// What an earlier ingest recorded about a file's content.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PriorFile {
+    pub sha256: String,
+    pub first_seen: String,
 }
 
-fn key(s: &str) -> String {
-    s.trim().to_lowercase()
+/// Settings of one ingest besides the config.
+pub struct Options {
+    /// The analysis date: a timestamp after it is a keying error.
+    pub as_of: NaiveDate,
+    pub privacy: Privacy,
+    /// The previous ledger, for the order in which file versions were first seen.
+    pub prior: Vec<PriorFile>,
 }
 
-impl Catalogs {
-    fn new(cfg: &Config) -> Catalogs {
-        let mut by_segment = HashMap::new();
-        for (seg, entries) in &cfg.catalog {
-            let mut m = HashMap::new();
-            for e in entries {
-                for label in [&e.id, &e.zh, &e.en].into_iter().chain(e.aliases.iter()) {
-                    m.insert(key(label), e.id.clone());
+/// One file read and mapped, before superseding across files.
+pub struct FileResult {
+    pub ledger: FileLedger,
+    /// Accepted raw rows, each with what it became.
+    pub mapped: Vec<Mapped>,
+    pub rejects: Vec<Reject>,
+    /// Canonical field or item → header (what `csat validate` prints).
+    pub mapping: Vec<(String, String)>,
+}
+
+fn display_path(cfg: &Config, path: &Path) -> String {
+    path.strip_prefix(&cfg.root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+/// Read, lay out and map one file of `src`.
+pub fn ingest_file(
+    ctx: &Context,
+    src: &Source,
+    path: &Path,
+    bytes: &[u8],
+    first_seen: &str,
+) -> Result<FileResult, IngestError> {
+    let file = display_path(ctx.cfg, path);
+    let file_err = |message: String| IngestError::File {
+        source_name: src.name.clone(),
+        path: path.to_path_buf(),
+        message,
+    };
+    let raw = read::read_bytes(bytes, src.format, src.encoding, src.sheet.as_deref())
+        .map_err(file_err)?;
+    let encoding = raw.encoding.to_string();
+    let layout = preset::apply(src.preset, raw, src.include_partial).map_err(file_err)?;
+    let fm = FileMap::new(ctx.cfg, src, &layout, path)?;
+    let pii_headers: Vec<String> = (0..layout.table.headers.len())
+        .filter(|&i| fm.is_pii_column(i))
+        .map(|i| layout.table.headers[i].clone())
+        .collect();
+    let sha256 = privacy::sha256_hex(bytes);
+    let mut ledger = FileLedger {
+        source: src.name.clone(),
+        kind: format!("{:?}", src.kind).to_lowercase(),
+        file: file.clone(),
+        file_id: sha256[..12].to_string(),
+        sha256,
+        bytes: bytes.len() as u64,
+        first_seen: first_seen.to_string(),
+        encoding,
+        preset: layout.preset.name().to_string(),
+        rows_read: layout.table.rows.len(),
+        accepted: 0,
+        rejected: 0,
+        excluded: 0,
+        superseded: 0,
+        note: String::new(),
+    };
+    let mut mapped = Vec::new();
+    let mut rejects = Vec::new();
+    let mut seen_ids: HashMap<String, usize> = HashMap::new();
+    for (r, row) in layout.table.rows.iter().enumerate() {
+        let result = match layout.excluded.get(&r) {
+            Some((code, why)) => Err(map::RowError {
+                code: *code,
+                column: String::new(),
+                value: String::new(),
+                reason: why.clone(),
+            }),
+            None => fm.map_row(ctx, row).and_then(|m| match &m.id {
+                Some((id, _)) if seen_ids.contains_key(id) => {
+                    Err(fm.duplicate(row, id, seen_ids[id]))
                 }
-            }
-            by_segment.insert(seg.clone(), m);
-        }
-        if !by_segment.contains_key("channel") {
-            let m = schema::CHANNELS
-                .iter()
-                .flat_map(|(id, zh, en)| {
-                    [
-                        (key(id), id.to_string()),
-                        (key(zh), id.to_string()),
-                        (key(en), id.to_string()),
-                    ]
-                })
-                .collect();
-            by_segment.insert("channel".into(), m);
-        }
-        let region_of_store = cfg
-            .catalog
-            .get("store")
-            .map(|s| {
-                s.iter()
-                    .filter_map(|e| Some((e.id.clone(), e.region.clone()?)))
-                    .collect()
-            })
-            .unwrap_or_default();
-        Catalogs {
-            by_segment,
-            region_of_store,
-        }
-    }
-
-    /// `Ok(None)` for a blank value; an error for a value the catalogue does not know.
-    fn normalise(&self, segment: &str, value: &str) -> Result<Option<String>, String> {
-        let v = value.trim();
-        if v.is_empty() {
-            return Ok(None);
-        }
-        match self.by_segment.get(segment) {
-            None => Ok(Some(v.to_string())),
-            Some(m) => m
-                .get(&key(v))
-                .cloned()
-                .map(Some)
-                .ok_or_else(|| format!("unknown {segment} `{v}`: not in [[catalog.{segment}]]; add it there (or as an alias) or correct the row")),
-        }
-    }
-}
-
-/// What a customer record contributes to responses that carry only the customer id.
-#[derive(Debug, Clone)]
-struct CustomerSegments {
-    store: Option<String>,
-    region: Option<String>,
-    tier: Option<String>,
-}
-
-/// A row's failure: the column (header) and value at fault, and why.
-struct RowError {
-    code: RejectCode,
-    column: String,
-    value: String,
-    reason: String,
-}
-
-type RowResult<T> = Result<T, RowError>;
-
-/// A source's file with its header positions resolved.
-struct Mapped<'a> {
-    src: &'a Source,
-    raw: &'a RawTable,
-    fields: BTreeMap<&'static str, (usize, FieldType)>,
-    items: Vec<(&'a Item, usize)>,
-}
-
-impl<'a> Mapped<'a> {
-    fn new(
-        cfg: &'a Config,
-        src: &'a Source,
-        raw: &'a RawTable,
-        path: &Path,
-    ) -> Result<Mapped<'a>, IngestError> {
-        let missing = |header: &str, what: String| IngestError::MissingHeader {
-            source_name: src.name.clone(),
-            path: path.to_path_buf(),
-            header: header.to_string(),
-            what,
-            available: raw
-                .headers
-                .iter()
-                .map(|h| format!("`{h}`"))
-                .collect::<Vec<_>>()
-                .join(", "),
+                Some((id, line)) => {
+                    seen_ids.insert(id.clone(), *line);
+                    Ok(m)
+                }
+                None => Ok(m),
+            }),
         };
-        let mut fields = BTreeMap::new();
-        for f in schema::source_fields(src.kind) {
-            if let Some(h) = src.columns.get(f.name) {
-                let i = raw
-                    .find(h)
-                    .ok_or_else(|| missing(h, format!("field `{}`", f.name)))?;
-                fields.insert(f.name, (i, f.ty));
+        match result {
+            Ok(m) => {
+                ledger.accepted += 1;
+                mapped.push(m);
+            }
+            Err(e) => {
+                ledger.rejected += 1;
+                if e.code.is_exclusion() {
+                    ledger.excluded += 1;
+                }
+                let value = if pii_headers.contains(&e.column) {
+                    ctx.privacy.id(Some(e.value)).unwrap_or_default()
+                } else {
+                    ctx.privacy.text(&e.value)
+                };
+                rejects.push(Reject {
+                    code: e.code,
+                    source: src.name.clone(),
+                    file: file.clone(),
+                    line: row.line,
+                    column: e.column,
+                    value,
+                    reason: ctx.privacy.text(&e.reason),
+                });
             }
         }
-        let mut items = Vec::new();
-        for (id, h) in &src.items {
-            let item = cfg.item(id).expect("validated item id");
-            let i = raw
-                .find(h)
-                .ok_or_else(|| missing(h, format!("item `{id}`")))?;
-            items.push((item, i));
-        }
-        Ok(Mapped {
-            src,
-            raw,
-            fields,
-            items,
-        })
     }
-
-    /// The reject code for a cell of `field` that does not parse as its type.
-    fn code_of(&self, field: &str) -> RejectCode {
-        match self.fields.get(field).map(|f| f.1) {
-            Some(FieldType::Time | FieldType::Date | FieldType::Month) => RejectCode::BadDate,
-            Some(FieldType::Number) => RejectCode::NotANumber,
-            Some(FieldType::Flag) => RejectCode::BadFlag,
-            _ => RejectCode::UnknownValue,
-        }
-    }
-
-    fn header(&self, i: usize) -> String {
-        self.raw.headers.get(i).cloned().unwrap_or_default()
-    }
-
-    fn cell<'r>(&self, row: &'r RawRow, field: &str) -> Option<(usize, &'r Cell)> {
-        let (i, _) = self.fields.get(field)?;
-        Some((*i, row.cells.get(*i).unwrap_or(&Cell::Empty)))
-    }
-
-    fn err(&self, code: RejectCode, i: usize, cell: &Cell, reason: String) -> RowError {
-        RowError {
-            code,
-            column: self.header(i),
-            value: cell.as_text(),
-            reason,
-        }
-    }
-
-    fn text(&self, row: &RawRow, field: &str) -> Option<String> {
-        self.cell(row, field)
-            .map(|(_, c)| c.as_text().trim().to_string())
-            .filter(|s| !s.is_empty())
-    }
-
-    fn required_text(&self, row: &RawRow, field: &str) -> RowResult<String> {
-        self.text(row, field).ok_or_else(|| {
-            let (i, c) = self.cell(row, field).expect("required fields are mapped");
-            self.err(
-                RejectCode::MissingValue,
-                i,
-                c,
-                format!("{field} is empty; every row needs one"),
-            )
-        })
-    }
-
-    fn parsed<T>(
-        &self,
-        row: &RawRow,
-        field: &str,
-        f: impl Fn(&Cell) -> Result<Option<T>, String>,
-    ) -> RowResult<Option<T>> {
-        match self.cell(row, field) {
-            None => Ok(None),
-            Some((i, c)) => f(c).map_err(|e| self.err(self.code_of(field), i, c, e)),
-        }
-    }
-
-    fn time(
-        &self,
-        row: &RawRow,
-        field: &str,
-        as_of: NaiveDate,
-    ) -> RowResult<Option<NaiveDateTime>> {
-        let t = self.parsed(row, field, parse::time)?;
-        if let Some(t) = t {
-            if t.date() > as_of {
-                let (i, c) = self.cell(row, field).unwrap();
-                return Err(self.err(
-                    RejectCode::InTheFuture,
-                    i,
-                    c,
-                    format!("{field} {t} is after the analysis date {as_of}"),
-                ));
-            }
-        }
-        Ok(t)
-    }
-
-    fn required_time(
-        &self,
-        row: &RawRow,
-        field: &str,
-        as_of: NaiveDate,
-    ) -> RowResult<NaiveDateTime> {
-        self.time(row, field, as_of)?.ok_or_else(|| {
-            let (i, c) = self.cell(row, field).unwrap();
-            self.err(
-                RejectCode::MissingValue,
-                i,
-                c,
-                format!("{field} is empty; every row needs one"),
-            )
-        })
-    }
-
-    fn segment(&self, row: &RawRow, field: &str, cats: &Catalogs) -> RowResult<Option<String>> {
-        match self.cell(row, field) {
-            None => Ok(None),
-            Some((i, c)) => cats
-                .normalise(field, &c.as_text())
-                .map_err(|e| self.err(RejectCode::UnknownValue, i, c, e)),
-        }
-    }
+    Ok(FileResult {
+        ledger,
+        mapped,
+        rejects,
+        mapping: fm.describe(),
+    })
 }
 
-/// Read and map every configured source. `as_of` is the analysis date: a timestamp after
-/// it is a keying error.
-pub fn ingest(cfg: &Config, as_of: NaiveDate) -> Result<Ingested, IngestError> {
+/// Read and map every configured source.
+pub fn ingest(cfg: &Config, opts: &Options) -> Result<Ingested, IngestError> {
     let cats = Catalogs::new(cfg);
     let mut out = Ingested {
         tables: Table::ALL
@@ -495,452 +422,113 @@ pub fn ingest(cfg: &Config, as_of: NaiveDate) -> Result<Ingested, IngestError> {
         ledger: Vec::new(),
     };
     let mut customers: HashMap<String, CustomerSegments> = HashMap::new();
+    let first_seen: HashMap<&str, &str> = opts
+        .prior
+        .iter()
+        .map(|p| (p.sha256.as_str(), p.first_seen.as_str()))
+        .collect();
+    let today = opts.as_of.to_string();
     // Customer files first, so responses can borrow their segments.
     let mut order: Vec<&Source> = cfg.sources.iter().collect();
     order.sort_by_key(|s| s.kind != SourceKind::Customers);
     for src in order {
+        let mut files = Vec::new();
         for path in &src.files {
-            let file = display_path(cfg, path);
-            let raw = read::read(path, src.format, src.encoding, src.sheet.as_deref()).map_err(
-                |message| IngestError::File {
-                    source_name: src.name.clone(),
-                    path: path.clone(),
-                    message,
-                },
-            )?;
-            let m = Mapped::new(cfg, src, &raw, path)?;
-            let mut ledger = FileLedger {
-                source: src.name.clone(),
-                kind: format!("{:?}", src.kind).to_lowercase(),
-                file: file.clone(),
-                encoding: raw.encoding.to_string(),
-                rows_read: raw.rows.len(),
-                accepted: 0,
-                rejected: 0,
-            };
-            let mut seen_ids: HashMap<String, usize> = HashMap::new();
-            for row in &raw.rows {
-                let result = map_row(
-                    cfg,
-                    &cats,
-                    &m,
-                    row,
-                    as_of,
-                    &mut seen_ids,
-                    &mut customers,
-                    &mut out.tables,
-                );
-                match result {
-                    Ok(()) => ledger.accepted += 1,
-                    Err(e) => {
-                        ledger.rejected += 1;
-                        out.rejects.push(Reject {
-                            code: e.code,
-                            source: src.name.clone(),
-                            file: file.clone(),
-                            line: row.line,
-                            column: e.column,
-                            value: e.value,
-                            reason: e.reason,
-                        });
-                    }
+            let bytes = std::fs::read(path).map_err(|e| IngestError::File {
+                source_name: src.name.clone(),
+                path: path.clone(),
+                message: format!("cannot read the file: {e}"),
+            })?;
+            let sha = privacy::sha256_hex(&bytes);
+            let seen = first_seen
+                .get(sha.as_str())
+                .copied()
+                .unwrap_or(&today)
+                .to_string();
+            files.push((seen, path.clone(), bytes, sha));
+        }
+        // Oldest version first: by when the content was first ingested, then by name, so
+        // a corrected file (new content, or a later name such as `_v2`) comes last and wins.
+        files.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        let ctx = Context {
+            cfg,
+            cats: &cats,
+            privacy: &opts.privacy,
+            as_of: opts.as_of,
+            customers: &customers,
+        };
+        let mut results: Vec<FileResult> = Vec::new();
+        let mut by_sha: HashMap<String, String> = HashMap::new();
+        for (seen, path, bytes, sha) in &files {
+            let mut fr = ingest_file(&ctx, src, path, bytes, seen)?;
+            if let Some(first) = by_sha.get(sha) {
+                // The same content under another name: read, counted, and set aside whole.
+                fr.ledger.note = format!("same content as {first}");
+                fr.ledger.superseded = fr.ledger.accepted;
+                fr.ledger.accepted = 0;
+                fr.mapped.clear();
+            } else {
+                by_sha.insert(sha.clone(), fr.ledger.file.clone());
+            }
+            tracing::info!(source = %src.name, file = %fr.ledger.file, read = fr.ledger.rows_read, accepted = fr.ledger.accepted, rejected = fr.ledger.rejected, "read");
+            results.push(fr);
+        }
+        // Each month of a source belongs to the newest file that has rows in it.
+        let mut owner: BTreeMap<Period, usize> = BTreeMap::new();
+        for (fi, fr) in results.iter().enumerate() {
+            for m in &fr.mapped {
+                if let Some((_, p, _)) = m.rows.first() {
+                    owner.insert(*p, fi);
                 }
             }
-            tracing::info!(source = %src.name, file = %file, read = ledger.rows_read, accepted = ledger.accepted, rejected = ledger.rejected, "ingested");
-            out.ledger.push(ledger);
+        }
+        for (fi, mut fr) in results.into_iter().enumerate() {
+            let mut replaced_by: BTreeMap<usize, usize> = BTreeMap::new();
+            for m in std::mem::take(&mut fr.mapped) {
+                let Some((_, p, _)) = m.rows.first() else {
+                    continue;
+                };
+                if owner[p] != fi {
+                    fr.ledger.accepted -= 1;
+                    fr.ledger.superseded += 1;
+                    *replaced_by.entry(owner[p]).or_default() += 1;
+                    continue;
+                }
+                if let Some((id, seg)) = m.customer {
+                    customers.insert(id, seg);
+                }
+                for (table, p, mut row) in m.rows {
+                    row.push(V::S(Some(fr.ledger.file_id.clone())));
+                    out.tables
+                        .get_mut(&table)
+                        .expect("every table")
+                        .push(p, row);
+                }
+            }
+            if !replaced_by.is_empty() && fr.ledger.note.is_empty() {
+                fr.ledger.note = format!(
+                    "{} rows replaced by a newer file of the same source and month",
+                    fr.ledger.superseded
+                );
+            }
+            out.rejects.extend(fr.rejects);
+            out.ledger.push(fr.ledger);
+        }
+        for (p, n) in &src.invitations {
+            out.tables
+                .get_mut(&Table::Invitations)
+                .expect("every table")
+                .push(
+                    *p,
+                    vec![
+                        V::S(Some(src.name.clone())),
+                        V::S(src.channel.clone()),
+                        V::I(Some(*n as i64)),
+                    ],
+                );
         }
     }
     Ok(out)
-}
-
-fn display_path(cfg: &Config, path: &Path) -> String {
-    path.strip_prefix(&cfg.root)
-        .unwrap_or(path)
-        .display()
-        .to_string()
-}
-
-#[allow(clippy::too_many_arguments)]
-fn map_row(
-    cfg: &Config,
-    cats: &Catalogs,
-    m: &Mapped,
-    row: &RawRow,
-    as_of: NaiveDate,
-    seen_ids: &mut HashMap<String, usize>,
-    customers: &mut HashMap<String, CustomerSegments>,
-    tables: &mut BTreeMap<Table, TableRows>,
-) -> RowResult<()> {
-    let id_field = match m.src.kind.table() {
-        Table::Responses => Some("response_id"),
-        Table::Complaints => Some("complaint_id"),
-        Table::Customers => Some("customer_id"),
-        Table::Actions => Some("action_id"),
-        _ => None,
-    };
-    let mut check_duplicate = |id: &str| -> RowResult<()> {
-        if let Some(first) = seen_ids.get(id) {
-            let (i, c) = m.cell(row, id_field.unwrap()).unwrap();
-            return Err(m.err(
-                RejectCode::DuplicateId,
-                i,
-                c,
-                format!("duplicate id `{id}` (first on line {first}); keep one of the two rows"),
-            ));
-        }
-        seen_ids.insert(id.to_string(), row.line);
-        Ok(())
-    };
-    match m.src.kind.table() {
-        Table::Responses => {
-            let rows = map_response(cfg, cats, m, row, as_of, customers)?;
-            check_duplicate(&rows.id)?;
-            let (responses, comments) = (rows.answers, rows.comments);
-            for r in responses {
-                tables
-                    .get_mut(&Table::Responses)
-                    .unwrap()
-                    .push(rows.period, r);
-            }
-            for c in comments {
-                tables
-                    .get_mut(&Table::Comments)
-                    .unwrap()
-                    .push(rows.period, c);
-            }
-        }
-        Table::Complaints => {
-            let (p, r) = map_complaint(cats, m, row, as_of, customers)?;
-            if let V::S(Some(id)) = &r[0] {
-                check_duplicate(id)?;
-            }
-            tables.get_mut(&Table::Complaints).unwrap().push(p, r);
-        }
-        Table::Customers => {
-            let (p, r, seg) = map_customer(cats, m, row, as_of)?;
-            let id = match &r[0] {
-                V::S(Some(id)) => id.clone(),
-                _ => unreachable!("customer id is required"),
-            };
-            check_duplicate(&id)?;
-            customers.insert(id, seg);
-            tables.get_mut(&Table::Customers).unwrap().push(p, r);
-        }
-        Table::Benchmarks => {
-            let period = m.parsed(row, "period", parse::month)?.expect("required");
-            let value = m.parsed(row, "value", parse::number)?.ok_or_else(|| {
-                let (i, c) = m.cell(row, "value").unwrap();
-                m.err(RejectCode::MissingValue, i, c, "value is empty".into())
-            })?;
-            tables.get_mut(&Table::Benchmarks).unwrap().push(
-                period,
-                vec![
-                    V::S(Some(m.required_text(row, "measure")?)),
-                    V::S(Some(m.required_text(row, "reference")?)),
-                    V::F(Some(value)),
-                    V::F(m.parsed(row, "scale_min", parse::number)?),
-                    V::F(m.parsed(row, "scale_max", parse::number)?),
-                ],
-            );
-        }
-        Table::Actions => {
-            let id = m.required_text(row, "action_id")?;
-            check_duplicate(&id)?;
-            let opened = m.parsed(row, "opened", parse::date)?.ok_or_else(|| {
-                let (i, c) = m.cell(row, "opened").unwrap();
-                m.err(
-                    RejectCode::MissingValue,
-                    i,
-                    c,
-                    "opened is empty; every action needs its start date".into(),
-                )
-            })?;
-            let closed = m.parsed(row, "closed", parse::date)?;
-            if let Some(c) = closed.filter(|c| *c < opened) {
-                let (i, cell) = m.cell(row, "closed").unwrap();
-                return Err(m.err(
-                    RejectCode::TimeOrder,
-                    i,
-                    cell,
-                    format!("closed {c} is before opened {opened}"),
-                ));
-            }
-            let store = m.segment(row, "store", cats)?;
-            let region = store
-                .as_ref()
-                .and_then(|s| cats.region_of_store.get(s).cloned());
-            tables.get_mut(&Table::Actions).unwrap().push(
-                Period::of_date(opened),
-                vec![
-                    V::S(Some(id)),
-                    V::S(Some(m.required_text(row, "title")?)),
-                    V::S(m.text(row, "measure")),
-                    V::S(region),
-                    V::S(store),
-                    V::S(m.text(row, "owner")),
-                    V::D(Some(opened)),
-                    V::D(closed),
-                    V::S(m.text(row, "status")),
-                ],
-            );
-        }
-        Table::Comments => unreachable!("no source kind maps to comments directly"),
-    }
-    Ok(())
-}
-
-struct ResponseRows {
-    id: String,
-    period: Period,
-    answers: Vec<Vec<V>>,
-    comments: Vec<Vec<V>>,
-}
-
-fn map_response(
-    cfg: &Config,
-    cats: &Catalogs,
-    m: &Mapped,
-    row: &RawRow,
-    as_of: NaiveDate,
-    customers: &HashMap<String, CustomerSegments>,
-) -> RowResult<ResponseRows> {
-    let id = m.required_text(row, "response_id")?;
-    let time = m.required_time(row, "survey_time", as_of)?;
-    let customer_id = m.text(row, "customer_id");
-    let known = customer_id.as_ref().and_then(|c| customers.get(c));
-    let mut store = m.segment(row, "store", cats)?;
-    if store.is_none() {
-        store = known.and_then(|k| k.store.clone());
-    }
-    let region = match m.segment(row, "region", cats)? {
-        Some(r) => Some(r),
-        None => store
-            .as_ref()
-            .and_then(|s| cats.region_of_store.get(s).cloned())
-            .or_else(|| known.and_then(|k| k.region.clone())),
-    };
-    let tier = match m.segment(row, "tier", cats)? {
-        Some(t) => Some(t),
-        None => known.and_then(|k| k.tier.clone()),
-    };
-    let product_line = m.segment(row, "product_line", cats)?;
-    let brand = m
-        .segment(row, "brand", cats)?
-        .unwrap_or_else(|| "ours".into());
-    let channel = match m.segment(row, "channel", cats)? {
-        Some(c) => Some(c),
-        None => m.src.channel.clone(),
-    };
-    let interviewer = m.text(row, "interviewer");
-    let weight = m.parsed(row, "weight", parse::number)?.unwrap_or(1.0);
-    if !(weight > 0.0) {
-        let (i, c) = m.cell(row, "weight").unwrap();
-        return Err(m.err(
-            RejectCode::BadWeight,
-            i,
-            c,
-            "a weight must be positive".into(),
-        ));
-    }
-    let s = |v: &Option<String>| V::S(v.clone());
-    let mut answers = Vec::new();
-    let mut comments = Vec::new();
-    for (item, i) in &m.items {
-        let cell = row.cells.get(*i).unwrap_or(&Cell::Empty);
-        let text = cell.as_text();
-        if m.src.missing.iter().any(|miss| miss == text.trim()) {
-            continue;
-        }
-        if item.role == Role::Comment {
-            comments.push(vec![
-                V::S(Some(id.clone())),
-                s(&customer_id),
-                V::S(Some(m.src.name.clone())),
-                s(&channel),
-                V::T(Some(time)),
-                s(&region),
-                s(&store),
-                V::S(Some(item.id.clone())),
-                V::S(Some(text.trim().to_string())),
-            ]);
-            continue;
-        }
-        let score = parse::number(cell).map_err(|e| m.err(RejectCode::NotANumber, *i, cell, e))?;
-        let Some(score) = score else { continue };
-        if score < item.min || score > item.max {
-            return Err(m.err(
-                RejectCode::OutOfScale,
-                *i,
-                cell,
-                format!(
-                    "score {score} is outside the {}–{} scale of item {}",
-                    item.min, item.max, item.id
-                ),
-            ));
-        }
-        answers.push(vec![
-            V::S(Some(id.clone())),
-            s(&customer_id),
-            V::S(Some(m.src.name.clone())),
-            s(&channel),
-            V::T(Some(time)),
-            s(&region),
-            s(&store),
-            s(&tier),
-            s(&product_line),
-            V::S(Some(brand.clone())),
-            s(&interviewer),
-            V::S(Some(item.id.clone())),
-            V::F(Some(score)),
-            V::F(Some(weight)),
-        ]);
-    }
-    if answers.is_empty() && comments.is_empty() {
-        let (i, c) = m.cell(row, "response_id").unwrap();
-        return Err(m.err(
-            RejectCode::NoAnswer,
-            i,
-            c,
-            "no questionnaire item answered".into(),
-        ));
-    }
-    let _ = cfg;
-    Ok(ResponseRows {
-        id,
-        period: Period::of_date(time.date()),
-        answers,
-        comments,
-    })
-}
-
-fn map_complaint(
-    cats: &Catalogs,
-    m: &Mapped,
-    row: &RawRow,
-    as_of: NaiveDate,
-    customers: &HashMap<String, CustomerSegments>,
-) -> RowResult<(Period, Vec<V>)> {
-    let id = m.required_text(row, "complaint_id")?;
-    let received = m.required_time(row, "received_at", as_of)?;
-    let category = m.required_text(row, "category")?;
-    let customer_id = m.text(row, "customer_id");
-    let first = m.time(row, "first_response_at", as_of)?;
-    let closed = m.time(row, "closed_at", as_of)?;
-    for (field, t) in [("first_response_at", first), ("closed_at", closed)] {
-        if let Some(t) = t.filter(|t| *t < received) {
-            let (i, c) = m.cell(row, field).unwrap();
-            return Err(m.err(
-                RejectCode::TimeOrder,
-                i,
-                c,
-                format!("{field} {t} is before the complaint was received ({received})"),
-            ));
-        }
-    }
-    let mut store = m.segment(row, "store", cats)?;
-    if store.is_none() {
-        store = customer_id
-            .as_ref()
-            .and_then(|c| customers.get(c))
-            .and_then(|k| k.store.clone());
-    }
-    let region = store
-        .as_ref()
-        .and_then(|s| cats.region_of_store.get(s).cloned());
-    let hs = m.parsed(row, "handling_satisfaction", parse::number)?;
-    Ok((
-        Period::of_date(received.date()),
-        vec![
-            V::S(Some(id)),
-            V::S(customer_id),
-            V::S(Some(m.src.name.clone())),
-            V::T(Some(received)),
-            V::S(m.text(row, "channel")),
-            V::S(Some(category)),
-            V::S(m.text(row, "severity")),
-            V::S(region),
-            V::S(store),
-            V::T(first),
-            V::T(closed),
-            V::S(m.text(row, "status")),
-            V::F(m.parsed(row, "compensation", parse::number)?),
-            V::F(hs),
-        ],
-    ))
-}
-
-fn map_customer(
-    cats: &Catalogs,
-    m: &Mapped,
-    row: &RawRow,
-    as_of: NaiveDate,
-) -> RowResult<(Period, Vec<V>, CustomerSegments)> {
-    let id = m.required_text(row, "customer_id")?;
-    let store = m.segment(row, "store", cats)?.ok_or_else(|| {
-        let (i, c) = m.cell(row, "store").unwrap();
-        m.err(
-            RejectCode::MissingValue,
-            i,
-            c,
-            "store is empty; every customer belongs to a store".into(),
-        )
-    })?;
-    let region = cats.region_of_store.get(&store).cloned();
-    let tier = m.segment(row, "tier", cats)?;
-    let first = m.parsed(row, "first_purchase", parse::date)?;
-    let last = m.parsed(row, "last_purchase", parse::date)?;
-    let churn_date = m.parsed(row, "churn_date", parse::date)?;
-    let churned = m
-        .parsed(row, "churned", parse::flag)?
-        .or(churn_date.map(|_| true));
-    if let (Some(f), Some(c)) = (first, churn_date) {
-        if c < f {
-            let (i, cell) = m.cell(row, "churn_date").unwrap();
-            return Err(m.err(
-                RejectCode::TimeOrder,
-                i,
-                cell,
-                format!("churn date {c} is before the first purchase {f}"),
-            ));
-        }
-    }
-    for (field, d) in [
-        ("first_purchase", first),
-        ("last_purchase", last),
-        ("churn_date", churn_date),
-    ] {
-        if let Some(d) = d.filter(|d| *d > as_of) {
-            let (i, cell) = m.cell(row, field).unwrap();
-            return Err(m.err(
-                RejectCode::InTheFuture,
-                i,
-                cell,
-                format!("{field} {d} is after the analysis date {as_of}"),
-            ));
-        }
-    }
-    // A customer file is a snapshot: its month is the configured one, else the analysis month.
-    let period = m.src.snapshot.unwrap_or_else(|| Period::of_date(as_of));
-    let seg = CustomerSegments {
-        store: Some(store.clone()),
-        region: region.clone(),
-        tier: tier.clone(),
-    };
-    Ok((
-        period,
-        vec![
-            V::S(Some(id)),
-            V::S(region),
-            V::S(Some(store)),
-            V::S(tier),
-            V::D(first),
-            V::D(last),
-            V::B(churned),
-            V::D(churn_date),
-            V::F(m.parsed(row, "value", parse::number)?),
-        ],
-        seg,
-    ))
 }
 
 /// Rejects as a table (for `data/lake/_rejects/`).
@@ -978,13 +566,37 @@ pub fn ledger_frame(ledger: &[FileLedger]) -> Result<DataFrame, IngestError> {
         ("source", ColType::Str, s(&|r| r.source.clone())),
         ("kind", ColType::Str, s(&|r| r.kind.clone())),
         ("file", ColType::Str, s(&|r| r.file.clone())),
+        ("file_id", ColType::Str, s(&|r| r.file_id.clone())),
+        ("sha256", ColType::Str, s(&|r| r.sha256.clone())),
+        ("bytes", ColType::I64, n(&|r| r.bytes as usize)),
+        ("first_seen", ColType::Str, s(&|r| r.first_seen.clone())),
         ("encoding", ColType::Str, s(&|r| r.encoding.clone())),
+        ("preset", ColType::Str, s(&|r| r.preset.clone())),
         ("rows_read", ColType::I64, n(&|r| r.rows_read)),
         ("accepted", ColType::I64, n(&|r| r.accepted)),
         ("rejected", ColType::I64, n(&|r| r.rejected)),
+        ("excluded", ColType::I64, n(&|r| r.excluded)),
+        ("superseded", ColType::I64, n(&|r| r.superseded)),
+        ("note", ColType::Str, s(&|r| r.note.clone())),
     ])
     .map_err(|e| IngestError::Frame {
         table: "_ledger",
         message: e.to_string(),
     })
+}
+
+/// The content history of an earlier ledger frame (sha256, first_seen).
+pub fn prior_from_ledger(df: &DataFrame) -> Vec<PriorFile> {
+    let (Ok(sha), Ok(seen)) = (frame::strs(df, "sha256"), frame::strs(df, "first_seen")) else {
+        return Vec::new();
+    };
+    sha.into_iter()
+        .zip(seen)
+        .filter_map(|(s, f)| {
+            Some(PriorFile {
+                sha256: s?,
+                first_seen: f?,
+            })
+        })
+        .collect()
 }

@@ -5,7 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use super::read::Cell;
 use crate::period::Period;
 
-const TIME_FORMATS: [&str; 9] = [
+const TIME_FORMATS: [&str; 13] = [
     "%Y-%m-%d %H:%M:%S",
     "%Y/%m/%d %H:%M:%S",
     "%Y-%m-%d %H:%M",
@@ -15,6 +15,12 @@ const TIME_FORMATS: [&str; 9] = [
     "%Y年%m月%d日 %H:%M",
     "%m/%d/%Y %H:%M:%S",
     "%m/%d/%Y %H:%M",
+    // SurveyMonkey: 10/01/2026 09:05:00 AM
+    "%m/%d/%Y %I:%M:%S %p",
+    "%m/%d/%Y %I:%M %p",
+    // 腾讯问卷: 02-Feb-2021 20:26:58
+    "%d-%b-%Y %H:%M:%S",
+    "%d-%b-%Y %H:%M",
 ];
 
 const DATE_FORMATS: [&str; 5] = [

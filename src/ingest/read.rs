@@ -1,8 +1,6 @@
 //! Readers: a raw file (CSV in any common encoding and dialect, or XLSX) → a [`RawTable`]
 //! of header names and cells with their line numbers. No mapping happens here.
 
-use std::path::Path;
-
 use chrono::NaiveDateTime;
 
 use crate::config::{Encoding, Format};
@@ -65,18 +63,16 @@ pub fn normalise_header(h: &str) -> String {
         .join(" ")
 }
 
-pub fn read(
-    path: &Path,
+/// Parse a file's bytes: CSV in any supported encoding, or an Excel workbook.
+pub fn read_bytes(
+    bytes: &[u8],
     format: Format,
     encoding: Encoding,
     sheet: Option<&str>,
 ) -> Result<RawTable, String> {
     match format {
-        Format::Csv => {
-            let bytes = std::fs::read(path).map_err(|e| format!("cannot read the file: {e}"))?;
-            read_csv_bytes(&bytes, encoding)
-        }
-        Format::Xlsx => read_xlsx(path, sheet),
+        Format::Csv => read_csv_bytes(bytes, encoding),
+        Format::Xlsx => read_xlsx(bytes, sheet),
     }
 }
 
@@ -202,10 +198,11 @@ pub fn read_csv_bytes(bytes: &[u8], encoding: Encoding) -> Result<RawTable, Stri
     })
 }
 
-fn read_xlsx(path: &Path, sheet: Option<&str>) -> Result<RawTable, String> {
-    use calamine::{open_workbook_auto, Data, Reader};
-    let mut wb =
-        open_workbook_auto(path).map_err(|e| format!("not a readable Excel workbook ({e})"))?;
+fn read_xlsx(bytes: &[u8], sheet: Option<&str>) -> Result<RawTable, String> {
+    use calamine::{open_workbook_auto_from_rs, Data, Reader};
+    let mut wb = open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| {
+        format!("not a readable Excel workbook ({e}); save it again from Excel as .xlsx")
+    })?;
     let names = wb.sheet_names().to_vec();
     let name = match sheet {
         Some(s) => names

@@ -156,6 +156,11 @@ pub fn reject_reason(code: &str, lang: Lang) -> String {
         "time_order" => ("时间先后矛盾", "dates in impossible order"),
         "no_answer" => ("没有任何有效作答", "no item answered"),
         "bad_weight" => ("权重无效", "invalid weight"),
+        "excluded" => (
+            "平台标记的非正式答卷（预览、测试、垃圾）",
+            "not a real response (preview, test, spam)",
+        ),
+        "incomplete" => ("未完成或未提交的答卷", "unfinished or unsubmitted response"),
         other => return other.to_string(),
     };
     match lang {

@@ -1,0 +1,698 @@
+//! Row mapping: one raw row of a source → canonical rows, or a reject with its reason.
+//!
+//! The mapping is declarative: `[sources.columns]` names the header of each canonical
+//! field (a platform preset supplies its id and time columns), `[sources.items]` the column
+//! of each questionnaire item. Values are normalised through catalogues (stores, tiers, …),
+//! value maps, time zones and the privacy rules.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+
+use super::preset::Layout;
+use super::privacy::Privacy;
+use super::read::{Cell, RawRow};
+use super::{parse, values, IngestError, RejectCode, V};
+use crate::config::{Config, Item, Role, Source};
+use crate::period::Period;
+use crate::schema::{self, FieldType, Table};
+
+/// Lookup of segment values: a catalogue entry's id, Chinese name, English name or alias
+/// (trimmed, ASCII case ignored) → its id.
+pub struct Catalogs {
+    by_segment: HashMap<String, HashMap<String, String>>,
+    pub region_of_store: HashMap<String, String>,
+}
+
+fn key(s: &str) -> String {
+    s.trim().to_lowercase()
+}
+
+impl Catalogs {
+    pub fn new(cfg: &Config) -> Catalogs {
+        let mut by_segment = HashMap::new();
+        for (seg, entries) in &cfg.catalog {
+            let mut m = HashMap::new();
+            for e in entries {
+                for label in [&e.id, &e.zh, &e.en].into_iter().chain(e.aliases.iter()) {
+                    m.insert(key(label), e.id.clone());
+                }
+            }
+            by_segment.insert(seg.clone(), m);
+        }
+        if !by_segment.contains_key("channel") {
+            let m = schema::CHANNELS
+                .iter()
+                .flat_map(|(id, zh, en)| {
+                    [
+                        (key(id), id.to_string()),
+                        (key(zh), id.to_string()),
+                        (key(en), id.to_string()),
+                    ]
+                })
+                .collect();
+            by_segment.insert("channel".into(), m);
+        }
+        let region_of_store = cfg
+            .catalog
+            .get("store")
+            .map(|s| {
+                s.iter()
+                    .filter_map(|e| Some((e.id.clone(), e.region.clone()?)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Catalogs {
+            by_segment,
+            region_of_store,
+        }
+    }
+
+    /// `Ok(None)` for a blank value; an error for a value the catalogue does not know.
+    fn normalise(&self, segment: &str, value: &str) -> Result<Option<String>, String> {
+        let v = value.trim();
+        if v.is_empty() {
+            return Ok(None);
+        }
+        match self.by_segment.get(segment) {
+            None => Ok(Some(v.to_string())),
+            Some(m) => m.get(&key(v)).cloned().map(Some).ok_or_else(|| {
+                format!("unknown {segment} `{v}`: not in [[catalog.{segment}]]; add it there (or as an alias) or correct the row")
+            }),
+        }
+    }
+}
+
+/// What a customer record contributes to responses that carry only the customer id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerSegments {
+    pub store: Option<String>,
+    pub region: Option<String>,
+    pub tier: Option<String>,
+}
+
+/// Everything the mapping of one file needs besides the file.
+pub struct Context<'a> {
+    pub cfg: &'a Config,
+    pub cats: &'a Catalogs,
+    pub privacy: &'a Privacy,
+    pub as_of: NaiveDate,
+    /// Customer id (as stored, i.e. hashed) → segments.
+    pub customers: &'a HashMap<String, CustomerSegments>,
+}
+
+/// A row's failure: the column (header) and value at fault, and why.
+#[derive(Debug, Clone)]
+pub struct RowError {
+    pub code: RejectCode,
+    pub column: String,
+    pub value: String,
+    pub reason: String,
+}
+
+type RowResult<T> = Result<T, RowError>;
+
+/// The canonical rows one raw row became.
+#[derive(Debug, Clone, Default)]
+pub struct Mapped {
+    pub rows: Vec<(Table, Period, Vec<V>)>,
+    /// Set for customer rows: (stored id, segments).
+    pub customer: Option<(String, CustomerSegments)>,
+    /// The row's own id (response, complaint, customer, action), for duplicate checks.
+    pub id: Option<(String, usize)>,
+}
+
+/// A source's file with its columns resolved.
+pub struct FileMap<'a> {
+    src: &'a Source,
+    layout: &'a Layout,
+    fields: BTreeMap<&'static str, (usize, FieldType)>,
+    items: Vec<(&'a Item, usize)>,
+    /// Added to every timestamp: the workspace zone minus the file's zone.
+    shift: Duration,
+}
+
+impl<'a> FileMap<'a> {
+    /// Resolve the mapping of `src` against a file's layout; a mapped header that the file
+    /// lacks, or a required field nobody maps, is an error naming the file and the fix.
+    pub fn new(
+        cfg: &'a Config,
+        src: &'a Source,
+        layout: &'a Layout,
+        path: &std::path::Path,
+    ) -> Result<FileMap<'a>, IngestError> {
+        let missing = |header: &str, what: String| IngestError::MissingHeader {
+            source_name: src.name.clone(),
+            path: path.to_path_buf(),
+            header: header.to_string(),
+            what,
+            available: layout
+                .table
+                .headers
+                .iter()
+                .map(|h| format!("`{h}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        let mut fields = BTreeMap::new();
+        for f in schema::source_fields(src.kind) {
+            let col = match src.columns.get(f.name) {
+                Some(h) => Some(
+                    layout
+                        .find(h)
+                        .ok_or_else(|| missing(h, format!("field `{}`", f.name)))?,
+                ),
+                None => layout.meta.get(f.name).copied(),
+            };
+            match col {
+                Some(i) => {
+                    fields.insert(f.name, (i, f.ty));
+                }
+                None if f.required => {
+                    return Err(IngestError::File {
+                        source_name: src.name.clone(),
+                        path: path.to_path_buf(),
+                        message: format!(
+                            "no column for the required field `{}` (layout: {}); map it in [sources.columns] as {} = \"<header>\", or set the source's preset if this is a platform export",
+                            f.name,
+                            layout.preset.name(),
+                            f.name
+                        ),
+                    })
+                }
+                None => {}
+            }
+        }
+        let mut items = Vec::new();
+        for (id, h) in &src.items {
+            let item = cfg.item(id).expect("validated item id");
+            let i = layout
+                .find(h)
+                .ok_or_else(|| missing(h, format!("item `{id}`")))?;
+            items.push((item, i));
+        }
+        let file_zone = match (&src.timezone, &layout.timezone) {
+            (Some(z), _) => *z,
+            (None, Some(Ok(z))) => *z,
+            (None, Some(Err(e))) => {
+                return Err(IngestError::File {
+                    source_name: src.name.clone(),
+                    path: path.to_path_buf(),
+                    message: e.clone(),
+                })
+            }
+            (None, None) => cfg.timezone,
+        };
+        let shift = Duration::seconds(
+            (cfg.timezone.local_minus_utc() - file_zone.local_minus_utc()) as i64,
+        );
+        Ok(FileMap {
+            src,
+            layout,
+            fields,
+            items,
+            shift,
+        })
+    }
+
+    /// Canonical field → the header it was mapped to (for `csat validate`).
+    pub fn describe(&self) -> Vec<(String, String)> {
+        let h = |i: usize| {
+            self.layout
+                .table
+                .headers
+                .get(i)
+                .cloned()
+                .unwrap_or_default()
+        };
+        self.fields
+            .iter()
+            .map(|(f, (i, _))| (f.to_string(), h(*i)))
+            .chain(self.items.iter().map(|(it, i)| (it.id.clone(), h(*i))))
+            .collect()
+    }
+
+    fn code_of(&self, field: &str) -> RejectCode {
+        match self.fields.get(field).map(|f| f.1) {
+            Some(FieldType::Time | FieldType::Date | FieldType::Month) => RejectCode::BadDate,
+            Some(FieldType::Number) => RejectCode::NotANumber,
+            Some(FieldType::Flag) => RejectCode::BadFlag,
+            _ => RejectCode::UnknownValue,
+        }
+    }
+
+    fn header(&self, i: usize) -> String {
+        self.layout
+            .table
+            .headers
+            .get(i)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    fn cell<'r>(&self, row: &'r RawRow, field: &str) -> Option<(usize, &'r Cell)> {
+        let (i, _) = self.fields.get(field)?;
+        Some((*i, row.cells.get(*i).unwrap_or(&Cell::Empty)))
+    }
+
+    fn err(&self, code: RejectCode, i: usize, cell: &Cell, reason: String) -> RowError {
+        RowError {
+            code,
+            column: self.header(i),
+            value: cell.as_text(),
+            reason,
+        }
+    }
+
+    /// An error about a field that must exist because it is required or was just read.
+    fn field_err(&self, row: &RawRow, field: &str, code: RejectCode, reason: String) -> RowError {
+        let (i, c) = self.cell(row, field).unwrap_or((0, &Cell::Empty));
+        self.err(code, i, c, reason)
+    }
+
+    fn text(&self, row: &RawRow, field: &str) -> Option<String> {
+        self.cell(row, field)
+            .map(|(_, c)| c.as_text().trim().to_string())
+            .filter(|s| !s.is_empty())
+    }
+
+    fn required_text(&self, row: &RawRow, field: &str) -> RowResult<String> {
+        self.text(row, field).ok_or_else(|| {
+            self.field_err(
+                row,
+                field,
+                RejectCode::MissingValue,
+                format!("{field} is empty; every row needs one"),
+            )
+        })
+    }
+
+    fn parsed<T>(
+        &self,
+        row: &RawRow,
+        field: &str,
+        f: impl Fn(&Cell) -> Result<Option<T>, String>,
+    ) -> RowResult<Option<T>> {
+        match self.cell(row, field) {
+            None => Ok(None),
+            Some((i, c)) => f(c).map_err(|e| self.err(self.code_of(field), i, c, e)),
+        }
+    }
+
+    fn time(
+        &self,
+        row: &RawRow,
+        field: &str,
+        as_of: NaiveDate,
+    ) -> RowResult<Option<NaiveDateTime>> {
+        let t = self
+            .parsed(row, field, parse::time)?
+            .map(|t| t + self.shift);
+        if let Some(t) = t.filter(|t| t.date() > as_of) {
+            return Err(self.field_err(
+                row,
+                field,
+                RejectCode::InTheFuture,
+                format!("{field} {t} is after the analysis date {as_of}"),
+            ));
+        }
+        Ok(t)
+    }
+
+    fn required_time(
+        &self,
+        row: &RawRow,
+        field: &str,
+        as_of: NaiveDate,
+    ) -> RowResult<NaiveDateTime> {
+        self.time(row, field, as_of)?.ok_or_else(|| {
+            self.field_err(
+                row,
+                field,
+                RejectCode::MissingValue,
+                format!("{field} is empty; every row needs one"),
+            )
+        })
+    }
+
+    fn date(&self, row: &RawRow, field: &str, as_of: NaiveDate) -> RowResult<Option<NaiveDate>> {
+        let d = self.parsed(row, field, parse::date)?;
+        if let Some(d) = d.filter(|d| *d > as_of) {
+            return Err(self.field_err(
+                row,
+                field,
+                RejectCode::InTheFuture,
+                format!("{field} {d} is after the analysis date {as_of}"),
+            ));
+        }
+        Ok(d)
+    }
+
+    fn segment(&self, row: &RawRow, field: &str, cats: &Catalogs) -> RowResult<Option<String>> {
+        match self.cell(row, field) {
+            None => Ok(None),
+            Some((i, c)) => cats
+                .normalise(field, &c.as_text())
+                .map_err(|e| self.err(RejectCode::UnknownValue, i, c, e)),
+        }
+    }
+
+    fn is_missing(&self, cell: &Cell) -> bool {
+        let t = cell.as_text();
+        self.src.missing.iter().any(|m| m == t.trim())
+    }
+
+    /// Map one raw row.
+    pub fn map_row(&self, ctx: &Context, row: &RawRow) -> RowResult<Mapped> {
+        match self.src.kind.table() {
+            Table::Responses => self.response(ctx, row),
+            Table::Complaints => self.complaint(ctx, row),
+            Table::Customers => self.customer(ctx, row),
+            Table::Benchmarks => self.benchmark(row),
+            Table::Actions => self.action(ctx, row),
+            Table::Comments | Table::Invitations => {
+                unreachable!("no source kind maps to {:?}", self.src.kind)
+            }
+        }
+    }
+
+    fn response(&self, ctx: &Context, row: &RawRow) -> RowResult<Mapped> {
+        let id = self.required_text(row, "response_id")?;
+        let time = self.required_time(row, "survey_time", ctx.as_of)?;
+        let customer_id = ctx.privacy.id(self.text(row, "customer_id"));
+        let known = customer_id.as_ref().and_then(|c| ctx.customers.get(c));
+        let store = match self.segment(row, "store", ctx.cats)? {
+            Some(s) => Some(s),
+            None => known.and_then(|k| k.store.clone()),
+        };
+        let region = match self.segment(row, "region", ctx.cats)? {
+            Some(r) => Some(r),
+            None => store
+                .as_ref()
+                .and_then(|s| ctx.cats.region_of_store.get(s).cloned())
+                .or_else(|| known.and_then(|k| k.region.clone())),
+        };
+        let tier = match self.segment(row, "tier", ctx.cats)? {
+            Some(t) => Some(t),
+            None => known.and_then(|k| k.tier.clone()),
+        };
+        let product_line = self.segment(row, "product_line", ctx.cats)?;
+        let brand = self
+            .segment(row, "brand", ctx.cats)?
+            .unwrap_or_else(|| "ours".into());
+        let channel = self
+            .segment(row, "channel", ctx.cats)?
+            .or_else(|| self.src.channel.clone());
+        let interviewer = ctx.privacy.id(self.text(row, "interviewer"));
+        let weight = self.parsed(row, "weight", parse::number)?.unwrap_or(1.0);
+        if weight <= 0.0 {
+            return Err(self.field_err(
+                row,
+                "weight",
+                RejectCode::BadWeight,
+                "a weight must be positive".into(),
+            ));
+        }
+        let period = Period::of_date(time.date());
+        let s = |v: &Option<String>| V::S(v.clone());
+        let mut out = Mapped {
+            id: Some((id.clone(), row.line)),
+            ..Mapped::default()
+        };
+        for (item, i) in &self.items {
+            let cell = row.cells.get(*i).unwrap_or(&Cell::Empty);
+            if self.is_missing(cell) {
+                continue;
+            }
+            if item.role == Role::Comment {
+                out.rows.push((
+                    Table::Comments,
+                    period,
+                    vec![
+                        V::S(Some(id.clone())),
+                        s(&customer_id),
+                        V::S(Some(self.src.name.clone())),
+                        s(&channel),
+                        V::T(Some(time)),
+                        s(&region),
+                        s(&store),
+                        V::S(Some(item.id.clone())),
+                        V::S(Some(ctx.privacy.text(cell.as_text().trim()))),
+                    ],
+                ));
+                continue;
+            }
+            let Some(score) =
+                values::score(cell, item).map_err(|(code, why)| self.err(code, *i, cell, why))?
+            else {
+                continue;
+            };
+            out.rows.push((
+                Table::Responses,
+                period,
+                vec![
+                    V::S(Some(id.clone())),
+                    s(&customer_id),
+                    V::S(Some(self.src.name.clone())),
+                    s(&channel),
+                    V::T(Some(time)),
+                    s(&region),
+                    s(&store),
+                    s(&tier),
+                    s(&product_line),
+                    V::S(Some(brand.clone())),
+                    s(&interviewer),
+                    V::S(Some(item.id.clone())),
+                    V::F(Some(score)),
+                    V::F(Some(weight)),
+                ],
+            ));
+        }
+        if out.rows.is_empty() {
+            return Err(self.field_err(
+                row,
+                "response_id",
+                RejectCode::NoAnswer,
+                "no questionnaire item answered".into(),
+            ));
+        }
+        Ok(out)
+    }
+
+    fn complaint(&self, ctx: &Context, row: &RawRow) -> RowResult<Mapped> {
+        let id = self.required_text(row, "complaint_id")?;
+        let received = self.required_time(row, "received_at", ctx.as_of)?;
+        let category = self.required_text(row, "category")?;
+        let customer_id = ctx.privacy.id(self.text(row, "customer_id"));
+        let first = self.time(row, "first_response_at", ctx.as_of)?;
+        let closed = self.time(row, "closed_at", ctx.as_of)?;
+        for (field, t) in [("first_response_at", first), ("closed_at", closed)] {
+            if let Some(t) = t.filter(|t| *t < received) {
+                return Err(self.field_err(
+                    row,
+                    field,
+                    RejectCode::TimeOrder,
+                    format!("{field} {t} is before the complaint was received ({received})"),
+                ));
+            }
+        }
+        let store = match self.segment(row, "store", ctx.cats)? {
+            Some(s) => Some(s),
+            None => customer_id
+                .as_ref()
+                .and_then(|c| ctx.customers.get(c))
+                .and_then(|k| k.store.clone()),
+        };
+        let region = store
+            .as_ref()
+            .and_then(|s| ctx.cats.region_of_store.get(s).cloned());
+        Ok(Mapped {
+            id: Some((id.clone(), row.line)),
+            rows: vec![(
+                Table::Complaints,
+                Period::of_date(received.date()),
+                vec![
+                    V::S(Some(id)),
+                    V::S(customer_id),
+                    V::S(Some(self.src.name.clone())),
+                    V::T(Some(received)),
+                    V::S(self.text(row, "channel")),
+                    V::S(Some(category)),
+                    V::S(self.text(row, "severity")),
+                    V::S(region),
+                    V::S(store),
+                    V::T(first),
+                    V::T(closed),
+                    V::S(self.text(row, "status")),
+                    V::F(self.parsed(row, "compensation", parse::number)?),
+                    V::F(self.parsed(row, "handling_satisfaction", parse::number)?),
+                ],
+            )],
+            customer: None,
+        })
+    }
+
+    fn customer(&self, ctx: &Context, row: &RawRow) -> RowResult<Mapped> {
+        let raw_id = self.required_text(row, "customer_id")?;
+        let store = self.segment(row, "store", ctx.cats)?.ok_or_else(|| {
+            self.field_err(
+                row,
+                "store",
+                RejectCode::MissingValue,
+                "store is empty; every customer belongs to a store".into(),
+            )
+        })?;
+        let region = ctx.cats.region_of_store.get(&store).cloned();
+        let tier = self.segment(row, "tier", ctx.cats)?;
+        let first = self.date(row, "first_purchase", ctx.as_of)?;
+        let last = self.date(row, "last_purchase", ctx.as_of)?;
+        let churn_date = self.date(row, "churn_date", ctx.as_of)?;
+        let churned = self
+            .parsed(row, "churned", parse::flag)?
+            .or(churn_date.map(|_| true));
+        if let (Some(f), Some(c)) = (first, churn_date) {
+            if c < f {
+                return Err(self.field_err(
+                    row,
+                    "churn_date",
+                    RejectCode::TimeOrder,
+                    format!("churn date {c} is before the first purchase {f}"),
+                ));
+            }
+        }
+        let id = ctx.privacy.id(Some(raw_id.clone())).unwrap_or_default();
+        // A customer file is a snapshot: its month is the configured one, else the analysis month.
+        let period = self
+            .src
+            .snapshot
+            .unwrap_or_else(|| Period::of_date(ctx.as_of));
+        let seg = CustomerSegments {
+            store: Some(store.clone()),
+            region: region.clone(),
+            tier: tier.clone(),
+        };
+        Ok(Mapped {
+            id: Some((raw_id, row.line)),
+            customer: Some((id.clone(), seg)),
+            rows: vec![(
+                Table::Customers,
+                period,
+                vec![
+                    V::S(Some(id).filter(|s| !s.is_empty())),
+                    V::S(region),
+                    V::S(Some(store)),
+                    V::S(tier),
+                    V::D(first),
+                    V::D(last),
+                    V::B(churned),
+                    V::D(churn_date),
+                    V::F(self.parsed(row, "value", parse::number)?),
+                ],
+            )],
+        })
+    }
+
+    fn benchmark(&self, row: &RawRow) -> RowResult<Mapped> {
+        let period = self.parsed(row, "period", parse::month)?.ok_or_else(|| {
+            self.field_err(
+                row,
+                "period",
+                RejectCode::MissingValue,
+                "period is empty".into(),
+            )
+        })?;
+        let value = self.parsed(row, "value", parse::number)?.ok_or_else(|| {
+            self.field_err(
+                row,
+                "value",
+                RejectCode::MissingValue,
+                "value is empty".into(),
+            )
+        })?;
+        Ok(Mapped {
+            rows: vec![(
+                Table::Benchmarks,
+                period,
+                vec![
+                    V::S(Some(self.required_text(row, "measure")?)),
+                    V::S(Some(self.required_text(row, "reference")?)),
+                    V::F(Some(value)),
+                    V::F(self.parsed(row, "scale_min", parse::number)?),
+                    V::F(self.parsed(row, "scale_max", parse::number)?),
+                ],
+            )],
+            ..Mapped::default()
+        })
+    }
+
+    fn action(&self, ctx: &Context, row: &RawRow) -> RowResult<Mapped> {
+        let id = self.required_text(row, "action_id")?;
+        let opened = self.parsed(row, "opened", parse::date)?.ok_or_else(|| {
+            self.field_err(
+                row,
+                "opened",
+                RejectCode::MissingValue,
+                "opened is empty; every action needs its start date".into(),
+            )
+        })?;
+        let closed = self.parsed(row, "closed", parse::date)?;
+        if let Some(c) = closed.filter(|c| *c < opened) {
+            return Err(self.field_err(
+                row,
+                "closed",
+                RejectCode::TimeOrder,
+                format!("closed {c} is before opened {opened}"),
+            ));
+        }
+        let store = self.segment(row, "store", ctx.cats)?;
+        let region = store
+            .as_ref()
+            .and_then(|s| ctx.cats.region_of_store.get(s).cloned());
+        Ok(Mapped {
+            id: Some((id.clone(), row.line)),
+            rows: vec![(
+                Table::Actions,
+                Period::of_date(opened),
+                vec![
+                    V::S(Some(id)),
+                    V::S(Some(self.required_text(row, "title")?)),
+                    V::S(self.text(row, "measure")),
+                    V::S(region),
+                    V::S(store),
+                    V::S(self.text(row, "owner")),
+                    V::D(Some(opened)),
+                    V::D(closed),
+                    V::S(self.text(row, "status")),
+                ],
+            )],
+            customer: None,
+        })
+    }
+
+    /// The error for a row whose id repeats an earlier row's.
+    pub fn duplicate(&self, row: &RawRow, id: &str, first_line: usize) -> RowError {
+        let field = match self.src.kind.table() {
+            Table::Responses => "response_id",
+            Table::Complaints => "complaint_id",
+            Table::Customers => "customer_id",
+            _ => "action_id",
+        };
+        self.field_err(
+            row,
+            field,
+            RejectCode::DuplicateId,
+            format!("duplicate id `{id}` (first on line {first_line}); keep one of the two rows"),
+        )
+    }
+
+    /// Whether the column at `i` is a personal identifier (its raw value must not be kept).
+    pub fn is_pii_column(&self, i: usize) -> bool {
+        ["customer_id", "interviewer"]
+            .iter()
+            .any(|f| self.fields.get(f).is_some_and(|(c, _)| *c == i))
+    }
+
+    pub fn layout(&self) -> &Layout {
+        self.layout
+    }
+}
