@@ -36,6 +36,9 @@ enum Command {
     /// The monthly job: ingest, analyze and report.
     #[command(after_help = EXIT_CODES_HELP)]
     Run(cmd::run::Args),
+    /// Dry-run ingest of given files: layout, encoding, mapping, rejects; writes nothing.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Validate(cmd::validate::Args),
 }
 
 fn main() -> ExitCode {
@@ -56,6 +59,7 @@ fn main() -> ExitCode {
         Command::Analyze(a) => cmd::analyze::run(a),
         Command::Report(a) => cmd::report::run(a),
         Command::Run(a) => cmd::run::run(a),
+        Command::Validate(a) => cmd::validate::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -9,6 +9,9 @@ use std::process::{Command, Output};
 
 use parquet::file::reader::{FileReader, SerializedFileReader};
 
+#[path = "e2e/ingest_fixtures.rs"]
+mod ingest_fixtures;
+
 const AS_OF: &str = "2026-11-01";
 
 /// A temporary directory removed when dropped.

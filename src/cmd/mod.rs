@@ -6,6 +6,7 @@ pub mod demo;
 pub mod ingest;
 pub mod report;
 pub mod run;
+pub mod validate;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

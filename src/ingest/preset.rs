@@ -217,7 +217,7 @@ pub fn apply(
                 "survey_time",
                 col(&t, &["RecordedDate", "EndDate", "V9"]),
             );
-            let status = col(&t, &["Status", "V6"]);
+            let status = col(&t, &["Status", "V7"]);
             let finished = col(&t, &["Finished", "V10"]);
             let progress = col(&t, &["Progress"]);
             for r in 0..t.rows.len() {

@@ -243,7 +243,7 @@ fn read_xlsx(bytes: &[u8], sheet: Option<&str>) -> Result<RawTable, String> {
     return Ok(RawTable {
         headers,
         rows,
-        encoding: "xlsx",
+        encoding: "excel",
     });
 
     fn cell_of(d: &Data) -> Cell {
