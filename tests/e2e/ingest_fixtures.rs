@@ -246,9 +246,9 @@ fn every_fixture_accounts_for_its_rows_and_every_reject_has_a_reason() {
         .iter()
         .map(|l| (l.file.as_str(), (l.rows_read, l.accepted, l.rejected)))
         .collect();
-    assert_eq!(by_file["tests/fixtures/ingest/qualtrics.csv"], (4, 2, 2));
-    assert_eq!(by_file["tests/fixtures/ingest/wjx_codes.csv"], (3, 2, 1));
-    assert_eq!(by_file["tests/fixtures/ingest/limesurvey.csv"], (2, 1, 1));
+    assert_eq!(by_file["qualtrics.csv"], (4, 2, 2));
+    assert_eq!(by_file["wjx_codes.csv"], (3, 2, 1));
+    assert_eq!(by_file["limesurvey.csv"], (2, 1, 1));
     for r in &out.rejects {
         assert!(!r.reason.is_empty() && r.line > 1, "{r:?}");
     }
