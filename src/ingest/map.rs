@@ -141,10 +141,28 @@ impl<'a> FileMap<'a> {
         layout: &'a Layout,
         path: &std::path::Path,
     ) -> Result<FileMap<'a>, IngestError> {
+        // Headers full of rare characters after a GB18030 decode are the sign of a file in
+        // another encoding (Big5, Shift-JIS, …) read as GBK.
+        let garbled = layout.table.encoding == "gb18030"
+            && layout
+                .table
+                .headers
+                .iter()
+                .flat_map(|h| h.chars())
+                .filter(|c| !c.is_ascii())
+                .any(|c| crate::render::fonts::missing_glyphs(&c.to_string()).len() == 1);
+        let hint = if garbled {
+            "; the headers look garbled: the file may be in another encoding (save it as UTF-8, or set encoding)".to_string()
+        } else {
+            String::new()
+        };
         let missing = |header: &str, what: String| IngestError::MissingHeader {
             source_name: src.name.clone(),
             path: path.to_path_buf(),
             header: header.to_string(),
+            encoding: layout.table.encoding.to_string(),
+            layout: layout.preset.name().to_string(),
+            hint: hint.clone(),
             what,
             available: layout
                 .table

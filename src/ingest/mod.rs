@@ -38,13 +38,17 @@ pub enum IngestError {
         path: PathBuf,
         message: String,
     },
-    #[error("{path} (source `{source_name}`): no column `{header}` for {what}; the file's header row has: {available}. Fix the mapping in csat.toml or the export")]
+    #[error("{path} (source `{source_name}`): no column `{header}` for {what}; the file's header row (read as {encoding}, layout {layout}) has: {available}. Fix the mapping in csat.toml or the export{hint}")]
     MissingHeader {
         source_name: String,
         path: PathBuf,
         header: String,
         what: String,
         available: String,
+        encoding: String,
+        layout: String,
+        /// A guess at the cause (a wrong encoding, a wrong preset).
+        hint: String,
     },
     #[error("building table {table}: {message}")]
     Frame {
@@ -329,6 +333,16 @@ pub fn ingest_file(
     let raw = read::read_bytes(bytes, src.format, src.encoding, src.sheet.as_deref())
         .map_err(file_err)?;
     let encoding = raw.encoding.to_string();
+    if let Some(p) = src.preset.filter(|p| *p != preset::Preset::Generic) {
+        let seen = preset::Preset::detect(&raw.headers);
+        if seen != p {
+            return Err(file_err(format!(
+                "the source says preset = \"{}\" but the file does not look like one (its layout looks {}); export again in the platform's CSV/Excel format, or fix the preset",
+                p.name(),
+                seen.name()
+            )));
+        }
+    }
     let layout = preset::apply(src.preset, raw, src.include_partial).map_err(file_err)?;
     let fm = FileMap::new(ctx.cfg, src, &layout, path)?;
     let pii_headers: Vec<String> = (0..layout.table.headers.len())

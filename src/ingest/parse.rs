@@ -54,6 +54,12 @@ pub fn time(cell: &Cell) -> Result<Option<NaiveDateTime>, String> {
                     return Ok(Some(d.and_time(NaiveTime::MIN)));
                 }
             }
+            // An Excel serial that lost its date format on the way to CSV (1982–2119).
+            if let Ok(n) = s.parse::<f64>() {
+                if (30_000.0..80_000.0).contains(&n) {
+                    return excel_serial(n).map(Some);
+                }
+            }
             Err(format!("`{s}` is not a date/time; use YYYY-MM-DD HH:MM:SS"))
         }
     }
@@ -174,6 +180,11 @@ mod tests {
         assert_eq!(time(&t("  ")).unwrap(), None);
         assert!(time(&t("2026-13-45")).unwrap_err().contains("not a date"));
         assert!(time(&t("昨天")).is_err());
+        assert_eq!(
+            time(&t("45000.5")).unwrap(),
+            Some(dt(2023, 3, 15, 12, 0, 0))
+        );
+        assert!(time(&t("20261003")).is_err());
     }
 
     #[test]
