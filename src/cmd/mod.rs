@@ -37,7 +37,7 @@ Exit codes:
   0  success
   1  internal error (a bug; please report it)
   2  usage or configuration error (the message names the key and the fix)
-  3  data error (unreadable input, missing column, no data for the period)
+  3  data error (unreadable input, missing column, no data, too many rejects)
   4  output error (a file could not be written)";
 
 /// A failed command: the message for stderr and the exit code.
