@@ -135,6 +135,239 @@ pub fn top2_count(xs: &[f64], max: f64) -> usize {
     xs.iter().filter(|&&x| x >= max - 1.0).count()
 }
 
+/// A mean from weighted sufficient statistics, with Kish's effective sample size.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WeightedMean {
+    pub n: usize,
+    /// Kish n_eff = (Σw)²/Σw²; equals n when all weights are equal.
+    pub n_eff: f64,
+    pub mean: f64,
+    pub sd: Option<f64>,
+    pub ci: Option<(f64, f64)>,
+}
+
+/// Sums over one cell's answers x with weights w: n, Σw, Σw², Σwx, Σwx². Polars computes
+/// these per group; everything else follows from them.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Sums {
+    pub n: usize,
+    pub sw: f64,
+    pub sw2: f64,
+    pub swx: f64,
+    pub swx2: f64,
+}
+
+impl Sums {
+    pub fn of(xs: &[f64], ws: &[f64]) -> Sums {
+        let mut s = Sums { n: xs.len(), ..Sums::default() };
+        for (x, w) in xs.iter().zip(ws) {
+            s.sw += w;
+            s.sw2 += w * w;
+            s.swx += w * x;
+            s.swx2 += w * x * x;
+        }
+        s
+    }
+}
+
+/// Weighted mean with a t interval on Kish's effective sample size:
+/// mean = Σwx/Σw; s² = [Σw(x − mean)²/Σw]·n_eff/(n_eff − 1); CI = mean ± t(1 − α/2, n_eff − 1)·s/√n_eff.
+///
+/// With equal weights this is exactly [`mean_ci`]. It equals statsmodels'
+/// `DescrStatsW(x, weights=w·n_eff/Σw).tconfint_mean()` (weights rescaled to sum to
+/// n_eff). `None` for no answers; no interval when n_eff ≤ 1.
+pub fn weighted_mean_ci(s: Sums, confidence: f64) -> Option<WeightedMean> {
+    if s.n == 0 || s.sw <= 0.0 {
+        return None;
+    }
+    let mean = s.swx / s.sw;
+    let n_eff = s.sw * s.sw / s.sw2;
+    if s.n < 2 || n_eff <= 1.0 + 1e-12 {
+        return Some(WeightedMean { n: s.n, n_eff, mean, sd: None, ci: None });
+    }
+    let pop_var = ((s.swx2 - s.swx * s.swx / s.sw) / s.sw).max(0.0);
+    let sd = (pop_var * n_eff / (n_eff - 1.0)).sqrt();
+    let half = t_critical(confidence, n_eff - 1.0) * sd / n_eff.sqrt();
+    Some(WeightedMean { n: s.n, n_eff, mean, sd: Some(sd), ci: Some((mean - half, mean + half)) })
+}
+
+/// A two-sample test result.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Test {
+    pub statistic: f64,
+    /// Degrees of freedom (Welch–Satterthwaite); `None` for z tests.
+    pub df: Option<f64>,
+    pub p: f64,
+}
+
+/// Two-sided p-value of a standard normal statistic: 2·(1 − Φ(|z|)).
+pub fn normal_p(z: f64) -> f64 {
+    if z.is_infinite() {
+        return 0.0;
+    }
+    2.0 * Normal::new(0.0, 1.0).expect("standard normal").sf(z.abs())
+}
+
+/// Welch's unequal-variance t test of mean₁ − mean₂ from (mean, sd, n) of each sample:
+/// t = (m₁ − m₂)/√(s₁²/n₁ + s₂²/n₂), df by Welch–Satterthwaite. Equals SciPy's
+/// `stats.ttest_ind_from_stats(..., equal_var=False)`. `None` when a sample has n < 2;
+/// with both variances zero the test is degenerate: p = 1 for equal means, 0 otherwise.
+pub fn welch(m1: f64, s1: f64, n1: f64, m2: f64, s2: f64, n2: f64) -> Option<Test> {
+    if n1 < 2.0 || n2 < 2.0 {
+        return None;
+    }
+    let (v1, v2) = (s1 * s1 / n1, s2 * s2 / n2);
+    let se = (v1 + v2).sqrt();
+    if se == 0.0 {
+        let same = m1 == m2;
+        return Some(Test { statistic: if same { 0.0 } else { f64::INFINITY.copysign(m1 - m2) }, df: None, p: if same { 1.0 } else { 0.0 } });
+    }
+    let t = (m1 - m2) / se;
+    let df = (v1 + v2).powi(2) / (v1 * v1 / (n1 - 1.0) + v2 * v2 / (n2 - 1.0));
+    let p = 2.0 * StudentsT::new(0.0, 1.0, df).expect("df > 0").sf(t.abs());
+    Some(Test { statistic: t, df: Some(df), p })
+}
+
+/// Two-proportion z test with the pooled proportion: z = (p₁ − p₂)/√(p̄(1 − p̄)(1/n₁ + 1/n₂)).
+/// Equals statsmodels' `proportions_ztest([k1, k2], [n1, n2])`. `None` when a sample is
+/// empty; p = 1 when both shares are 0 or both 1.
+pub fn two_proportion_z(k1: usize, n1: usize, k2: usize, n2: usize) -> Option<Test> {
+    if n1 == 0 || n2 == 0 {
+        return None;
+    }
+    let (p1, p2) = (k1 as f64 / n1 as f64, k2 as f64 / n2 as f64);
+    let pooled = (k1 + k2) as f64 / (n1 + n2) as f64;
+    let se = (pooled * (1.0 - pooled) * (1.0 / n1 as f64 + 1.0 / n2 as f64)).sqrt();
+    if se == 0.0 {
+        return Some(Test { statistic: 0.0, df: None, p: 1.0 });
+    }
+    let z = (p1 - p2) / se;
+    Some(Test { statistic: z, df: None, p: normal_p(z) })
+}
+
+/// The change between two independent NPS: difference, SE = √(SE₁² + SE₂²), z and p.
+pub fn nps_change(now: &Nps, before: &Nps) -> Test {
+    let se = (now.se * now.se + before.se * before.se).sqrt();
+    let d = now.nps - before.nps;
+    if se == 0.0 {
+        return Test { statistic: 0.0, df: None, p: if d == 0.0 { 1.0 } else { 0.0 } };
+    }
+    Test { statistic: d / se, df: None, p: normal_p(d / se) }
+}
+
+/// Benjamini–Hochberg adjusted p-values (q-values), in the input order:
+/// q₍ᵢ₎ = min over j ≥ i of p₍ⱼ₎·m/j, capped at 1. Equals statsmodels'
+/// `multipletests(p, method="fdr_bh")[1]`. NaN p-values are left out and stay NaN.
+pub fn bh_qvalues(p: &[f64]) -> Vec<f64> {
+    let mut idx: Vec<usize> = (0..p.len()).filter(|&i| p[i].is_finite()).collect();
+    let m = idx.len() as f64;
+    idx.sort_by(|&a, &b| p[a].total_cmp(&p[b]).then(a.cmp(&b)));
+    let mut q = vec![f64::NAN; p.len()];
+    let mut running = 1.0_f64;
+    for (rank, &i) in idx.iter().enumerate().rev() {
+        running = running.min(p[i] * m / (rank + 1) as f64);
+        q[i] = running.min(1.0);
+    }
+    q
+}
+
+/// Ranks, 1 = best, ties sharing the lowest rank ("competition" ranking, SciPy's
+/// `rankdata(method="min")` on the negated values when `higher_is_better`).
+pub fn ranks(values: &[f64], higher_is_better: bool) -> Vec<usize> {
+    values
+        .iter()
+        .map(|v| 1 + values.iter().filter(|o| if higher_is_better { *o > v } else { *o < v }).count())
+        .collect()
+}
+
+/// Control limits of an X̄ chart with varying sample sizes (Montgomery, *Introduction to
+/// Statistical Quality Control*, §6.3.2): centre = grand mean Σnᵢx̄ᵢ/Σnᵢ, σ̂ = pooled
+/// within-sample sd √(Σ(nᵢ − 1)sᵢ²/Σ(nᵢ − 1)), limits centre ± 3σ̂/√nᵢ. Input per point:
+/// (mean, sd, n). Points with n < 2 get no limits.
+pub fn xbar_chart(points: &[(f64, f64, usize)]) -> Option<(f64, Vec<Option<(f64, f64)>>)> {
+    let total: usize = points.iter().map(|p| p.2).sum();
+    let dof: usize = points.iter().map(|p| p.2.saturating_sub(1)).sum();
+    if total == 0 || dof == 0 {
+        return None;
+    }
+    let centre = points.iter().map(|(m, _, n)| m * *n as f64).sum::<f64>() / total as f64;
+    let sigma = (points.iter().map(|(_, s, n)| n.saturating_sub(1) as f64 * s * s).sum::<f64>() / dof as f64).sqrt();
+    let limits = points
+        .iter()
+        .map(|(_, _, n)| (*n >= 2).then(|| (centre - 3.0 * sigma / (*n as f64).sqrt(), centre + 3.0 * sigma / (*n as f64).sqrt())))
+        .collect();
+    Some((centre, limits))
+}
+
+/// Control limits of a p chart with varying sample sizes (Montgomery §7.2.1): centre
+/// p̄ = Σkᵢ/Σnᵢ, limits p̄ ± 3√(p̄(1 − p̄)/nᵢ) clipped to [0, 1]. Input per point: (k, n).
+pub fn p_chart(points: &[(usize, usize)]) -> Option<(f64, Vec<Option<(f64, f64)>>)> {
+    let (k, n): (usize, usize) = points.iter().fold((0, 0), |(a, b), (k, n)| (a + k, b + n));
+    if n == 0 {
+        return None;
+    }
+    let p = k as f64 / n as f64;
+    let limits = points
+        .iter()
+        .map(|(_, ni)| {
+            (*ni > 0).then(|| {
+                let h = 3.0 * (p * (1.0 - p) / *ni as f64).sqrt();
+                ((p - h).max(0.0), (p + h).min(1.0))
+            })
+        })
+        .collect();
+    Some((p, limits))
+}
+
+/// Johnson's relative weights: each predictor's share of R² in a linear model of y,
+/// accounting for correlated predictors (Johnson 2000, *Multivariate Behavioral Research*
+/// 35(1)). With Rxx = VΛVᵀ, Λ½ = VΛ^½Vᵀ: β = Λ½⁻¹·rxy, weights = (Λ½∘Λ½)·(β∘β), which sum
+/// to R². Refuses a correlation matrix that is singular or not positive definite (a
+/// predictor constant or a linear combination of others) with a message saying so.
+pub fn relative_weights(rxx: &[Vec<f64>], rxy: &[f64]) -> Result<(Vec<f64>, f64), String> {
+    use nalgebra::{DMatrix, DVector};
+    let k = rxy.len();
+    if k == 0 || rxx.len() != k || rxx.iter().any(|r| r.len() != k) {
+        return Err("the correlation matrix does not match the number of attributes".into());
+    }
+    if rxx.iter().flatten().chain(rxy).any(|v| !v.is_finite()) {
+        return Err("an attribute has no variance (every answer the same) or too few answers; drop it from the model".into());
+    }
+    let m = DMatrix::from_fn(k, k, |i, j| rxx[i][j]);
+    let eig = m.clone().symmetric_eigen();
+    let min = eig.eigenvalues.iter().cloned().fold(f64::INFINITY, f64::min);
+    if min <= 1e-10 {
+        return Err(format!(
+            "the attributes' correlation matrix is singular or not positive definite (smallest eigenvalue {min:.2e}): some attributes are constant or linear combinations of others; drop or merge them"
+        ));
+    }
+    let sqrt_l = DMatrix::from_diagonal(&eig.eigenvalues.map(f64::sqrt));
+    let lam = &eig.eigenvectors * sqrt_l * eig.eigenvectors.transpose();
+    let inv = lam.clone().try_inverse().ok_or("the correlation matrix cannot be inverted")?;
+    let beta = inv * DVector::from_column_slice(rxy);
+    let beta2 = beta.map(|b| b * b);
+    let lam2 = lam.map(|v| v * v);
+    let w = lam2 * &beta2;
+    let r2 = beta2.sum();
+    Ok((w.iter().cloned().collect(), r2))
+}
+
+/// Pearson correlation of two equally long slices; `None` if either is constant.
+pub fn pearson(x: &[f64], y: &[f64]) -> Option<f64> {
+    let n = x.len() as f64;
+    if x.len() < 2 || x.len() != y.len() {
+        return None;
+    }
+    let (mx, my) = (x.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for (a, b) in x.iter().zip(y) {
+        sxy += (a - mx) * (b - my);
+        sxx += (a - mx) * (a - mx);
+        syy += (b - my) * (b - my);
+    }
+    (sxx > 0.0 && syy > 0.0).then(|| sxy / (sxx * syy).sqrt())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -235,5 +468,128 @@ mod tests {
         assert!(close(index_0_100(5.5, 0.0, 10.0), 55.0, 1e-12));
         // Counted by hand: nine of the twelve answers are 4 or 5.
         assert_eq!(top2_count(&X, 5.0), 9);
+    }
+
+    #[test]
+    fn weighted_mean_matches_statsmodels_descrstatsw() {
+        // x, w below; statsmodels 0.15.0:
+        //   neff = w.sum()**2/(w**2).sum(); d = DescrStatsW(x, weights=w*neff/w.sum())
+        //   d.mean, d.tconfint_mean(0.05)
+        let x = [4., 5., 3., 4., 2., 5., 4., 3.];
+        let w = [1.2, 0.8, 1.5, 1.0, 2.0, 0.5, 1.0, 1.0];
+        let m = weighted_mean_ci(Sums::of(&x, &w), 0.95).unwrap();
+        assert!(close(m.n_eff, 6.9948186528497409, 1e-12));
+        assert!(close(m.mean, 3.4222222222222221, 1e-12));
+        let (lo, hi) = m.ci.unwrap();
+        assert!(close(lo, 2.4340521918465559, 1e-9) && close(hi, 4.4103922525978883, 1e-9), "{lo} {hi}");
+        // Equal weights reduce to the plain t interval (SciPy values of mean_ci_matches_scipy).
+        let eq = weighted_mean_ci(Sums::of(&X, &[1.0; 12]), 0.95).unwrap();
+        assert!(close(eq.n_eff, 12.0, 1e-12));
+        assert!(close(eq.ci.unwrap().0, 3.3446200588831569, 1e-9));
+        assert!(weighted_mean_ci(Sums::default(), 0.95).is_none());
+        assert_eq!(weighted_mean_ci(Sums::of(&[3.0], &[2.0]), 0.95).unwrap().ci, None);
+    }
+
+    #[test]
+    fn welch_matches_scipy() {
+        // stats.ttest_ind_from_stats(4.12, 0.81, 120, 3.85, 0.95, 95, equal_var=False)
+        let t = welch(4.12, 0.81, 120.0, 3.85, 0.95, 95.0).unwrap();
+        assert!(close(t.statistic, 2.2069329089348946, 1e-9));
+        assert!(close(t.df.unwrap(), 184.94485298326336, 1e-9));
+        assert!((t.p - 0.028549544951611449).abs() < 1e-6 * 0.0285);
+        // equal means: t = 0, p = 1 (SciPy)
+        let z = welch(3.0, 1.0, 10.0, 3.0, 2.0, 12.0).unwrap();
+        assert_eq!((z.statistic, z.p), (0.0, 1.0));
+        assert!(welch(3.0, 1.0, 1.0, 3.0, 1.0, 10.0).is_none());
+        assert_eq!(welch(4.0, 0.0, 5.0, 3.0, 0.0, 5.0).unwrap().p, 0.0);
+    }
+
+    #[test]
+    fn two_proportion_z_matches_statsmodels() {
+        // proportions_ztest([45, 30], [100, 90]) = (1.6427266128719296, 0.10043950997963545)
+        let t = two_proportion_z(45, 100, 30, 90).unwrap();
+        assert!(close(t.statistic, 1.6427266128719296, 1e-9));
+        assert!((t.p - 0.10043950997963545).abs() < 1e-6 * 0.1);
+        assert_eq!(two_proportion_z(0, 10, 0, 12).unwrap().p, 1.0);
+        assert!(two_proportion_z(1, 0, 1, 2).is_none());
+    }
+
+    #[test]
+    fn nps_change_matches_the_normal_reference() {
+        // 200 answers with 90 promoters and 40 detractors vs 180 with 68 and 45. NumPy/SciPy
+        // from the textbook formula: diff 12.222222222222223, SE 7.9589244711831055,
+        // z 1.5356625466764069, p = 2*norm.sf(z) = 0.12462116535590728.
+        let mk = |n: usize, pr: usize, de: usize| {
+            let mut s = vec![10.0; pr];
+            s.extend(vec![0.0; de]);
+            s.extend(vec![8.0; n - pr - de]);
+            nps(&s, 0.95).unwrap()
+        };
+        let (a, b) = (mk(200, 90, 40), mk(180, 68, 45));
+        assert!(close(a.nps - b.nps, 12.222222222222223, 1e-12));
+        let t = nps_change(&a, &b);
+        assert!(close(t.statistic, 1.5356625466764069, 1e-9));
+        assert!((t.p - 0.12462116535590728).abs() < 1e-6 * 0.12);
+    }
+
+    #[test]
+    fn bh_matches_statsmodels() {
+        // multipletests([.01, .04, .03, .005, .2, .9, .04], method="fdr_bh")[1]
+        let q = bh_qvalues(&[0.01, 0.04, 0.03, 0.005, 0.2, 0.9, 0.04]);
+        let want = [0.035, 0.056, 0.056, 0.035, 0.23333333333333336, 0.9, 0.056];
+        for (a, b) in q.iter().zip(want) {
+            assert!(close(*a, b, 1e-12), "{q:?}");
+        }
+        let with_nan = bh_qvalues(&[0.01, f64::NAN, 0.04]);
+        assert!(with_nan[1].is_nan() && close(with_nan[0], 0.02, 1e-12) && close(with_nan[2], 0.04, 1e-12));
+        assert!(bh_qvalues(&[]).is_empty());
+    }
+
+    #[test]
+    fn ranks_share_ties() {
+        // scipy.stats.rankdata([-3.9, -4.1, -3.9, -4.3], method="min") = [3, 2, 3, 1]
+        assert_eq!(ranks(&[3.9, 4.1, 3.9, 4.3], true), vec![3, 2, 3, 1]);
+        assert_eq!(ranks(&[3.9, 4.1, 3.9, 4.3], false), vec![1, 3, 1, 4]);
+    }
+
+    #[test]
+    fn control_limits_follow_montgomery() {
+        // Worked by hand: means 4, 3.5 with sd 1, 0.5 and n 5, 3: centre (20 + 10.5)/8 = 3.8125;
+        // σ = √((4·1 + 2·0.25)/6) = √0.75; limits 3.8125 ± 3·√0.75/√n.
+        let (c, l) = xbar_chart(&[(4.0, 1.0, 5), (3.5, 0.5, 3)]).unwrap();
+        assert!(close(c, 3.8125, 1e-15));
+        let h = 3.0 * 0.75_f64.sqrt() / 5.0_f64.sqrt();
+        assert!(close(l[0].unwrap().0, 3.8125 - h, 1e-12) && close(l[0].unwrap().1, 3.8125 + h, 1e-12));
+        // p chart: 10/100 and 30/100 → p̄ 0.2, limits 0.2 ± 3·0.04 = [0.08, 0.32].
+        let (p, l) = p_chart(&[(10, 100), (30, 100)]).unwrap();
+        assert!(close(p, 0.2, 1e-15));
+        assert!(close(l[1].unwrap().0, 0.08, 1e-12) && close(l[1].unwrap().1, 0.32, 1e-12));
+        assert!(p_chart(&[]).is_none() && xbar_chart(&[(3.0, 0.0, 1)]).is_none());
+    }
+
+    #[test]
+    fn relative_weights_match_johnson_and_sum_to_r2() {
+        // 12 × 3 data in the test below; weights computed with NumPy following Johnson (2000)
+        // (eigh of Rxx, Λ½ = V√ΛVᵀ, β = Λ½⁻¹rxy, w = Λ½² β²); their sum equals statsmodels
+        // OLS R² = 0.96845889176032207 (an independent check).
+        let x = [[4., 3., 5.], [3., 3., 4.], [5., 4., 5.], [2., 2., 3.], [4., 5., 4.], [3., 2., 2.], [5., 5., 5.], [1., 2., 1.], [4., 4., 3.], [2., 3., 2.], [3., 4., 4.], [5., 3., 4.]];
+        let y = [4., 3., 5., 2., 4., 2., 5., 1., 4., 2., 4., 4.];
+        let col = |j: usize| x.iter().map(|r| r[j]).collect::<Vec<f64>>();
+        let rxx: Vec<Vec<f64>> = (0..3).map(|i| (0..3).map(|j| pearson(&col(i), &col(j)).unwrap()).collect()).collect();
+        let rxy: Vec<f64> = (0..3).map(|i| pearson(&col(i), &y).unwrap()).collect();
+        assert!(close(rxy[0], 0.92241508603106481, 1e-12));
+        let (w, r2) = relative_weights(&rxx, &rxy).unwrap();
+        let want = [0.35308395316592378, 0.28248409241504108, 0.33289084617935738];
+        for (a, b) in w.iter().zip(want) {
+            assert!(close(*a, b, 1e-9), "{w:?}");
+        }
+        assert!(close(r2, 0.96845889176032207, 1e-9));
+        // Uncorrelated predictors: each weight is its r² (Johnson 2000, property 1).
+        let (w, _) = relative_weights(&[vec![1.0, 0.0], vec![0.0, 1.0]], &[0.5, 0.3]).unwrap();
+        assert!(close(w[0], 0.25, 1e-12) && close(w[1], 0.09, 1e-12));
+        // Singular input is refused with a clear message.
+        let err = relative_weights(&[vec![1.0, 1.0], vec![1.0, 1.0]], &[0.5, 0.5]).unwrap_err();
+        assert!(err.contains("singular"), "{err}");
+        assert!(relative_weights(&[vec![1.0, f64::NAN], vec![f64::NAN, 1.0]], &[0.5, 0.5]).unwrap_err().contains("no variance"));
     }
 }
