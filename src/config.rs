@@ -48,6 +48,7 @@ pub struct RawConfig {
     pub segments: RawSegments,
     #[serde(default)]
     pub privacy: RawPrivacy,
+    pub weighting: Option<RawWeighting>,
     #[serde(default)]
     pub catalog: BTreeMap<String, Vec<RawCatalogEntry>>,
     /// Answer text → score, by map name (items refer to a map with `values`).
@@ -74,6 +75,22 @@ pub struct RawWorkspace {
     pub reports: Option<String>,
     /// The time zone of the lake's timestamps (default +08:00).
     pub timezone: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWeighting {
+    /// Variables of the customer file to rake to (region, store, tier).
+    pub rake: Vec<String>,
+    /// Weights are kept within [1/cap, cap] times the mean (default 5).
+    pub cap: Option<f64>,
+}
+
+/// Raking of survey responses to the customer base's margins.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Weighting {
+    pub rake: Vec<String>,
+    pub cap: f64,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -328,6 +345,7 @@ pub struct Config {
     /// The configured hashing key, or where to find one (`cmd` resolves it).
     pub pii_key: Option<String>,
     pub pii_key_env: String,
+    pub weighting: Option<Weighting>,
     pub min_n: usize,
     pub confidence: f64,
     pub report_segments: Vec<String>,
@@ -410,6 +428,21 @@ impl Config {
                 chrono::FixedOffset::east_opt(8 * 3600).unwrap()
             }
         };
+        let weighting = raw.weighting.as_ref().map(|w| {
+            for (i, v) in w.rake.iter().enumerate() {
+                if !["region", "store", "tier"].contains(&v.as_str()) {
+                    p.push(format!("weighting.rake[{i}] = `{v}`: rake to region, store or tier (the customer file's segments)"));
+                }
+            }
+            if w.rake.is_empty() {
+                p.push("weighting.rake is empty; name the customer-file segments to weight to, e.g. [\"region\", \"tier\"]".into());
+            }
+            let cap = w.cap.unwrap_or(5.0);
+            if !(cap > 1.0) {
+                p.push(format!("weighting.cap = {cap}: the cap is a ratio above 1, such as 5"));
+            }
+            Weighting { rake: w.rake.clone(), cap }
+        });
         let pii = match raw.privacy.pii.as_deref().unwrap_or("hash") {
             "hash" => PiiMode::Hash,
             "keep" => PiiMode::Keep,
@@ -500,6 +533,7 @@ impl Config {
                 .key_env
                 .clone()
                 .unwrap_or_else(|| "CSAT_PII_KEY".into()),
+            weighting,
             min_n: min_n.max(2) as usize,
             confidence,
             report_segments,

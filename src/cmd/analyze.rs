@@ -1,4 +1,4 @@
-//! `csat analyze`: the lake → metric tables (marts) for one month.
+//! `csat analyze`: the lake → the marts of one month.
 
 use super::{resolve_period, CmdResult, Common, Failure};
 use crate::config::Config;
@@ -7,9 +7,12 @@ use crate::metrics;
 use crate::period::Period;
 
 /// Compute the marts of one month from the lake and write them to
-/// `<marts>/period=YYYY-MM/<mart>.parquet`: `satisfaction` (per segment and measure: n,
-/// mean, sd, t interval, top-2-box with Wilson interval, 0–100 index, suppression flag) and
-/// `nps` (promoters, passives, detractors, NPS with its interval).
+/// `<marts>/period=YYYY-MM/<mart>.parquet`: satisfaction (items, dimensions, CSI, loyalty
+/// index per segment: n, n_eff, mean, t interval, top-2-box with Wilson interval, index,
+/// change vs last month and vs the rest of the company with Welch p- and BH q-values),
+/// nps, loyalty, benchmark (competitor gaps, external references), drivers (Johnson
+/// relative weights, importance–performance quadrants), trend (13 months, control limits)
+/// and channels (response rates, mode differences).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
@@ -23,21 +26,55 @@ pub fn run(args: &Args) -> CmdResult {
 }
 
 pub fn analyze(cfg: &Config, period: Period) -> CmdResult {
-    let responses =
-        lake::read_table(&cfg.lake, "responses", Some(&[period]))?.ok_or_else(|| {
-            Failure::new(
-                super::exit::DATA,
-                format!("no responses for {period}; run `csat ingest`"),
-            )
-        })?;
-    let sat = metrics::satisfaction_mart(&responses, cfg, period)?;
-    let nps = metrics::nps_mart(&responses, cfg, period)?;
-    lake::write_file(&lake::mart_path(&cfg.marts, period, "satisfaction"), &sat)?;
-    lake::write_file(&lake::mart_path(&cfg.marts, period, "nps"), &nps)?;
+    let months: Vec<Period> = (0..13)
+        .scan(period, |p, i| {
+            let out = *p;
+            if i < 12 {
+                *p = p.prev();
+            }
+            Some(out)
+        })
+        .collect();
+    let responses = lake::read_table(&cfg.lake, "responses", Some(&months))?.ok_or_else(|| {
+        Failure::new(
+            super::exit::DATA,
+            format!("no responses for {period}; run `csat ingest`"),
+        )
+    })?;
+    let customers = lake::read_table(&cfg.lake, "customers", None)?;
+    let benchmarks = lake::read_table(&cfg.lake, "benchmarks", Some(&[period]))?;
+    let invitations = lake::read_table(&cfg.lake, "invitations", Some(&[period]))?;
+    let weights = match (&cfg.weighting, &customers) {
+        (Some(_), Some(c)) => Some(metrics::rake_weights(&responses, c, cfg, &months[..2])?),
+        (Some(_), None) => {
+            return Err(Failure::new(super::exit::DATA, "weighting is configured but the lake has no customer file to weight to; add a customers source or remove [weighting]"))
+        }
+        _ => None,
+    };
+    let inputs = metrics::marts::Inputs {
+        cfg,
+        period,
+        responses: &responses,
+        customers: customers.as_ref(),
+        benchmarks: benchmarks.as_ref(),
+        invitations: invitations.as_ref(),
+        weights: weights.as_ref(),
+    };
+    let marts = metrics::marts::build(&inputs)?;
+    for (name, df) in &marts.tables {
+        lake::write_file(&lake::mart_path(&cfg.marts, period, name), df)?;
+    }
+    for n in &marts.notes {
+        eprintln!("note: {n}");
+    }
+    let summary: Vec<String> = marts
+        .tables
+        .iter()
+        .map(|(n, df)| format!("{n} ({})", df.height()))
+        .collect();
     eprintln!(
-        "analyze {period}: satisfaction ({} rows), nps ({} rows) in {}",
-        sat.height(),
-        nps.height(),
+        "analyze {period}: {} in {}",
+        summary.join(", "),
         cfg.marts.join(format!("period={period}")).display()
     );
     Ok(())

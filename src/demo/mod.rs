@@ -16,7 +16,7 @@ use crate::period::Period;
 use rng::Rng;
 
 /// The seed of the committed `data/demo` workspace.
-pub const DEFAULT_SEED: u64 = 2026;
+pub const DEFAULT_SEED: u64 = 15;
 
 /// The config template; `{RAW}`, `{LAKE}`, `{MARTS}` and `{REPORTS}` are filled in.
 pub const CONFIG_TEMPLATE: &str = include_str!("csat.toml.in");
@@ -148,13 +148,13 @@ const PRODUCT_LINES: [&str; 5] = ["沙发", "床垫", "定制橱柜", "灯饰", 
 /// Dimensions in questionnaire order: (id, mean on 1–5, true weight in overall satisfaction).
 /// The weights are the planted driver importances (they sum to 1).
 pub const DIMENSIONS: [(&str, f64, f64); 7] = [
-    ("friendliness", 4.2, 0.12),
-    ("initiative", 3.9, 0.05),
-    ("supervision", 3.6, 0.08),
-    ("delivery", 3.5, 0.15),
-    ("product", 4.0, 0.30),
-    ("service", 3.8, 0.20),
-    ("handover", 4.0, 0.10),
+    ("friendliness", 3.9, 0.12),
+    ("initiative", 3.6, 0.05),
+    ("supervision", 3.4, 0.08),
+    ("delivery", 3.3, 0.15),
+    ("product", 3.8, 0.30),
+    ("service", 3.6, 0.20),
+    ("handover", 3.8, 0.10),
 ];
 /// Item → dimension index, for q01..q09.
 const ITEM_DIM: [usize; 9] = [0, 1, 2, 3, 3, 4, 4, 5, 6];
@@ -194,14 +194,14 @@ fn clamp_round(x: f64, lo: f64, hi: f64) -> f64 {
 }
 
 fn answer(rng: &mut Rng, shift: f64, dim_shift: &[f64; 7]) -> Sheet {
-    let halo = rng.normal(0.0, 0.45);
+    let halo = rng.normal(0.0, 0.3);
     let mut dims = [0.0; 7];
     for (k, (_, mu, _)) in DIMENSIONS.iter().enumerate() {
-        dims[k] = mu + shift + dim_shift[k] + halo + rng.normal(0.0, 0.55);
+        dims[k] = mu + shift + dim_shift[k] + halo + rng.normal(0.0, 0.7);
     }
     let mut items = [0.0; 9];
     for (i, d) in ITEM_DIM.iter().enumerate() {
-        items[i] = clamp_round(dims[*d] + rng.normal(0.0, 0.35), 1.0, 5.0);
+        items[i] = clamp_round(dims[*d] + rng.normal(0.0, 0.3), 1.0, 5.0);
     }
     let latent: f64 = DIMENSIONS
         .iter()
@@ -213,7 +213,7 @@ fn answer(rng: &mut Rng, shift: f64, dim_shift: &[f64; 7]) -> Sheet {
     Sheet {
         items,
         overall: clamp_round(latent, 1.0, 5.0),
-        nps: clamp_round(2.6 * latent - 1.9 + rng.normal(0.0, 1.1), 0.0, 10.0),
+        nps: clamp_round(2.6 * latent - 1.2 + rng.normal(0.0, 1.1), 0.0, 10.0),
         loyalty: clamp_round(0.8 * latent + 0.85 + rng.normal(0.0, 0.5), 1.0, 5.0),
         worst_dim,
     }
@@ -778,7 +778,7 @@ fn competitor_survey(rng: &mut Rng) -> Vec<u8> {
     let mut n = 0;
     for p in months() {
         for (brand, shift) in &COMPETITORS {
-            for _ in 0..35 {
+            for _ in 0..120 {
                 n += 1;
                 let t = random_time_in(rng, p, 9, 21);
                 let s = answer(rng, 0.0, shift);

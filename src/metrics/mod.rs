@@ -1,20 +1,22 @@
-//! Metrics: pure functions from canonical tables (polars `DataFrame`s read from the lake)
-//! to metric tables ("marts"), one row per period × segment × segment value × measure.
-//! No file access here; `cmd::analyze` reads the lake and writes what these return.
+//! Metrics: from canonical tables (polars `DataFrame`s read from the lake) to the marts of a
+//! period. [`cells`] holds the columnar polars queries (observations and their sufficient
+//! statistics), [`marts`] turns those into the published tables, [`stats`] holds the small
+//! statistical functions, [`weighting`] the raking. No file access here; `cmd::analyze`
+//! reads the lake and writes what these return.
 
-pub mod satisfaction;
+pub mod cells;
+pub mod marts;
 pub mod stats;
+pub mod weighting;
 
 use std::collections::BTreeMap;
 
 use thiserror::Error;
 
 use crate::config::Config;
-use crate::frame::{self, DataFrame};
+use crate::frame::{self, DataFrame, Values};
 use crate::period::Period;
-use crate::schema::SourceKind;
-
-pub use satisfaction::{nps_mart, satisfaction_mart};
+use crate::schema::{ColType, SourceKind};
 
 #[derive(Debug, Error)]
 pub enum MetricsError {
@@ -26,113 +28,111 @@ pub enum MetricsError {
     },
     #[error("building mart {mart}: {message}")]
     Build { mart: &'static str, message: String },
+    #[error("weighting {period}: {message}")]
+    Weighting { period: Period, message: String },
 }
 
-/// The answers of our own brand in one period, as plain columns, with each report
-/// segment's value per answer.
-#[derive(Debug, Clone)]
-pub struct Answers {
-    pub response_id: Vec<String>,
-    pub item_id: Vec<String>,
-    pub score: Vec<f64>,
-    /// Segment name → value per answer (`None` where the answer's value is unknown).
-    pub segments: BTreeMap<String, Vec<Option<String>>>,
-}
-
-impl Answers {
-    /// Select `period`'s answers about our brand from the `responses` table.
-    pub fn from_responses(
-        df: &DataFrame,
-        cfg: &Config,
-        period: Period,
-    ) -> Result<Answers, MetricsError> {
-        let col = |name: &str| {
-            frame::strs(df, name).map_err(|e| MetricsError::Column {
-                table: "responses",
-                column: name.to_string(),
-                message: e.to_string(),
-            })
-        };
-        let periods = col("period")?;
-        let brands = col("brand")?;
-        let ids = col("response_id")?;
-        let items = col("item_id")?;
-        let scores = frame::f64s(df, "score").map_err(|e| MetricsError::Column {
-            table: "responses",
-            column: "score".into(),
+/// Raking weights for our own survey responses of `periods`: each response's weight makes
+/// the respondents' margins on the configured variables (e.g. region, tier) match the
+/// active customers' in the customer file. Returns (response_id, period, source, rake_w).
+pub fn rake_weights(
+    responses: &DataFrame,
+    customers: &DataFrame,
+    cfg: &Config,
+    periods: &[Period],
+) -> Result<DataFrame, MetricsError> {
+    let w = cfg
+        .weighting
+        .as_ref()
+        .expect("called only when weighting is configured");
+    let col = |df: &DataFrame, table: &'static str, c: &str| {
+        frame::strs(df, c).map_err(|e| MetricsError::Column {
+            table,
+            column: c.to_string(),
             message: e.to_string(),
-        })?;
-        let seg_cols: Vec<(String, Vec<Option<String>>)> = cfg
-            .report_segments
-            .iter()
-            .map(|s| Ok((s.clone(), col(s)?)))
-            .collect::<Result<_, MetricsError>>()?;
-        let sources = col("source")?;
-        // Competitor surveys rate our brand too, but on another sample and footing: they
-        // feed the benchmark, not our own satisfaction figures.
-        let benchmark_sources: Vec<&str> = cfg
-            .sources
-            .iter()
-            .filter(|s| s.kind == SourceKind::Competitor)
-            .map(|s| s.name.as_str())
-            .collect();
-        let p = period.to_string();
-        let keep: Vec<usize> = (0..df.height())
-            .filter(|&i| {
-                periods[i].as_deref() == Some(&p)
-                    && brands[i].as_deref() == Some("ours")
-                    && scores[i].is_some()
-                    && !sources[i]
-                        .as_deref()
-                        .is_some_and(|s| benchmark_sources.contains(&s))
-            })
-            .collect();
-        Ok(Answers {
-            response_id: keep
-                .iter()
-                .map(|&i| ids[i].clone().unwrap_or_default())
-                .collect(),
-            item_id: keep
-                .iter()
-                .map(|&i| items[i].clone().unwrap_or_default())
-                .collect(),
-            score: keep.iter().map(|&i| scores[i].unwrap()).collect(),
-            segments: seg_cols
-                .into_iter()
-                .map(|(s, v)| (s, keep.iter().map(|&i| v[i].clone()).collect()))
-                .collect(),
         })
-    }
-
-    pub fn len(&self) -> usize {
-        self.score.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.score.is_empty()
-    }
-
-    /// The cells to report: ("all", "all") first, then each configured segment's known
-    /// values in sorted order, each with the indices of its answers.
-    pub fn cells(&self, cfg: &Config) -> Vec<(String, String, Vec<usize>)> {
-        let mut out = vec![(
-            "all".to_string(),
-            "all".to_string(),
-            (0..self.len()).collect(),
-        )];
-        for seg in &cfg.report_segments {
-            let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-            for (i, v) in self.segments[seg].iter().enumerate() {
-                if let Some(v) = v {
-                    groups.entry(v).or_default().push(i);
+    };
+    // Targets: shares of active customers in the newest snapshot.
+    let per = col(customers, "customers", "period")?;
+    let snap = per.iter().flatten().max().cloned();
+    let churned = frame::bools(customers, "churned").map_err(|e| MetricsError::Column {
+        table: "customers",
+        column: "churned".into(),
+        message: e.to_string(),
+    })?;
+    let mut targets: Vec<BTreeMap<String, f64>> = Vec::new();
+    for v in &w.rake {
+        let vals = col(customers, "customers", v)?;
+        let mut t = BTreeMap::new();
+        for i in 0..customers.height() {
+            if per[i] == snap && churned[i] != Some(true) {
+                if let Some(x) = &vals[i] {
+                    *t.entry(x.clone()).or_insert(0.0) += 1.0;
                 }
             }
-            out.extend(
-                groups
-                    .into_iter()
-                    .map(|(v, idx)| (seg.clone(), v.to_string(), idx)),
-            );
         }
-        out
+        targets.push(t);
     }
+    // Units: one per response of our own surveys.
+    let (rp, rs, rid, brand) = (
+        col(responses, "responses", "period")?,
+        col(responses, "responses", "source")?,
+        col(responses, "responses", "response_id")?,
+        col(responses, "responses", "brand")?,
+    );
+    let vars: Vec<Vec<Option<String>>> = w
+        .rake
+        .iter()
+        .map(|v| col(responses, "responses", v))
+        .collect::<Result<_, _>>()?;
+    let competitor: Vec<&str> = cfg
+        .sources
+        .iter()
+        .filter(|s| s.kind == SourceKind::Competitor)
+        .map(|s| s.name.as_str())
+        .collect();
+    let (mut ids, mut ps, mut ss, mut ws) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for p in periods {
+        let ps_str = p.to_string();
+        let mut seen = std::collections::BTreeMap::new();
+        for i in 0..responses.height() {
+            if rp[i].as_deref() != Some(ps_str.as_str())
+                || brand[i].as_deref() != Some("ours")
+                || rs[i].as_deref().is_some_and(|s| competitor.contains(&s))
+            {
+                continue;
+            }
+            seen.entry((
+                rs[i].clone().unwrap_or_default(),
+                rid[i].clone().unwrap_or_default(),
+            ))
+            .or_insert(i);
+        }
+        let units: Vec<usize> = seen.values().copied().collect();
+        let cats: Vec<Vec<Option<String>>> = vars
+            .iter()
+            .map(|v| units.iter().map(|&i| v[i].clone()).collect())
+            .collect();
+        let weights =
+            weighting::rake(&cats, &targets, w.cap).map_err(|message| MetricsError::Weighting {
+                period: *p,
+                message,
+            })?;
+        for ((src, id), wt) in seen.keys().zip(weights) {
+            ids.push(Some(id.clone()));
+            ps.push(Some(ps_str.clone()));
+            ss.push(Some(src.clone()));
+            ws.push(Some(wt));
+        }
+    }
+    frame::build(vec![
+        ("response_id", ColType::Str, Values::Str(ids)),
+        ("period", ColType::Str, Values::Str(ps)),
+        ("source", ColType::Str, Values::Str(ss)),
+        ("rake_w", ColType::F64, Values::F64(ws)),
+    ])
+    .map_err(|e| MetricsError::Build {
+        mart: "weights",
+        message: e.to_string(),
+    })
 }

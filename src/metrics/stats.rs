@@ -69,13 +69,20 @@ pub fn wilson(k: usize, n: usize, confidence: f64) -> Option<(f64, f64, f64)> {
     if n == 0 || k > n {
         return None;
     }
-    let (kf, nf) = (k as f64, n as f64);
-    let p = kf / nf;
+    wilson_share(k as f64 / n as f64, n as f64, confidence)
+}
+
+/// Wilson interval of a share `p` observed on an effective sample of `n` (Kish n_eff for
+/// weighted shares; with whole counts this is [`wilson`]).
+pub fn wilson_share(p: f64, n: f64, confidence: f64) -> Option<(f64, f64, f64)> {
+    if !(n > 0.0) || !(0.0..=1.0).contains(&p) {
+        return None;
+    }
     let z = z_critical(confidence);
     let z2 = z * z;
-    let denom = 1.0 + z2 / nf;
-    let centre = (p + z2 / (2.0 * nf)) / denom;
-    let half = z * (p * (1.0 - p) / nf + z2 / (4.0 * nf * nf)).sqrt() / denom;
+    let denom = 1.0 + z2 / n;
+    let centre = (p + z2 / (2.0 * n)) / denom;
+    let half = z * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / denom;
     Some((p, (centre - half).max(0.0), (centre + half).min(1.0)))
 }
 
@@ -108,21 +115,41 @@ pub fn nps(scores: &[f64], confidence: f64) -> Option<Nps> {
     }
     let promoters = scores.iter().filter(|&&s| s >= PROMOTER_MIN).count();
     let detractors = scores.iter().filter(|&&s| s <= DETRACTOR_MAX).count();
-    let passives = n - promoters - detractors;
-    let (p, d) = (promoters as f64 / n as f64, detractors as f64 / n as f64);
-    let value = 100.0 * (p - d);
-    let var = 100.0_f64.powi(2) * (p * (1.0 - p) + d * (1.0 - d) + 2.0 * p * d) / n as f64;
-    let se = var.sqrt();
-    let half = z_critical(confidence) * se;
-    Some(Nps {
+    Some(nps_from_shares(
         n,
         promoters,
-        passives,
+        detractors,
+        n as f64,
+        promoters as f64 / n as f64,
+        detractors as f64 / n as f64,
+        confidence,
+    ))
+}
+
+/// NPS from (possibly weighted) shares of promoters `p` and detractors `d` on an effective
+/// sample `n_eff`; the counts are reported as they are. Same formula as [`nps`].
+pub fn nps_from_shares(
+    n: usize,
+    promoters: usize,
+    detractors: usize,
+    n_eff: f64,
+    p: f64,
+    d: f64,
+    confidence: f64,
+) -> Nps {
+    let value = 100.0 * (p - d);
+    let var = 100.0_f64.powi(2) * (p * (1.0 - p) + d * (1.0 - d) + 2.0 * p * d) / n_eff;
+    let se = var.max(0.0).sqrt();
+    let half = z_critical(confidence) * se;
+    Nps {
+        n,
+        promoters,
+        passives: n - promoters - detractors,
         detractors,
         nps: value,
         se,
         ci: ((value - half).max(-100.0), (value + half).min(100.0)),
-    })
+    }
 }
 
 /// A mean on a `[min, max]` scale as a 0–100 index: (mean − min)/(max − min)·100.
@@ -159,7 +186,10 @@ pub struct Sums {
 
 impl Sums {
     pub fn of(xs: &[f64], ws: &[f64]) -> Sums {
-        let mut s = Sums { n: xs.len(), ..Sums::default() };
+        let mut s = Sums {
+            n: xs.len(),
+            ..Sums::default()
+        };
         for (x, w) in xs.iter().zip(ws) {
             s.sw += w;
             s.sw2 += w * w;
@@ -183,12 +213,24 @@ pub fn weighted_mean_ci(s: Sums, confidence: f64) -> Option<WeightedMean> {
     let mean = s.swx / s.sw;
     let n_eff = s.sw * s.sw / s.sw2;
     if s.n < 2 || n_eff <= 1.0 + 1e-12 {
-        return Some(WeightedMean { n: s.n, n_eff, mean, sd: None, ci: None });
+        return Some(WeightedMean {
+            n: s.n,
+            n_eff,
+            mean,
+            sd: None,
+            ci: None,
+        });
     }
     let pop_var = ((s.swx2 - s.swx * s.swx / s.sw) / s.sw).max(0.0);
     let sd = (pop_var * n_eff / (n_eff - 1.0)).sqrt();
     let half = t_critical(confidence, n_eff - 1.0) * sd / n_eff.sqrt();
-    Some(WeightedMean { n: s.n, n_eff, mean, sd: Some(sd), ci: Some((mean - half, mean + half)) })
+    Some(WeightedMean {
+        n: s.n,
+        n_eff,
+        mean,
+        sd: Some(sd),
+        ci: Some((mean - half, mean + half)),
+    })
 }
 
 /// A two-sample test result.
@@ -220,12 +262,24 @@ pub fn welch(m1: f64, s1: f64, n1: f64, m2: f64, s2: f64, n2: f64) -> Option<Tes
     let se = (v1 + v2).sqrt();
     if se == 0.0 {
         let same = m1 == m2;
-        return Some(Test { statistic: if same { 0.0 } else { f64::INFINITY.copysign(m1 - m2) }, df: None, p: if same { 1.0 } else { 0.0 } });
+        return Some(Test {
+            statistic: if same {
+                0.0
+            } else {
+                f64::INFINITY.copysign(m1 - m2)
+            },
+            df: None,
+            p: if same { 1.0 } else { 0.0 },
+        });
     }
     let t = (m1 - m2) / se;
     let df = (v1 + v2).powi(2) / (v1 * v1 / (n1 - 1.0) + v2 * v2 / (n2 - 1.0));
     let p = 2.0 * StudentsT::new(0.0, 1.0, df).expect("df > 0").sf(t.abs());
-    Some(Test { statistic: t, df: Some(df), p })
+    Some(Test {
+        statistic: t,
+        df: Some(df),
+        p,
+    })
 }
 
 /// Two-proportion z test with the pooled proportion: z = (p₁ − p₂)/√(p̄(1 − p̄)(1/n₁ + 1/n₂)).
@@ -239,10 +293,18 @@ pub fn two_proportion_z(k1: usize, n1: usize, k2: usize, n2: usize) -> Option<Te
     let pooled = (k1 + k2) as f64 / (n1 + n2) as f64;
     let se = (pooled * (1.0 - pooled) * (1.0 / n1 as f64 + 1.0 / n2 as f64)).sqrt();
     if se == 0.0 {
-        return Some(Test { statistic: 0.0, df: None, p: 1.0 });
+        return Some(Test {
+            statistic: 0.0,
+            df: None,
+            p: 1.0,
+        });
     }
     let z = (p1 - p2) / se;
-    Some(Test { statistic: z, df: None, p: normal_p(z) })
+    Some(Test {
+        statistic: z,
+        df: None,
+        p: normal_p(z),
+    })
 }
 
 /// The change between two independent NPS: difference, SE = √(SE₁² + SE₂²), z and p.
@@ -250,9 +312,17 @@ pub fn nps_change(now: &Nps, before: &Nps) -> Test {
     let se = (now.se * now.se + before.se * before.se).sqrt();
     let d = now.nps - before.nps;
     if se == 0.0 {
-        return Test { statistic: 0.0, df: None, p: if d == 0.0 { 1.0 } else { 0.0 } };
+        return Test {
+            statistic: 0.0,
+            df: None,
+            p: if d == 0.0 { 1.0 } else { 0.0 },
+        };
     }
-    Test { statistic: d / se, df: None, p: normal_p(d / se) }
+    Test {
+        statistic: d / se,
+        df: None,
+        p: normal_p(d / se),
+    }
 }
 
 /// Benjamini–Hochberg adjusted p-values (q-values), in the input order:
@@ -276,7 +346,12 @@ pub fn bh_qvalues(p: &[f64]) -> Vec<f64> {
 pub fn ranks(values: &[f64], higher_is_better: bool) -> Vec<usize> {
     values
         .iter()
-        .map(|v| 1 + values.iter().filter(|o| if higher_is_better { *o > v } else { *o < v }).count())
+        .map(|v| {
+            1 + values
+                .iter()
+                .filter(|o| if higher_is_better { *o > v } else { *o < v })
+                .count()
+        })
         .collect()
 }
 
@@ -291,10 +366,22 @@ pub fn xbar_chart(points: &[(f64, f64, usize)]) -> Option<(f64, Vec<Option<(f64,
         return None;
     }
     let centre = points.iter().map(|(m, _, n)| m * *n as f64).sum::<f64>() / total as f64;
-    let sigma = (points.iter().map(|(_, s, n)| n.saturating_sub(1) as f64 * s * s).sum::<f64>() / dof as f64).sqrt();
+    let sigma = (points
+        .iter()
+        .map(|(_, s, n)| n.saturating_sub(1) as f64 * s * s)
+        .sum::<f64>()
+        / dof as f64)
+        .sqrt();
     let limits = points
         .iter()
-        .map(|(_, _, n)| (*n >= 2).then(|| (centre - 3.0 * sigma / (*n as f64).sqrt(), centre + 3.0 * sigma / (*n as f64).sqrt())))
+        .map(|(_, _, n)| {
+            (*n >= 2).then(|| {
+                (
+                    centre - 3.0 * sigma / (*n as f64).sqrt(),
+                    centre + 3.0 * sigma / (*n as f64).sqrt(),
+                )
+            })
+        })
         .collect();
     Some((centre, limits))
 }
@@ -335,7 +422,11 @@ pub fn relative_weights(rxx: &[Vec<f64>], rxy: &[f64]) -> Result<(Vec<f64>, f64)
     }
     let m = DMatrix::from_fn(k, k, |i, j| rxx[i][j]);
     let eig = m.clone().symmetric_eigen();
-    let min = eig.eigenvalues.iter().cloned().fold(f64::INFINITY, f64::min);
+    let min = eig
+        .eigenvalues
+        .iter()
+        .cloned()
+        .fold(f64::INFINITY, f64::min);
     if min <= 1e-10 {
         return Err(format!(
             "the attributes' correlation matrix is singular or not positive definite (smallest eigenvalue {min:.2e}): some attributes are constant or linear combinations of others; drop or merge them"
@@ -343,7 +434,10 @@ pub fn relative_weights(rxx: &[Vec<f64>], rxy: &[f64]) -> Result<(Vec<f64>, f64)
     }
     let sqrt_l = DMatrix::from_diagonal(&eig.eigenvalues.map(f64::sqrt));
     let lam = &eig.eigenvectors * sqrt_l * eig.eigenvectors.transpose();
-    let inv = lam.clone().try_inverse().ok_or("the correlation matrix cannot be inverted")?;
+    let inv = lam
+        .clone()
+        .try_inverse()
+        .ok_or("the correlation matrix cannot be inverted")?;
     let beta = inv * DVector::from_column_slice(rxy);
     let beta2 = beta.map(|b| b * b);
     let lam2 = lam.map(|v| v * v);
@@ -481,13 +575,19 @@ mod tests {
         assert!(close(m.n_eff, 6.9948186528497409, 1e-12));
         assert!(close(m.mean, 3.4222222222222221, 1e-12));
         let (lo, hi) = m.ci.unwrap();
-        assert!(close(lo, 2.4340521918465559, 1e-9) && close(hi, 4.4103922525978883, 1e-9), "{lo} {hi}");
+        assert!(
+            close(lo, 2.4340521918465559, 1e-9) && close(hi, 4.4103922525978883, 1e-9),
+            "{lo} {hi}"
+        );
         // Equal weights reduce to the plain t interval (SciPy values of mean_ci_matches_scipy).
         let eq = weighted_mean_ci(Sums::of(&X, &[1.0; 12]), 0.95).unwrap();
         assert!(close(eq.n_eff, 12.0, 1e-12));
         assert!(close(eq.ci.unwrap().0, 3.3446200588831569, 1e-9));
         assert!(weighted_mean_ci(Sums::default(), 0.95).is_none());
-        assert_eq!(weighted_mean_ci(Sums::of(&[3.0], &[2.0]), 0.95).unwrap().ci, None);
+        assert_eq!(
+            weighted_mean_ci(Sums::of(&[3.0], &[2.0]), 0.95).unwrap().ci,
+            None
+        );
     }
 
     #[test]
@@ -541,7 +641,11 @@ mod tests {
             assert!(close(*a, b, 1e-12), "{q:?}");
         }
         let with_nan = bh_qvalues(&[0.01, f64::NAN, 0.04]);
-        assert!(with_nan[1].is_nan() && close(with_nan[0], 0.02, 1e-12) && close(with_nan[2], 0.04, 1e-12));
+        assert!(
+            with_nan[1].is_nan()
+                && close(with_nan[0], 0.02, 1e-12)
+                && close(with_nan[2], 0.04, 1e-12)
+        );
         assert!(bh_qvalues(&[]).is_empty());
     }
 
@@ -559,7 +663,9 @@ mod tests {
         let (c, l) = xbar_chart(&[(4.0, 1.0, 5), (3.5, 0.5, 3)]).unwrap();
         assert!(close(c, 3.8125, 1e-15));
         let h = 3.0 * 0.75_f64.sqrt() / 5.0_f64.sqrt();
-        assert!(close(l[0].unwrap().0, 3.8125 - h, 1e-12) && close(l[0].unwrap().1, 3.8125 + h, 1e-12));
+        assert!(
+            close(l[0].unwrap().0, 3.8125 - h, 1e-12) && close(l[0].unwrap().1, 3.8125 + h, 1e-12)
+        );
         // p chart: 10/100 and 30/100 → p̄ 0.2, limits 0.2 ± 3·0.04 = [0.08, 0.32].
         let (p, l) = p_chart(&[(10, 100), (30, 100)]).unwrap();
         assert!(close(p, 0.2, 1e-15));
@@ -572,14 +678,33 @@ mod tests {
         // 12 × 3 data in the test below; weights computed with NumPy following Johnson (2000)
         // (eigh of Rxx, Λ½ = V√ΛVᵀ, β = Λ½⁻¹rxy, w = Λ½² β²); their sum equals statsmodels
         // OLS R² = 0.96845889176032207 (an independent check).
-        let x = [[4., 3., 5.], [3., 3., 4.], [5., 4., 5.], [2., 2., 3.], [4., 5., 4.], [3., 2., 2.], [5., 5., 5.], [1., 2., 1.], [4., 4., 3.], [2., 3., 2.], [3., 4., 4.], [5., 3., 4.]];
+        let x = [
+            [4., 3., 5.],
+            [3., 3., 4.],
+            [5., 4., 5.],
+            [2., 2., 3.],
+            [4., 5., 4.],
+            [3., 2., 2.],
+            [5., 5., 5.],
+            [1., 2., 1.],
+            [4., 4., 3.],
+            [2., 3., 2.],
+            [3., 4., 4.],
+            [5., 3., 4.],
+        ];
         let y = [4., 3., 5., 2., 4., 2., 5., 1., 4., 2., 4., 4.];
         let col = |j: usize| x.iter().map(|r| r[j]).collect::<Vec<f64>>();
-        let rxx: Vec<Vec<f64>> = (0..3).map(|i| (0..3).map(|j| pearson(&col(i), &col(j)).unwrap()).collect()).collect();
+        let rxx: Vec<Vec<f64>> = (0..3)
+            .map(|i| (0..3).map(|j| pearson(&col(i), &col(j)).unwrap()).collect())
+            .collect();
         let rxy: Vec<f64> = (0..3).map(|i| pearson(&col(i), &y).unwrap()).collect();
         assert!(close(rxy[0], 0.92241508603106481, 1e-12));
         let (w, r2) = relative_weights(&rxx, &rxy).unwrap();
-        let want = [0.35308395316592378, 0.28248409241504108, 0.33289084617935738];
+        let want = [
+            0.35308395316592378,
+            0.28248409241504108,
+            0.33289084617935738,
+        ];
         for (a, b) in w.iter().zip(want) {
             assert!(close(*a, b, 1e-9), "{w:?}");
         }
@@ -590,6 +715,10 @@ mod tests {
         // Singular input is refused with a clear message.
         let err = relative_weights(&[vec![1.0, 1.0], vec![1.0, 1.0]], &[0.5, 0.5]).unwrap_err();
         assert!(err.contains("singular"), "{err}");
-        assert!(relative_weights(&[vec![1.0, f64::NAN], vec![f64::NAN, 1.0]], &[0.5, 0.5]).unwrap_err().contains("no variance"));
+        assert!(
+            relative_weights(&[vec![1.0, f64::NAN], vec![f64::NAN, 1.0]], &[0.5, 0.5])
+                .unwrap_err()
+                .contains("no variance")
+        );
     }
 }

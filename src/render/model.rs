@@ -145,6 +145,19 @@ fn col_err(e: impl std::fmt::Display) -> RenderError {
     ))
 }
 
+/// Which rows are the unweighted figures (marts carry raked rows too when weighting is
+/// configured; the report shows the unweighted ones and says so).
+fn unweighted_rows(df: &DataFrame) -> Result<Vec<bool>, RenderError> {
+    if !frame::has_column(df, "weighting") {
+        return Ok(vec![true; df.height()]);
+    }
+    Ok(frame::strs(df, "weighting")
+        .map_err(col_err)?
+        .iter()
+        .map(|w| w.as_deref() != Some("raked"))
+        .collect())
+}
+
 fn sat_cells(df: &DataFrame) -> Result<Vec<SatCell>, RenderError> {
     let s = |n| frame::strs(df, n).map_err(col_err);
     let f = |n| frame::f64s(df, n).map_err(col_err);
@@ -157,7 +170,9 @@ fn sat_cells(df: &DataFrame) -> Result<Vec<SatCell>, RenderError> {
         f("index")?,
     );
     let sup = frame::bools(df, "suppressed").map_err(col_err)?;
+    let weighting = unweighted_rows(df)?;
     Ok((0..df.height())
+        .filter(|&i| weighting[i])
         .map(|i| SatCell {
             segment: seg[i].clone().unwrap_or_default(),
             value: val[i].clone().unwrap_or_default(),
@@ -180,7 +195,9 @@ fn nps_cells(df: &DataFrame) -> Result<Vec<NpsCell>, RenderError> {
     let (v, lo, hi) = (f("nps")?, f("ci_low")?, f("ci_high")?);
     let sup = frame::bools(df, "suppressed").map_err(col_err)?;
     let u = |x: Option<f64>| x.unwrap_or(0.0) as usize;
+    let weighting = unweighted_rows(df)?;
     Ok((0..df.height())
+        .filter(|&i| weighting[i])
         .map(|i| NpsCell {
             segment: seg[i].clone().unwrap_or_default(),
             value: val[i].clone().unwrap_or_default(),

@@ -1,0 +1,1227 @@
+//! The marts of one period, built from the sufficient statistics of [`super::cells`]:
+//! satisfaction (items, dimensions, CSI, loyalty index), NPS, loyalty, benchmark, drivers,
+//! trend and channels. Every figure carries its interval; every comparison (period over
+//! period, segment vs rest, competitor gaps, channel differences) gets a p-value, and all
+//! p-values of a run are adjusted together (Benjamini–Hochberg q-values). Cells with fewer
+//! answers than `min_n` keep their figures but are `suppressed` and never `significant`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::config::{Config, Role};
+use crate::frame::{self, DataFrame, Values};
+use crate::period::Period;
+
+use super::cells::{self, CSI, LOYALTY};
+use super::stats::{self, Sums, Test};
+use super::MetricsError;
+
+/// The inputs of one analysis (tables read from the lake; `None` when absent).
+pub struct Inputs<'a> {
+    pub cfg: &'a Config,
+    pub period: Period,
+    /// Responses of the trailing 13 months (the period and the 12 before it).
+    pub responses: &'a DataFrame,
+    pub customers: Option<&'a DataFrame>,
+    pub benchmarks: Option<&'a DataFrame>,
+    pub invitations: Option<&'a DataFrame>,
+    /// Raking weights (response_id, period, source, rake_w), when weighting is configured.
+    pub weights: Option<&'a DataFrame>,
+}
+
+/// All marts of a period, ready to write.
+pub struct Marts {
+    pub tables: Vec<(&'static str, DataFrame)>,
+    /// Notes for the report (e.g. a drivers model that could not be fitted).
+    pub notes: Vec<String>,
+}
+
+fn err(mart: &'static str) -> impl Fn(polars::prelude::PolarsError) -> MetricsError {
+    move |e| MetricsError::Build {
+        mart,
+        message: e.to_string(),
+    }
+}
+
+/// A row of sums read back from [`cells::sums`].
+#[derive(Debug, Clone)]
+struct Cell {
+    period: String,
+    segment: String,
+    value: String,
+    measure: String,
+    kind: String,
+    sums: Sums,
+    swt: Option<f64>,
+    kt: Option<f64>,
+}
+
+fn read_cells(df: &DataFrame) -> Result<Vec<Cell>, MetricsError> {
+    let e = err("satisfaction");
+    let s = |c| frame::strs(df, c).map_err(&e);
+    let f = |c| frame::f64s(df, c).map_err(&e);
+    let (period, segment, value, measure, kind) = (
+        s("period")?,
+        s("segment")?,
+        s("segment_value")?,
+        s("measure")?,
+        s("kind")?,
+    );
+    let (n, sw, sw2, swx, swx2, swt, kt) = (
+        f("n")?,
+        f("sw")?,
+        f("sw2")?,
+        f("swx")?,
+        f("swx2")?,
+        f("swt")?,
+        f("kt")?,
+    );
+    Ok((0..df.height())
+        .map(|i| Cell {
+            period: period[i].clone().unwrap_or_default(),
+            segment: segment[i].clone().unwrap_or_default(),
+            value: value[i].clone().unwrap_or_default(),
+            measure: measure[i].clone().unwrap_or_default(),
+            kind: kind[i].clone().unwrap_or_default(),
+            sums: Sums {
+                n: n[i].unwrap_or(0.0) as usize,
+                sw: sw[i].unwrap_or(0.0),
+                sw2: sw2[i].unwrap_or(0.0),
+                swx: swx[i].unwrap_or(0.0),
+                swx2: swx2[i].unwrap_or(0.0),
+            },
+            swt: swt[i],
+            kt: kt[i],
+        })
+        .collect())
+}
+
+fn minus(a: Sums, b: Sums) -> Sums {
+    Sums {
+        n: a.n.saturating_sub(b.n),
+        sw: a.sw - b.sw,
+        sw2: a.sw2 - b.sw2,
+        swx: a.swx - b.swx,
+        swx2: a.swx2 - b.swx2,
+    }
+}
+
+/// Welch test between two cells given by their sums.
+fn welch_sums(a: Sums, b: Sums, confidence: f64) -> Option<Test> {
+    let (x, y) = (
+        stats::weighted_mean_ci(a, confidence)?,
+        stats::weighted_mean_ci(b, confidence)?,
+    );
+    stats::welch(x.mean, x.sd?, x.n_eff, y.mean, y.sd?, y.n_eff)
+}
+
+/// P-values of a run, adjusted together at the end.
+#[derive(Default)]
+struct Family {
+    p: Vec<f64>,
+}
+
+impl Family {
+    /// Register a p-value; returns its slot.
+    fn add(&mut self, p: Option<f64>) -> Option<usize> {
+        p.map(|p| {
+            self.p.push(p);
+            self.p.len() - 1
+        })
+    }
+}
+
+fn q_of(q: &[f64], slot: Option<usize>) -> Option<f64> {
+    slot.map(|i| q[i])
+}
+
+#[derive(Debug, Clone)]
+struct SatRow {
+    segment: String,
+    value: String,
+    measure: String,
+    kind: String,
+    weighting: &'static str,
+    n: usize,
+    m: stats::WeightedMean,
+    top2: Option<(f64, f64, f64)>,
+    index: f64,
+    prev: Option<f64>,
+    p: Option<f64>,
+    p_slot: Option<usize>,
+    rest_delta: Option<f64>,
+    rest_p: Option<f64>,
+    rest_slot: Option<usize>,
+    suppressed: bool,
+}
+
+fn scale_of(cfg: &Config, measure: &str) -> (f64, f64) {
+    cfg.item(measure)
+        .map(|i| (i.min, i.max))
+        .unwrap_or((0.0, 100.0))
+}
+
+fn satisfaction_rows(
+    cells: &[Cell],
+    cfg: &Config,
+    period: Period,
+    weighting: &'static str,
+    fam: &mut Family,
+) -> Vec<SatRow> {
+    let (now, before) = (period.to_string(), period.prev().to_string());
+    let key = |c: &Cell| {
+        (
+            c.period.clone(),
+            c.segment.clone(),
+            c.value.clone(),
+            c.measure.clone(),
+        )
+    };
+    let index: HashMap<(String, String, String, String), &Cell> =
+        cells.iter().map(|c| (key(c), c)).collect();
+    let mut out = Vec::new();
+    for c in cells.iter().filter(|c| c.period == now) {
+        let Some(m) = stats::weighted_mean_ci(c.sums, cfg.confidence) else {
+            continue;
+        };
+        let suppressed = c.sums.n < cfg.min_n;
+        let (min, max) = scale_of(cfg, &c.measure);
+        let index_value = if c.kind == "item" {
+            stats::index_0_100(m.mean, min, max)
+        } else {
+            m.mean
+        };
+        let top2 = match (c.kind.as_str(), c.swt) {
+            ("item", Some(swt)) if c.sums.sw > 0.0 => {
+                stats::wilson_share(swt / c.sums.sw, m.n_eff, cfg.confidence)
+            }
+            _ => None,
+        };
+        let prev = index.get(&(
+            before.clone(),
+            c.segment.clone(),
+            c.value.clone(),
+            c.measure.clone(),
+        ));
+        let prev_mean = prev
+            .and_then(|p| stats::weighted_mean_ci(p.sums, cfg.confidence))
+            .map(|p| p.mean);
+        let testable = !suppressed && prev.is_some_and(|p| p.sums.n >= cfg.min_n);
+        let p = if testable {
+            prev.and_then(|pc| welch_sums(c.sums, pc.sums, cfg.confidence))
+                .map(|t| t.p)
+        } else {
+            None
+        };
+        let (mut rest_delta, mut rest_p) = (None, None);
+        if c.segment != "all" && !suppressed {
+            if let Some(all) =
+                index.get(&(now.clone(), "all".into(), "all".into(), c.measure.clone()))
+            {
+                let rest = minus(all.sums, c.sums);
+                if rest.n >= cfg.min_n {
+                    if let (Some(r), Some(t)) = (
+                        stats::weighted_mean_ci(rest, cfg.confidence),
+                        welch_sums(c.sums, rest, cfg.confidence),
+                    ) {
+                        rest_delta = Some(m.mean - r.mean);
+                        rest_p = Some(t.p);
+                    }
+                }
+            }
+        }
+        let p_slot = fam.add(p);
+        let rest_slot = fam.add(rest_p);
+        out.push(SatRow {
+            segment: c.segment.clone(),
+            value: c.value.clone(),
+            measure: c.measure.clone(),
+            kind: c.kind.clone(),
+            weighting,
+            n: c.sums.n,
+            m,
+            top2,
+            index: index_value,
+            prev: prev_mean,
+            p,
+            p_slot,
+            rest_delta,
+            rest_p,
+            rest_slot,
+            suppressed,
+        });
+    }
+    // Stable order: segments as configured (all first), values, then measures as declared.
+    let seg_rank = |s: &str| {
+        if s == "all" {
+            0
+        } else {
+            1 + cfg
+                .report_segments
+                .iter()
+                .position(|x| x == s)
+                .unwrap_or(99)
+        }
+    };
+    let measure_rank = |m: &str| {
+        cfg.items
+            .iter()
+            .position(|i| i.id == m)
+            .or_else(|| {
+                cfg.dimensions
+                    .iter()
+                    .position(|d| d.id == m)
+                    .map(|i| 100 + i)
+            })
+            .unwrap_or(if m == CSI { 200 } else { 300 })
+    };
+    out.sort_by(|a, b| {
+        (seg_rank(&a.segment), &a.value, measure_rank(&a.measure)).cmp(&(
+            seg_rank(&b.segment),
+            &b.value,
+            measure_rank(&b.measure),
+        ))
+    });
+    out
+}
+
+fn strs<T>(rows: &[T], f: impl Fn(&T) -> String) -> Values {
+    Values::Str(rows.iter().map(|r| Some(f(r))).collect())
+}
+fn nums<T>(rows: &[T], f: impl Fn(&T) -> Option<f64>) -> Values {
+    Values::F64(rows.iter().map(f).collect())
+}
+fn ints<T>(rows: &[T], f: impl Fn(&T) -> Option<usize>) -> Values {
+    Values::I64(rows.iter().map(|r| f(r).map(|v| v as i64)).collect())
+}
+fn bools<T>(rows: &[T], f: impl Fn(&T) -> Option<bool>) -> Values {
+    Values::Bool(rows.iter().map(f).collect())
+}
+
+fn satisfaction_frame(
+    rows: &[SatRow],
+    q: &[f64],
+    period: Period,
+    alpha: f64,
+) -> Result<DataFrame, MetricsError> {
+    let p = period.to_string();
+    let sig = |r: &SatRow| {
+        if r.suppressed {
+            None
+        } else {
+            q_of(q, r.p_slot).map(|q| q < alpha)
+        }
+    };
+    frame::build_plain(vec![
+        ("period", strs(rows, |_| p.clone())),
+        ("segment", strs(rows, |r| r.segment.clone())),
+        ("segment_value", strs(rows, |r| r.value.clone())),
+        ("measure", strs(rows, |r| r.measure.clone())),
+        ("measure_kind", strs(rows, |r| r.kind.clone())),
+        ("weighting", strs(rows, |r| r.weighting.to_string())),
+        ("n", ints(rows, |r| Some(r.n))),
+        ("n_eff", nums(rows, |r| Some(r.m.n_eff))),
+        ("mean", nums(rows, |r| Some(r.m.mean))),
+        ("sd", nums(rows, |r| r.m.sd)),
+        ("ci_low", nums(rows, |r| r.m.ci.map(|c| c.0))),
+        ("ci_high", nums(rows, |r| r.m.ci.map(|c| c.1))),
+        ("top2box", nums(rows, |r| r.top2.map(|t| t.0))),
+        ("top2box_ci_low", nums(rows, |r| r.top2.map(|t| t.1))),
+        ("top2box_ci_high", nums(rows, |r| r.top2.map(|t| t.2))),
+        ("index", nums(rows, |r| Some(r.index))),
+        ("prev_mean", nums(rows, |r| r.prev)),
+        ("delta", nums(rows, |r| r.prev.map(|p| r.m.mean - p))),
+        ("p_value", nums(rows, |r| r.p)),
+        ("q_value", nums(rows, |r| q_of(q, r.p_slot))),
+        ("significant", bools(rows, sig)),
+        ("vs_rest_delta", nums(rows, |r| r.rest_delta)),
+        ("vs_rest_p_value", nums(rows, |r| r.rest_p)),
+        ("vs_rest_q_value", nums(rows, |r| q_of(q, r.rest_slot))),
+        (
+            "vs_rest_significant",
+            bools(rows, |r| {
+                if r.suppressed {
+                    None
+                } else {
+                    q_of(q, r.rest_slot).map(|q| q < alpha)
+                }
+            }),
+        ),
+        ("suppressed", bools(rows, |r| Some(r.suppressed))),
+    ])
+    .map_err(err("satisfaction"))
+}
+
+#[derive(Debug, Clone)]
+struct NpsRow {
+    segment: String,
+    value: String,
+    weighting: &'static str,
+    nps: stats::Nps,
+    n_eff: f64,
+    prev: Option<f64>,
+    p: Option<f64>,
+    slot: Option<usize>,
+    suppressed: bool,
+}
+
+fn nps_rows(
+    df: &DataFrame,
+    cfg: &Config,
+    period: Period,
+    weighting: &'static str,
+    fam: &mut Family,
+) -> Result<Vec<NpsRow>, MetricsError> {
+    let e = err("nps");
+    let s = |c| frame::strs(df, c).map_err(&e);
+    let f = |c| frame::f64s(df, c).map_err(&e);
+    let (per, seg, val) = (s("period")?, s("segment")?, s("segment_value")?);
+    let (n, sw, sw2, swp, swd, kp, kd) = (
+        f("n")?,
+        f("sw")?,
+        f("sw2")?,
+        f("swp")?,
+        f("swd")?,
+        f("kp")?,
+        f("kd")?,
+    );
+    let u = |x: Option<f64>| x.unwrap_or(0.0);
+    let mut by_key = HashMap::new();
+    for i in 0..df.height() {
+        if u(sw[i]) <= 0.0 {
+            continue;
+        }
+        let n_eff = u(sw[i]).powi(2) / u(sw2[i]);
+        let r = stats::nps_from_shares(
+            u(n[i]) as usize,
+            u(kp[i]) as usize,
+            u(kd[i]) as usize,
+            n_eff,
+            u(swp[i]) / u(sw[i]),
+            u(swd[i]) / u(sw[i]),
+            cfg.confidence,
+        );
+        by_key.insert(
+            (
+                per[i].clone().unwrap_or_default(),
+                seg[i].clone().unwrap_or_default(),
+                val[i].clone().unwrap_or_default(),
+            ),
+            (r, n_eff),
+        );
+    }
+    let (now, before) = (period.to_string(), period.prev().to_string());
+    let mut rows: Vec<NpsRow> = by_key
+        .iter()
+        .filter(|((p, _, _), _)| *p == now)
+        .map(|((_, sg, v), (r, n_eff))| {
+            let prev = by_key.get(&(before.clone(), sg.clone(), v.clone()));
+            let suppressed = r.n < cfg.min_n;
+            let p = if !suppressed && prev.is_some_and(|(pr, _)| pr.n >= cfg.min_n) {
+                prev.map(|(pr, _)| stats::nps_change(r, pr).p)
+            } else {
+                None
+            };
+            NpsRow {
+                segment: sg.clone(),
+                value: v.clone(),
+                weighting,
+                nps: *r,
+                n_eff: *n_eff,
+                prev: prev.map(|(pr, _)| pr.nps),
+                p,
+                slot: None,
+                suppressed,
+            }
+        })
+        .collect();
+    let seg_rank = |s: &str| {
+        if s == "all" {
+            0
+        } else {
+            1 + cfg
+                .report_segments
+                .iter()
+                .position(|x| x == s)
+                .unwrap_or(99)
+        }
+    };
+    rows.sort_by(|a, b| (seg_rank(&a.segment), &a.value).cmp(&(seg_rank(&b.segment), &b.value)));
+    for r in &mut rows {
+        r.slot = fam.add(r.p);
+    }
+    Ok(rows)
+}
+
+fn nps_frame(
+    rows: &[NpsRow],
+    q: &[f64],
+    period: Period,
+    alpha: f64,
+) -> Result<DataFrame, MetricsError> {
+    let p = period.to_string();
+    frame::build_plain(vec![
+        ("period", strs(rows, |_| p.clone())),
+        ("segment", strs(rows, |r| r.segment.clone())),
+        ("segment_value", strs(rows, |r| r.value.clone())),
+        ("weighting", strs(rows, |r| r.weighting.to_string())),
+        ("n", ints(rows, |r| Some(r.nps.n))),
+        ("n_eff", nums(rows, |r| Some(r.n_eff))),
+        ("promoters", ints(rows, |r| Some(r.nps.promoters))),
+        ("passives", ints(rows, |r| Some(r.nps.passives))),
+        ("detractors", ints(rows, |r| Some(r.nps.detractors))),
+        ("nps", nums(rows, |r| Some(r.nps.nps))),
+        ("se", nums(rows, |r| Some(r.nps.se))),
+        ("ci_low", nums(rows, |r| Some(r.nps.ci.0))),
+        ("ci_high", nums(rows, |r| Some(r.nps.ci.1))),
+        ("prev_nps", nums(rows, |r| r.prev)),
+        ("delta", nums(rows, |r| r.prev.map(|p| r.nps.nps - p))),
+        ("p_value", nums(rows, |r| r.p)),
+        ("q_value", nums(rows, |r| q_of(q, r.slot))),
+        (
+            "significant",
+            bools(rows, |r| {
+                if r.suppressed {
+                    None
+                } else {
+                    q_of(q, r.slot).map(|q| q < alpha)
+                }
+            }),
+        ),
+        ("suppressed", bools(rows, |r| Some(r.suppressed))),
+    ])
+    .map_err(err("nps"))
+}
+
+#[derive(Debug, Clone)]
+struct BenchRow {
+    measure: String,
+    brand: String,
+    n: Option<usize>,
+    mean: f64,
+    ci: Option<(f64, f64)>,
+    gap: Option<f64>,
+    gap_ci: Option<(f64, f64)>,
+    p: Option<f64>,
+    slot: Option<usize>,
+    rank: Option<usize>,
+    source: &'static str,
+}
+
+fn benchmark_rows(
+    inp: &Inputs,
+    sat: &[SatRow],
+    fam: &mut Family,
+) -> Result<Vec<BenchRow>, MetricsError> {
+    let cfg = inp.cfg;
+    let df = cells::brand_sums(inp.responses, cfg, inp.period).map_err(err("benchmark"))?;
+    let e = err("benchmark");
+    let (brand, item) = (
+        frame::strs(&df, "brand").map_err(&e)?,
+        frame::strs(&df, "item_id").map_err(&e)?,
+    );
+    let (n, sx, sx2) = (
+        frame::f64s(&df, "n").map_err(&e)?,
+        frame::f64s(&df, "sx").map_err(&e)?,
+        frame::f64s(&df, "sx2").map_err(&e)?,
+    );
+    let mut by_item: BTreeMap<String, Vec<(String, stats::WeightedMean)>> = BTreeMap::new();
+    for i in 0..df.height() {
+        let k = n[i].unwrap_or(0.0) as usize;
+        let sums = Sums {
+            n: k,
+            sw: k as f64,
+            sw2: k as f64,
+            swx: sx[i].unwrap_or(0.0),
+            swx2: sx2[i].unwrap_or(0.0),
+        };
+        if let Some(m) = stats::weighted_mean_ci(sums, cfg.confidence) {
+            by_item
+                .entry(item[i].clone().unwrap_or_default())
+                .or_default()
+                .push((brand[i].clone().unwrap_or_default(), m));
+        }
+    }
+    let mut out = Vec::new();
+    let item_rank = |m: &str| cfg.items.iter().position(|i| i.id == m).unwrap_or(999);
+    let mut items: Vec<_> = by_item.into_iter().collect();
+    items.sort_by_key(|(m, _)| item_rank(m));
+    for (measure, brands) in items {
+        let ours = brands.iter().find(|(b, _)| b == "ours").map(|(_, m)| *m);
+        let means: Vec<f64> = brands.iter().map(|(_, m)| m.mean).collect();
+        let ranks = stats::ranks(&means, true);
+        for ((b, m), rank) in brands.iter().zip(ranks) {
+            let (gap, gap_ci, p) = match ours {
+                Some(o) if b != "ours" => match (m.sd, o.sd) {
+                    (Some(sb), Some(so)) => {
+                        let t = stats::welch(m.mean, sb, m.n_eff, o.mean, so, o.n_eff);
+                        let se = (sb * sb / m.n_eff + so * so / o.n_eff).sqrt();
+                        let g = m.mean - o.mean;
+                        let ci = t.and_then(|t| t.df).map(|df| {
+                            let h = stats::t_critical(cfg.confidence, df) * se;
+                            (g - h, g + h)
+                        });
+                        (Some(g), ci, t.map(|t| t.p))
+                    }
+                    _ => (Some(m.mean - o.mean), None, None),
+                },
+                _ => (None, None, None),
+            };
+            out.push(BenchRow {
+                measure: measure.clone(),
+                brand: b.clone(),
+                n: Some(m.n),
+                mean: m.mean,
+                ci: m.ci,
+                gap,
+                gap_ci,
+                p,
+                slot: fam.add(p),
+                rank: Some(rank),
+                source: "competitor_survey",
+            });
+        }
+    }
+    // External references (industry average, leader) against our own survey's figure.
+    if let Some(b) = inp.benchmarks {
+        let s = |c| frame::strs(b, c).map_err(&e);
+        let (per, measure, reference) = (s("period")?, s("measure")?, s("reference")?);
+        let value = frame::f64s(b, "value").map_err(&e)?;
+        let now = inp.period.to_string();
+        for i in 0..b.height() {
+            if per[i].as_deref() != Some(now.as_str()) {
+                continue;
+            }
+            let (Some(m), Some(r), Some(v)) = (&measure[i], &reference[i], value[i]) else {
+                continue;
+            };
+            let ours = sat
+                .iter()
+                .find(|x| x.segment == "all" && &x.measure == m && x.weighting == "none")
+                .map(|x| x.m.mean);
+            out.push(BenchRow {
+                measure: m.clone(),
+                brand: r.clone(),
+                n: None,
+                mean: v,
+                ci: None,
+                gap: ours.map(|o| v - o),
+                gap_ci: None,
+                p: None,
+                slot: None,
+                rank: None,
+                source: "external",
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn benchmark_frame(
+    rows: &[BenchRow],
+    q: &[f64],
+    period: Period,
+    alpha: f64,
+) -> Result<DataFrame, MetricsError> {
+    let p = period.to_string();
+    frame::build_plain(vec![
+        ("period", strs(rows, |_| p.clone())),
+        ("measure", strs(rows, |r| r.measure.clone())),
+        ("brand", strs(rows, |r| r.brand.clone())),
+        ("source", strs(rows, |r| r.source.to_string())),
+        ("n", ints(rows, |r| r.n)),
+        ("mean", nums(rows, |r| Some(r.mean))),
+        ("ci_low", nums(rows, |r| r.ci.map(|c| c.0))),
+        ("ci_high", nums(rows, |r| r.ci.map(|c| c.1))),
+        ("gap", nums(rows, |r| r.gap)),
+        ("gap_ci_low", nums(rows, |r| r.gap_ci.map(|c| c.0))),
+        ("gap_ci_high", nums(rows, |r| r.gap_ci.map(|c| c.1))),
+        ("p_value", nums(rows, |r| r.p)),
+        ("q_value", nums(rows, |r| q_of(q, r.slot))),
+        (
+            "significant",
+            bools(rows, |r| q_of(q, r.slot).map(|q| q < alpha)),
+        ),
+        ("rank", ints(rows, |r| r.rank)),
+    ])
+    .map_err(err("benchmark"))
+}
+
+/// Months pooled for the drivers model: the period and the two before it (a quarter), so
+/// that the model has enough complete answers to rank attributes stably.
+pub const DRIVER_MONTHS: usize = 3;
+
+/// The drivers mart: Johnson's relative weights of the dimensions on overall satisfaction
+/// (complete answers of the trailing quarter), their performance, and the
+/// importance–performance quadrant.
+fn drivers(
+    inp: &Inputs,
+    answers: polars::prelude::LazyFrame,
+    notes: &mut Vec<String>,
+) -> Result<DataFrame, MetricsError> {
+    let cfg = inp.cfg;
+    let mut months = vec![inp.period];
+    while months.len() < DRIVER_MONTHS {
+        months.push(months.last().unwrap().prev());
+    }
+    let m = cells::driver_matrix(answers, cfg, &months).map_err(err("drivers"))?;
+    let e = err("drivers");
+    let y: Vec<f64> = frame::f64s(&m, "__overall")
+        .map_err(&e)?
+        .into_iter()
+        .map(|v| v.unwrap_or(f64::NAN))
+        .collect();
+    let xs: Vec<Vec<f64>> = cfg
+        .dimensions
+        .iter()
+        .map(|d| {
+            frame::f64s(&m, &d.id).map(|v| v.into_iter().map(|v| v.unwrap_or(f64::NAN)).collect())
+        })
+        .collect::<Result<_, _>>()
+        .map_err(&e)?;
+    let k = xs.len();
+    let n = y.len();
+    let pear = |a: &[f64], b: &[f64]| stats::pearson(a, b).unwrap_or(f64::NAN);
+    let rxx: Vec<Vec<f64>> = (0..k)
+        .map(|i| {
+            (0..k)
+                .map(|j| if i == j { 1.0 } else { pear(&xs[i], &xs[j]) })
+                .collect()
+        })
+        .collect();
+    let rxy: Vec<f64> = xs.iter().map(|x| pear(x, &y)).collect();
+    let fit = if n < cfg.min_n.max(k + 2) {
+        Err(format!(
+            "only {n} complete responses for {k} attributes; the drivers model needs at least {}",
+            cfg.min_n.max(k + 2)
+        ))
+    } else {
+        stats::relative_weights(&rxx, &rxy)
+    };
+    let (weights, r2) = match fit {
+        Ok(v) => (Some(v.0), Some(v.1)),
+        Err(msg) => {
+            notes.push(format!("drivers {}: {msg}", inp.period));
+            (None, None)
+        }
+    };
+    let perf: Vec<f64> = xs
+        .iter()
+        .map(|x| {
+            if n == 0 {
+                f64::NAN
+            } else {
+                x.iter().sum::<f64>() / n as f64
+            }
+        })
+        .collect();
+    let imp: Vec<Option<f64>> = (0..k)
+        .map(|i| weights.as_ref().zip(r2).map(|(w, r2)| 100.0 * w[i] / r2))
+        .collect();
+    let mean_imp = 100.0 / k.max(1) as f64;
+    let mean_perf = perf.iter().sum::<f64>() / k.max(1) as f64;
+    let quadrant = |i: usize| {
+        imp[i].map(|w| match (w >= mean_imp, perf[i] >= mean_perf) {
+            (true, false) => "fix_first",
+            (true, true) => "keep_up",
+            (false, false) => "low_priority",
+            (false, true) => "possible_overkill",
+        })
+    };
+    let rows: Vec<usize> = (0..k).collect();
+    let p = inp.period.to_string();
+    frame::build_plain(vec![
+        ("period", strs(&rows, |_| p.clone())),
+        ("attribute", strs(&rows, |&i| cfg.dimensions[i].id.clone())),
+        ("importance", nums(&rows, |&i| imp[i])),
+        (
+            "raw_weight",
+            nums(&rows, |&i| weights.as_ref().map(|w| w[i])),
+        ),
+        (
+            "r",
+            nums(&rows, |&i| Some(rxy[i]).filter(|v| v.is_finite())),
+        ),
+        (
+            "performance",
+            nums(&rows, |&i| Some(perf[i]).filter(|v| v.is_finite())),
+        ),
+        (
+            "quadrant",
+            Values::Str(
+                rows.iter()
+                    .map(|&i| quadrant(i).map(String::from))
+                    .collect(),
+            ),
+        ),
+        ("model_n", ints(&rows, |_| Some(n))),
+        ("model_r2", nums(&rows, |_| r2)),
+    ])
+    .map_err(err("drivers"))
+}
+
+/// The trend mart: 13 months of the overall item, CSI and NPS (X̄ charts) and the overall
+/// top-2-box share (p chart), for everyone and per region.
+fn trend(inp: &Inputs, sums: &[Cell], nps: &DataFrame) -> Result<DataFrame, MetricsError> {
+    let cfg = inp.cfg;
+    let overall = cfg
+        .items_with_role(Role::Overall)
+        .next()
+        .map(|i| i.id.clone())
+        .unwrap_or_default();
+    let months: Vec<String> = {
+        let mut m = vec![inp.period];
+        for _ in 0..12 {
+            m.push(m.last().unwrap().prev());
+        }
+        m.reverse();
+        m.iter().map(|p| p.to_string()).collect()
+    };
+    #[derive(Clone)]
+    struct T {
+        month: String,
+        measure: String,
+        segment: String,
+        value: String,
+        v: f64,
+        n: usize,
+        centre: Option<f64>,
+        lim: Option<(f64, f64)>,
+    }
+    let mut rows: Vec<T> = Vec::new();
+    let groups: Vec<(String, String)> = std::iter::once(("all".to_string(), "all".to_string()))
+        .chain(
+            sums.iter()
+                .filter(|c| c.segment == "region" && c.period == inp.period.to_string())
+                .map(|c| ("region".to_string(), c.value.clone())),
+        )
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    for (seg, val) in &groups {
+        for measure in [overall.as_str(), CSI, "top2box"] {
+            let source = if measure == "top2box" {
+                overall.as_str()
+            } else {
+                measure
+            };
+            let pts: Vec<(&String, &Cell)> = months
+                .iter()
+                .filter_map(|mo| {
+                    sums.iter()
+                        .find(|c| {
+                            &c.period == mo
+                                && &c.segment == seg
+                                && &c.value == val
+                                && c.measure == source
+                        })
+                        .map(|c| (mo, c))
+                })
+                .collect();
+            if pts.is_empty() {
+                continue;
+            }
+            if measure == "top2box" {
+                let ks: Vec<(usize, usize)> = pts
+                    .iter()
+                    .map(|(_, c)| (c.kt.unwrap_or(0.0) as usize, c.sums.n))
+                    .collect();
+                let chart = stats::p_chart(&ks);
+                for (i, (mo, c)) in pts.iter().enumerate() {
+                    rows.push(T {
+                        month: (*mo).clone(),
+                        measure: format!("{overall}_top2box"),
+                        segment: seg.clone(),
+                        value: val.clone(),
+                        v: c.kt.unwrap_or(0.0) / c.sums.n.max(1) as f64,
+                        n: c.sums.n,
+                        centre: chart.as_ref().map(|x| x.0),
+                        lim: chart.as_ref().and_then(|x| x.1[i]),
+                    });
+                }
+            } else {
+                let stats_pts: Vec<(f64, f64, usize)> = pts
+                    .iter()
+                    .filter_map(|(_, c)| {
+                        stats::weighted_mean_ci(c.sums, cfg.confidence)
+                            .map(|m| (m.mean, m.sd.unwrap_or(0.0), c.sums.n))
+                    })
+                    .collect();
+                let chart = stats::xbar_chart(&stats_pts);
+                for (i, (mo, c)) in pts.iter().enumerate() {
+                    rows.push(T {
+                        month: (*mo).clone(),
+                        measure: measure.to_string(),
+                        segment: seg.clone(),
+                        value: val.clone(),
+                        v: stats_pts[i].0,
+                        n: c.sums.n,
+                        centre: chart.as_ref().map(|x| x.0),
+                        lim: chart.as_ref().and_then(|x| x.1[i]),
+                    });
+                }
+            }
+        }
+        // NPS as the mean of answers coded +100/0/−100: an X̄ chart applies.
+        let e = err("trend");
+        let (per, sg, vl) = (
+            frame::strs(nps, "period").map_err(&e)?,
+            frame::strs(nps, "segment").map_err(&e)?,
+            frame::strs(nps, "segment_value").map_err(&e)?,
+        );
+        let (n, kp, kd) = (
+            frame::f64s(nps, "n").map_err(&e)?,
+            frame::f64s(nps, "kp").map_err(&e)?,
+            frame::f64s(nps, "kd").map_err(&e)?,
+        );
+        let pts: Vec<(String, f64, f64, usize)> = months
+            .iter()
+            .filter_map(|mo| {
+                (0..nps.height())
+                    .find(|&i| {
+                        per[i].as_deref() == Some(mo)
+                            && sg[i].as_deref() == Some(seg)
+                            && vl[i].as_deref() == Some(val)
+                    })
+                    .map(|i| {
+                        let nn = n[i].unwrap_or(0.0);
+                        let (p, d) = (kp[i].unwrap_or(0.0) / nn, kd[i].unwrap_or(0.0) / nn);
+                        let mean = 100.0 * (p - d);
+                        let var = 100.0_f64.powi(2) * (p + d - (p - d).powi(2)) * nn
+                            / (nn - 1.0).max(1.0);
+                        (mo.clone(), mean, var.max(0.0).sqrt(), nn as usize)
+                    })
+            })
+            .collect();
+        let chart = stats::xbar_chart(
+            &pts.iter()
+                .map(|(_, m, s, n)| (*m, *s, *n))
+                .collect::<Vec<_>>(),
+        );
+        for (i, (mo, m, _, nn)) in pts.iter().enumerate() {
+            rows.push(T {
+                month: mo.clone(),
+                measure: "nps".into(),
+                segment: seg.clone(),
+                value: val.clone(),
+                v: *m,
+                n: *nn,
+                centre: chart.as_ref().map(|x| x.0),
+                lim: chart.as_ref().and_then(|x| x.1[i]),
+            });
+        }
+    }
+    frame::build_plain(vec![
+        ("month", strs(&rows, |r| r.month.clone())),
+        ("measure", strs(&rows, |r| r.measure.clone())),
+        ("segment", strs(&rows, |r| r.segment.clone())),
+        ("segment_value", strs(&rows, |r| r.value.clone())),
+        ("value", nums(&rows, |r| Some(r.v))),
+        ("n", ints(&rows, |r| Some(r.n))),
+        ("center", nums(&rows, |r| r.centre)),
+        ("ucl", nums(&rows, |r| r.lim.map(|l| l.1))),
+        ("lcl", nums(&rows, |r| r.lim.map(|l| l.0))),
+        (
+            "out_of_control",
+            bools(&rows, |r| r.lim.map(|(lo, hi)| r.v < lo || r.v > hi)),
+        ),
+    ])
+    .map_err(err("trend"))
+}
+
+#[derive(Debug, Clone)]
+struct ChannelRow {
+    channel: String,
+    n: usize,
+    invitations: Option<f64>,
+    m: Option<stats::WeightedMean>,
+    diff: Option<f64>,
+    p: Option<f64>,
+    slot: Option<usize>,
+}
+
+fn channels(
+    inp: &Inputs,
+    answers: polars::prelude::LazyFrame,
+    fam: &mut Family,
+) -> Result<Vec<ChannelRow>, MetricsError> {
+    let cfg = inp.cfg;
+    let df = cells::channel_sums(answers, cfg).map_err(err("channels"))?;
+    let e = err("channels");
+    let (per, chan) = (
+        frame::strs(&df, "period").map_err(&e)?,
+        frame::strs(&df, "channel").map_err(&e)?,
+    );
+    let f = |c| frame::f64s(&df, c).map_err(&e);
+    let (n, sw, sw2, swx, swx2) = (f("n")?, f("sw")?, f("sw2")?, f("swx")?, f("swx2")?);
+    let now = inp.period.to_string();
+    let mut invites: HashMap<String, f64> = HashMap::new();
+    if let Some(inv) = inp.invitations {
+        let (p, c, k) = (
+            frame::strs(inv, "period").map_err(&e)?,
+            frame::strs(inv, "channel").map_err(&e)?,
+            frame::f64s(inv, "invitations").map_err(&e)?,
+        );
+        for i in 0..inv.height() {
+            if p[i].as_deref() == Some(now.as_str()) {
+                *invites.entry(c[i].clone().unwrap_or_default()).or_default() +=
+                    k[i].unwrap_or(0.0);
+            }
+        }
+    }
+    let mut rows: Vec<(ChannelRow, Sums)> = (0..df.height())
+        .filter(|&i| per[i].as_deref() == Some(now.as_str()))
+        .map(|i| {
+            let s = Sums {
+                n: n[i].unwrap_or(0.0) as usize,
+                sw: sw[i].unwrap_or(0.0),
+                sw2: sw2[i].unwrap_or(0.0),
+                swx: swx[i].unwrap_or(0.0),
+                swx2: swx2[i].unwrap_or(0.0),
+            };
+            let ch = chan[i].clone().unwrap_or_default();
+            (
+                ChannelRow {
+                    invitations: invites.get(&ch).copied(),
+                    channel: ch,
+                    n: s.n,
+                    m: stats::weighted_mean_ci(s, cfg.confidence),
+                    diff: None,
+                    p: None,
+                    slot: None,
+                },
+                s,
+            )
+        })
+        .collect();
+    // The reference channel: web if present, else the one with most answers.
+    let reference = rows
+        .iter()
+        .find(|(r, _)| r.channel == "web")
+        .or_else(|| rows.iter().max_by_key(|(r, _)| r.n))
+        .map(|(r, s)| (r.channel.clone(), *s));
+    if let Some((ref_ch, ref_sums)) = reference {
+        for (r, s) in rows.iter_mut() {
+            if r.channel == ref_ch || r.n < cfg.min_n || ref_sums.n < cfg.min_n {
+                continue;
+            }
+            if let (Some(m), Some(rm)) = (r.m, stats::weighted_mean_ci(ref_sums, cfg.confidence)) {
+                r.diff = Some(m.mean - rm.mean);
+                r.p = welch_sums(*s, ref_sums, cfg.confidence).map(|t| t.p);
+            }
+        }
+    }
+    let mut rows: Vec<ChannelRow> = rows.into_iter().map(|(r, _)| r).collect();
+    for r in &mut rows {
+        r.slot = fam.add(r.p);
+    }
+    Ok(rows)
+}
+
+fn channels_frame(
+    rows: &[ChannelRow],
+    q: &[f64],
+    period: Period,
+    reference: &str,
+) -> Result<DataFrame, MetricsError> {
+    let p = period.to_string();
+    frame::build_plain(vec![
+        ("period", strs(rows, |_| p.clone())),
+        ("channel", strs(rows, |r| r.channel.clone())),
+        ("responses", ints(rows, |r| Some(r.n))),
+        ("invitations", nums(rows, |r| r.invitations)),
+        (
+            "response_rate",
+            nums(rows, |r| {
+                r.invitations.filter(|i| *i > 0.0).map(|i| r.n as f64 / i)
+            }),
+        ),
+        ("mean", nums(rows, |r| r.m.map(|m| m.mean))),
+        (
+            "ci_low",
+            nums(rows, |r| r.m.and_then(|m| m.ci).map(|c| c.0)),
+        ),
+        (
+            "ci_high",
+            nums(rows, |r| r.m.and_then(|m| m.ci).map(|c| c.1)),
+        ),
+        ("reference_channel", strs(rows, |_| reference.to_string())),
+        ("diff_vs_reference", nums(rows, |r| r.diff)),
+        ("p_value", nums(rows, |r| r.p)),
+        ("q_value", nums(rows, |r| q_of(q, r.slot))),
+    ])
+    .map_err(err("channels"))
+}
+
+/// The loyalty mart: loyalty index (from the loyalty items) with its interval, and from the
+/// customer file: customers, churned, churn and retention rates (Wilson), and the tier mix.
+fn loyalty(inp: &Inputs, sat: &[SatRow]) -> Result<DataFrame, MetricsError> {
+    let cfg = inp.cfg;
+    let e = err("loyalty");
+    // Customer-file figures per segment (region, store, tier and everyone).
+    let mut cust: BTreeMap<(String, String), (usize, usize, BTreeMap<String, usize>)> =
+        BTreeMap::new();
+    if let Some(c) = inp.customers {
+        let per = frame::strs(c, "period").map_err(&e)?;
+        // The newest snapshot at or before the period.
+        let now = inp.period.to_string();
+        let snap = per
+            .iter()
+            .flatten()
+            .filter(|p| p.as_str() <= now.as_str())
+            .max()
+            .cloned();
+        let (region, store, tier) = (
+            frame::strs(c, "region").map_err(&e)?,
+            frame::strs(c, "store").map_err(&e)?,
+            frame::strs(c, "tier").map_err(&e)?,
+        );
+        let churned = frame::bools(c, "churned").map_err(&e)?;
+        for i in 0..c.height() {
+            if per[i] != snap {
+                continue;
+            }
+            let t = tier[i].clone().unwrap_or_else(|| "unknown".into());
+            for (seg, val) in [
+                ("all", Some("all".to_string())),
+                ("region", region[i].clone()),
+                ("store", store[i].clone()),
+                ("tier", tier[i].clone()),
+            ] {
+                let Some(v) = val else { continue };
+                let e = cust.entry((seg.to_string(), v)).or_default();
+                e.0 += 1;
+                e.1 += usize::from(churned[i] == Some(true));
+                *e.2.entry(t.clone()).or_default() += 1;
+            }
+        }
+    }
+    let tiers: Vec<String> = cfg
+        .catalog
+        .get("tier")
+        .map(|t| t.iter().map(|x| x.id.clone()).collect())
+        .unwrap_or_default();
+    let loy: Vec<&SatRow> = sat
+        .iter()
+        .filter(|r| r.measure == LOYALTY && r.weighting == "none")
+        .collect();
+    let mut keys: Vec<(String, String)> = loy
+        .iter()
+        .map(|r| (r.segment.clone(), r.value.clone()))
+        .collect();
+    for k in cust.keys() {
+        if !keys.contains(k) {
+            keys.push(k.clone());
+        }
+    }
+    let seg_rank = |s: &str| {
+        if s == "all" {
+            0
+        } else {
+            1 + cfg
+                .report_segments
+                .iter()
+                .position(|x| x == s)
+                .unwrap_or(98)
+        }
+    };
+    keys.sort_by(|a, b| (seg_rank(&a.0), &a.1).cmp(&(seg_rank(&b.0), &b.1)));
+    let l = |k: &(String, String)| loy.iter().find(|r| r.segment == k.0 && r.value == k.1);
+    let c = |k: &(String, String)| cust.get(k);
+    let churn =
+        |k: &(String, String)| c(k).and_then(|(n, ch, _)| stats::wilson(*ch, *n, cfg.confidence));
+    let p = inp.period.to_string();
+    let mut cols = vec![
+        ("period", strs(&keys, |_| p.clone())),
+        ("segment", strs(&keys, |k| k.0.clone())),
+        ("segment_value", strs(&keys, |k| k.1.clone())),
+        ("n", ints(&keys, |k| l(k).map(|r| r.n))),
+        ("loyalty_index", nums(&keys, |k| l(k).map(|r| r.m.mean))),
+        (
+            "loyalty_ci_low",
+            nums(&keys, |k| l(k).and_then(|r| r.m.ci).map(|c| c.0)),
+        ),
+        (
+            "loyalty_ci_high",
+            nums(&keys, |k| l(k).and_then(|r| r.m.ci).map(|c| c.1)),
+        ),
+        ("customers", ints(&keys, |k| c(k).map(|x| x.0))),
+        ("churned", ints(&keys, |k| c(k).map(|x| x.1))),
+        ("churn_rate", nums(&keys, |k| churn(k).map(|w| w.0))),
+        ("churn_ci_low", nums(&keys, |k| churn(k).map(|w| w.1))),
+        ("churn_ci_high", nums(&keys, |k| churn(k).map(|w| w.2))),
+        (
+            "retention_rate",
+            nums(&keys, |k| churn(k).map(|w| 1.0 - w.0)),
+        ),
+        ("suppressed", bools(&keys, |k| l(k).map(|r| r.suppressed))),
+    ];
+    let names: Vec<String> = tiers.iter().map(|t| format!("tier_share_{t}")).collect();
+    for (t, name) in tiers.iter().zip(&names) {
+        cols.push((
+            name.as_str(),
+            nums(&keys, |k| {
+                c(k).map(|(n, _, mix)| *mix.get(t).unwrap_or(&0) as f64 / *n as f64)
+            }),
+        ));
+    }
+    frame::build_plain(cols).map_err(err("loyalty"))
+}
+
+/// Compute every mart of `inp.period`.
+pub fn build(inp: &Inputs) -> Result<Marts, MetricsError> {
+    let cfg = inp.cfg;
+    let months: Vec<Period> = {
+        let mut m = vec![inp.period];
+        for _ in 0..12 {
+            m.push(m.last().unwrap().prev());
+        }
+        m
+    };
+    let alpha = 1.0 - cfg.confidence;
+    let mut fam = Family::default();
+    let mut notes = Vec::new();
+    let plain = cells::answers(inp.responses, cfg, &months, None).map_err(err("satisfaction"))?;
+    let obs = cells::observations(plain.clone(), cfg).map_err(err("satisfaction"))?;
+    let sums_df = cells::sums(obs, &cfg.report_segments).map_err(err("satisfaction"))?;
+    let sums = read_cells(&sums_df)?;
+    let mut sat = satisfaction_rows(&sums, cfg, inp.period, "none", &mut fam);
+    let nps_df = cells::nps_sums(plain.clone(), &cfg.report_segments).map_err(err("nps"))?;
+    let mut nps = nps_rows(&nps_df, cfg, inp.period, "none", &mut fam)?;
+    if let Some(w) = inp.weights {
+        let raked = cells::answers(inp.responses, cfg, &months[..2], Some(w))
+            .map_err(err("satisfaction"))?;
+        let obs = cells::observations(raked.clone(), cfg).map_err(err("satisfaction"))?;
+        let wsums =
+            read_cells(&cells::sums(obs, &cfg.report_segments).map_err(err("satisfaction"))?)?;
+        sat.extend(satisfaction_rows(
+            &wsums, cfg, inp.period, "raked", &mut fam,
+        ));
+        let wn = cells::nps_sums(raked, &cfg.report_segments).map_err(err("nps"))?;
+        nps.extend(nps_rows(&wn, cfg, inp.period, "raked", &mut fam)?);
+    }
+    let bench = benchmark_rows(inp, &sat, &mut fam)?;
+    let chans = channels(inp, plain.clone(), &mut fam)?;
+    let q = stats::bh_qvalues(&fam.p);
+    let reference = chans
+        .iter()
+        .find(|c| c.channel == "web")
+        .or_else(|| chans.iter().max_by_key(|c| c.n))
+        .map(|c| c.channel.clone())
+        .unwrap_or_default();
+    let tables = vec![
+        (
+            "satisfaction",
+            satisfaction_frame(&sat, &q, inp.period, alpha)?,
+        ),
+        ("nps", nps_frame(&nps, &q, inp.period, alpha)?),
+        ("loyalty", loyalty(inp, &sat)?),
+        ("benchmark", benchmark_frame(&bench, &q, inp.period, alpha)?),
+        ("drivers", drivers(inp, plain.clone(), &mut notes)?),
+        ("trend", trend(inp, &sums, &nps_df)?),
+        (
+            "channels",
+            channels_frame(&chans, &q, inp.period, &reference)?,
+        ),
+    ];
+    Ok(Marts { tables, notes })
+}

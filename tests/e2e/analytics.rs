@@ -1,0 +1,239 @@
+//! The analysis of the demo workspace finds what the generator planted (documented in
+//! `data/demo/README.md`) and nothing else, at the committed seed.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use csat::frame::{self, DataFrame};
+
+use super::{demo, ok, AS_OF};
+
+fn mart(dir: &Path, name: &str) -> DataFrame {
+    csat::lake::read_file(&dir.join(format!("marts/period=2026-10/{name}.parquet"))).unwrap()
+}
+
+fn s(df: &DataFrame, c: &str) -> Vec<String> {
+    frame::strs(df, c)
+        .unwrap()
+        .into_iter()
+        .map(|v| v.unwrap_or_default())
+        .collect()
+}
+
+fn f(df: &DataFrame, c: &str) -> Vec<Option<f64>> {
+    frame::f64s(df, c).unwrap()
+}
+
+fn b(df: &DataFrame, c: &str) -> Vec<Option<bool>> {
+    frame::bools(df, c).unwrap()
+}
+
+#[test]
+fn the_analysis_finds_the_planted_effects_and_nothing_else() {
+    let t = demo("planted");
+    ok(t.path(), &["run", "--as-of", AS_OF]);
+    let dir = t.path();
+
+    // Satisfaction: only the planted store drop is a significant change after FDR.
+    let sat = mart(dir, "satisfaction");
+    let (seg, val, measure) = (
+        s(&sat, "segment"),
+        s(&sat, "segment_value"),
+        s(&sat, "measure"),
+    );
+    let (sig, sup, q, p, delta) = (
+        b(&sat, "significant"),
+        b(&sat, "suppressed"),
+        f(&sat, "q_value"),
+        f(&sat, "p_value"),
+        f(&sat, "delta"),
+    );
+    let changed: BTreeSet<(String, String)> = (0..sat.height())
+        .filter(|&i| sig[i] == Some(true))
+        .map(|i| (seg[i].clone(), val[i].clone()))
+        .collect();
+    assert_eq!(
+        changed,
+        [("store".to_string(), "S03".to_string())]
+            .into_iter()
+            .collect(),
+        "significant changes"
+    );
+    let s03 = (0..sat.height())
+        .find(|&i| val[i] == "S03" && measure[i] == "q10")
+        .unwrap();
+    assert!(delta[s03].unwrap() < -0.5 && q[s03].unwrap() < 0.01 && sup[s03] == Some(false));
+    for i in 0..sat.height() {
+        if sup[i] == Some(true) {
+            assert_eq!(
+                sig[i], None,
+                "a suppressed cell carries a significance flag: {} {}",
+                seg[i], val[i]
+            );
+        }
+        if let (Some(p), Some(q)) = (p[i], q[i]) {
+            assert!(q >= p - 1e-15 && q <= 1.0);
+        }
+    }
+    // CSI and the loyalty index exist for everyone.
+    for m in ["csi", "loyalty"] {
+        assert!(
+            (0..sat.height()).any(|i| seg[i] == "all" && measure[i] == m),
+            "no {m} row"
+        );
+    }
+
+    // NPS: the same.
+    let nps = mart(dir, "nps");
+    let (nseg, nval, nsig) = (
+        s(&nps, "segment"),
+        s(&nps, "segment_value"),
+        b(&nps, "significant"),
+    );
+    let nchanged: BTreeSet<(String, String)> = (0..nps.height())
+        .filter(|&i| nsig[i] == Some(true))
+        .map(|i| (nseg[i].clone(), nval[i].clone()))
+        .collect();
+    assert_eq!(
+        nchanged,
+        [("store".to_string(), "S03".to_string())]
+            .into_iter()
+            .collect(),
+        "significant NPS changes"
+    );
+
+    // Benchmark: 美居坊 is significantly ahead on delivery (q04) and ranks first there;
+    // every other significant gap is 家悦汇 behind (planted −0.2 everywhere).
+    let bench = mart(dir, "benchmark");
+    let (bm, bb, bsrc) = (
+        s(&bench, "measure"),
+        s(&bench, "brand"),
+        s(&bench, "source"),
+    );
+    let (bsig, gap) = (b(&bench, "significant"), f(&bench, "gap"));
+    let rank = frame::f64s(&bench, "rank").unwrap();
+    let lead = (0..bench.height())
+        .find(|&i| bm[i] == "q04" && bb[i] == "meijufang")
+        .unwrap();
+    assert_eq!(bsig[lead], Some(true));
+    assert!(gap[lead].unwrap() > 0.2 && rank[lead] == Some(1.0));
+    for i in 0..bench.height() {
+        if bsig[i] == Some(true) && i != lead {
+            assert!(
+                bb[i] == "jiayuehui" && gap[i].unwrap() < 0.0,
+                "unplanted significant gap: {} {}",
+                bm[i],
+                bb[i]
+            );
+        }
+    }
+    assert!((0..bench.height()).any(|i| bsrc[i] == "external" && bb[i] == "行业平均"));
+
+    // Drivers: the ranking is the planted one.
+    let drv = mart(dir, "drivers");
+    let (attr, imp) = (s(&drv, "attribute"), f(&drv, "importance"));
+    let mut got: Vec<(f64, String)> = attr
+        .iter()
+        .zip(&imp)
+        .map(|(a, w)| (w.unwrap(), a.clone()))
+        .collect();
+    got.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut planted: Vec<(f64, &str)> = csat::demo::DIMENSIONS
+        .iter()
+        .map(|(id, _, w)| (*w, *id))
+        .collect();
+    planted.sort_by(|a, b| b.0.total_cmp(&a.0));
+    assert_eq!(
+        got.iter().map(|g| g.1.as_str()).collect::<Vec<_>>(),
+        planted.iter().map(|p| p.1).collect::<Vec<_>>()
+    );
+    assert!((imp.iter().flatten().sum::<f64>() - 100.0).abs() < 1e-9);
+    // Delivery is planted weakest: the lowest performance of all attributes.
+    let perf = f(&drv, "performance");
+    let weakest = (0..drv.height())
+        .min_by(|&i, &j| perf[i].unwrap().total_cmp(&perf[j].unwrap()))
+        .unwrap();
+    assert_eq!(attr[weakest], "delivery");
+
+    // Trend: only the month and region of the planted drop are out of control.
+    let tr = mart(dir, "trend");
+    let (mo, tseg, tval, ooc) = (
+        s(&tr, "month"),
+        s(&tr, "segment"),
+        s(&tr, "segment_value"),
+        b(&tr, "out_of_control"),
+    );
+    let months: BTreeSet<&str> = mo.iter().map(String::as_str).collect();
+    assert_eq!(months.len(), 12, "twelve months of data in the trailing 13");
+    for i in 0..tr.height() {
+        if ooc[i] == Some(true) {
+            assert!(
+                mo[i] == "2026-10" && tseg[i] == "region" && tval[i] == "east",
+                "unplanted out-of-control point {} {} {}",
+                mo[i],
+                tseg[i],
+                tval[i]
+            );
+        }
+    }
+    assert!(
+        (0..tr.height()).any(|i| ooc[i] == Some(true)),
+        "the drop should show on the control chart"
+    );
+
+    // Channels: response rates by construction (520 of 4,280 web invitations, 120 of 200 calls).
+    let ch = mart(dir, "channels");
+    let (name, rate) = (s(&ch, "channel"), f(&ch, "response_rate"));
+    let r = |c: &str| rate[name.iter().position(|n| n == c).unwrap()].unwrap();
+    assert!(
+        (r("web") - 520.0 / 4280.0).abs() < 1e-12 && (r("phone") - 120.0 / 200.0).abs() < 1e-12
+    );
+
+    // Loyalty: the customer file (one row rejected) and rates in range.
+    let loy = mart(dir, "loyalty");
+    let all = s(&loy, "segment").iter().position(|x| x == "all").unwrap();
+    assert_eq!(f(&loy, "customers")[all], Some(5999.0));
+    let (cr, rr) = (
+        f(&loy, "churn_rate")[all].unwrap(),
+        f(&loy, "retention_rate")[all].unwrap(),
+    );
+    assert!(cr > 0.0 && cr < 0.3 && (cr + rr - 1.0).abs() < 1e-12);
+}
+
+#[test]
+fn weighting_adds_raked_figures_with_a_smaller_effective_sample() {
+    let t = demo("weighting");
+    let cfg = std::fs::read_to_string(t.path().join("csat.toml")).unwrap();
+    std::fs::write(
+        t.path().join("csat.toml"),
+        format!("{cfg}\n[weighting]\nrake = [\"region\", \"tier\"]\ncap = 5\n"),
+    )
+    .unwrap();
+    ok(t.path(), &["run", "--as-of", AS_OF]);
+    let sat = mart(t.path(), "satisfaction");
+    let (seg, measure, w) = (s(&sat, "segment"), s(&sat, "measure"), s(&sat, "weighting"));
+    let (n, n_eff, lo, hi) = (
+        f(&sat, "n"),
+        f(&sat, "n_eff"),
+        f(&sat, "ci_low"),
+        f(&sat, "ci_high"),
+    );
+    let row = |wt: &str| {
+        (0..sat.height())
+            .find(|&i| seg[i] == "all" && measure[i] == "q10" && w[i] == wt)
+            .unwrap()
+    };
+    let (a, r) = (row("none"), row("raked"));
+    assert_eq!(n[a], n[r]);
+    assert!(
+        (n_eff[a].unwrap() - n[a].unwrap()).abs() < 1e-9,
+        "unweighted n_eff is n"
+    );
+    assert!(n_eff[r].unwrap() < n[r].unwrap(), "raking lowers n_eff");
+    let mean = f(&sat, "mean");
+    assert!(
+        (mean[r].unwrap() - mean[a].unwrap()).abs() > 1e-6,
+        "the raked mean is a different estimate"
+    );
+    assert!(lo[r].unwrap() < mean[r].unwrap() && mean[r].unwrap() < hi[r].unwrap());
+}
