@@ -50,6 +50,8 @@ pub struct RawConfig {
     pub privacy: RawPrivacy,
     pub weighting: Option<RawWeighting>,
     #[serde(default)]
+    pub churn: RawChurn,
+    #[serde(default)]
     pub catalog: BTreeMap<String, Vec<RawCatalogEntry>>,
     /// Answer text → score, by map name (items refer to a map with `values`).
     #[serde(default)]
@@ -75,6 +77,14 @@ pub struct RawWorkspace {
     pub reports: Option<String>,
     /// The time zone of the lake's timestamps (default +08:00).
     pub timezone: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawChurn {
+    /// A customer without a churn flag or date counts as churned when the last purchase is
+    /// this many days before the end of the period (unset: only flags and dates count).
+    pub after_days: Option<i64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -346,6 +356,7 @@ pub struct Config {
     pub pii_key: Option<String>,
     pub pii_key_env: String,
     pub weighting: Option<Weighting>,
+    pub churn_after_days: Option<i64>,
     pub min_n: usize,
     pub confidence: f64,
     pub report_segments: Vec<String>,
@@ -534,6 +545,7 @@ impl Config {
                 .clone()
                 .unwrap_or_else(|| "CSAT_PII_KEY".into()),
             weighting,
+            churn_after_days: raw.churn.after_days,
             min_n: min_n.max(2) as usize,
             confidence,
             report_segments,

@@ -157,6 +157,7 @@ impl Table {
                 ("churned", Bool),
                 ("churn_date", Date),
                 ("value", F64),
+                ("complained", Bool),
                 ("file_id", Cat),
             ],
             Table::Benchmarks => &[
@@ -258,13 +259,14 @@ const COMPLAINTS_FIELDS: &[Field] = &[
 ];
 const CUSTOMERS_FIELDS: &[Field] = &[
     f("customer_id", Text, true),
-    f("store", Segment("store"), true),
+    f("store", Segment("store"), false),
     f("tier", Segment("tier"), false),
     f("first_purchase", Date, false),
     f("last_purchase", Date, false),
     f("churned", Flag, false),
     f("churn_date", Date, false),
     f("value", Number, false),
+    f("complained", Flag, false),
 ];
 const BENCHMARKS_FIELDS: &[Field] = &[
     f("period", Month, true),

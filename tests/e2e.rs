@@ -11,6 +11,8 @@ use parquet::file::reader::{FileReader, SerializedFileReader};
 
 #[path = "e2e/analytics.rs"]
 mod analytics;
+#[path = "e2e/churn.rs"]
+mod churn;
 #[path = "e2e/ingest_fixtures.rs"]
 mod ingest_fixtures;
 

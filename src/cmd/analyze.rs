@@ -35,15 +35,42 @@ pub fn analyze(cfg: &Config, period: Period) -> CmdResult {
             Some(out)
         })
         .collect();
-    let responses = lake::read_table(&cfg.lake, "responses", Some(&months))?.ok_or_else(|| {
-        Failure::new(
-            super::exit::DATA,
-            format!("no responses for {period}; run `csat ingest`"),
-        )
-    })?;
+    let started = std::time::Instant::now();
+    let responses = lake::read_table(&cfg.lake, "responses", Some(&months))?;
     let customers = lake::read_table(&cfg.lake, "customers", None)?;
+    let Some(responses) = responses else {
+        // No surveys: only the complaint and churn marts.
+        let complaints = lake::read_table(&cfg.lake, "complaints", None)?;
+        let mut notes = Vec::new();
+        let marts = metrics::complaints::build(
+            cfg,
+            period,
+            complaints.as_ref(),
+            customers.as_ref(),
+            &mut notes,
+        )?;
+        if marts.is_empty() {
+            return Err(Failure::new(super::exit::DATA, format!("nothing to analyse for {period}: no responses, complaints or customers; run `csat ingest`")));
+        }
+        for (name, df) in &marts {
+            lake::write_file(&lake::mart_path(&cfg.marts, period, name), df)?;
+        }
+        for n in &notes {
+            eprintln!("note: {n}");
+        }
+        eprintln!(
+            "analyze {period}: {} (no survey data)",
+            marts
+                .iter()
+                .map(|(n, d)| format!("{n} ({})", d.height()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        return Ok(());
+    };
     let benchmarks = lake::read_table(&cfg.lake, "benchmarks", Some(&[period]))?;
     let invitations = lake::read_table(&cfg.lake, "invitations", Some(&[period]))?;
+    let complaints = lake::read_table(&cfg.lake, "complaints", None)?;
     let weights = match (&cfg.weighting, &customers) {
         (Some(_), Some(c)) => Some(metrics::rake_weights(&responses, c, cfg, &months[..2])?),
         (Some(_), None) => {
@@ -58,12 +85,22 @@ pub fn analyze(cfg: &Config, period: Period) -> CmdResult {
         customers: customers.as_ref(),
         benchmarks: benchmarks.as_ref(),
         invitations: invitations.as_ref(),
+        complaints: complaints.as_ref(),
         weights: weights.as_ref(),
     };
+    let loaded = started.elapsed();
     let marts = metrics::marts::build(&inputs)?;
+    let computed = started.elapsed() - loaded;
     for (name, df) in &marts.tables {
         lake::write_file(&lake::mart_path(&cfg.marts, period, name), df)?;
     }
+    tracing::info!(
+        responses = responses.height(),
+        load_ms = loaded.as_millis() as u64,
+        compute_ms = computed.as_millis() as u64,
+        write_ms = (started.elapsed() - loaded - computed).as_millis() as u64,
+        "analyze timing"
+    );
     for n in &marts.notes {
         eprintln!("note: {n}");
     }

@@ -59,6 +59,9 @@ pub fn options(cfg: &Config, as_of: chrono::NaiveDate) -> Result<ingest::Options
 /// variable `[privacy] key_env` (CSAT_PII_KEY), else `.csat-key` beside csat.toml, created
 /// (random, readable only by its owner) on first use. Keep it: a new key gives new ids.
 fn privacy_key(cfg: &Config) -> Result<Vec<u8>, Failure> {
+    if cfg.pii == crate::config::PiiMode::Keep {
+        return Ok(Vec::new());
+    }
     if let Some(k) = &cfg.pii_key {
         return Ok(k.as_bytes().to_vec());
     }

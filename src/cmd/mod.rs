@@ -146,7 +146,15 @@ impl Common {
 
 /// Resolve `--period`: `latest` is the newest month of the `responses` table.
 pub fn resolve_period(cfg: &Config, arg: PeriodArg) -> Result<Period, Failure> {
-    let months = crate::lake::partitions(&cfg.lake, "responses")?;
+    let mut months = crate::lake::partitions(&cfg.lake, "responses")?;
+    if months.is_empty() {
+        // A workspace without surveys (complaints and customers only) is analysed by the
+        // months its complaint log and customer file cover.
+        months.extend(crate::lake::partitions(&cfg.lake, "complaints")?);
+        months.extend(crate::lake::partitions(&cfg.lake, "customers")?);
+        months.sort();
+        months.dedup();
+    }
     match arg {
         PeriodArg::Month(p) if months.contains(&p) => Ok(p),
         PeriodArg::Month(p) => Err(Failure::new(

@@ -1026,6 +1026,11 @@ A furniture chain of 4 regions and 12 stores, {N_CUSTOMERS} customers in the han
 4. **Competitors**: 美居坊 is 0.45 points ahead of us on delivery and 0.10 behind elsewhere;
    家悦汇 is 0.20 behind on everything.
 5. **Mode effects**: phone answers are 0.15 points kinder, mail answers 0.10 harsher.
+6. **Store baselines**: stores differ by fixed effects between −0.15 (S12) and +0.12 (S08)
+   every month, so segment-vs-rest comparisons may show them; nothing else changes from month
+   to month.
+
+The drivers model uses the complete answers of the trailing quarter (2026-08 … 2026-10).
 
 | dimension | mean (1–5) | true weight |
 |---|---|---|

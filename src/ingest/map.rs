@@ -17,6 +17,9 @@ use crate::config::{Config, Item, Role, Source};
 use crate::period::Period;
 use crate::schema::{self, FieldType, Table};
 
+/// The header that stands for "the line number" (files without an id column).
+pub const LINE: &str = "@line";
+
 /// Lookup of segment values: a catalogue entry's id, Chinese name, English name or alias
 /// (trimmed, ASCII case ignored) → its id.
 pub struct Catalogs {
@@ -130,6 +133,8 @@ pub struct FileMap<'a> {
     items: Vec<(&'a Item, usize)>,
     /// Added to every timestamp: the workspace zone minus the file's zone.
     shift: Duration,
+    /// Fields mapped to `@line`: files without an id column use the line number.
+    line_ids: Vec<&'static str>,
 }
 
 impl<'a> FileMap<'a> {
@@ -173,7 +178,12 @@ impl<'a> FileMap<'a> {
                 .join(", "),
         };
         let mut fields = BTreeMap::new();
+        let mut line_ids = Vec::new();
         for f in schema::source_fields(src.kind) {
+            if src.columns.get(f.name).is_some_and(|h| h == LINE) {
+                line_ids.push(f.name);
+                continue;
+            }
             let col = match src.columns.get(f.name) {
                 Some(h) => Some(
                     layout
@@ -230,6 +240,7 @@ impl<'a> FileMap<'a> {
             fields,
             items,
             shift,
+            line_ids,
         })
     }
 
@@ -289,6 +300,9 @@ impl<'a> FileMap<'a> {
     }
 
     fn text(&self, row: &RawRow, field: &str) -> Option<String> {
+        if self.line_ids.contains(&field) {
+            return Some(format!("L{}", row.line));
+        }
         self.cell(row, field)
             .map(|(_, c)| c.as_text().trim().to_string())
             .filter(|s| !s.is_empty())
@@ -552,15 +566,20 @@ impl<'a> FileMap<'a> {
 
     fn customer(&self, ctx: &Context, row: &RawRow) -> RowResult<Mapped> {
         let raw_id = self.required_text(row, "customer_id")?;
-        let store = self.segment(row, "store", ctx.cats)?.ok_or_else(|| {
-            self.field_err(
+        // A mapped store column must be filled; files without one (a telecom's customer
+        // list) have customers without a store.
+        let store = self.segment(row, "store", ctx.cats)?;
+        if store.is_none() && self.cell(row, "store").is_some() {
+            return Err(self.field_err(
                 row,
                 "store",
                 RejectCode::MissingValue,
                 "store is empty; every customer belongs to a store".into(),
-            )
-        })?;
-        let region = ctx.cats.region_of_store.get(&store).cloned();
+            ));
+        }
+        let region = store
+            .as_ref()
+            .and_then(|s| ctx.cats.region_of_store.get(s).cloned());
         let tier = self.segment(row, "tier", ctx.cats)?;
         let first = self.date(row, "first_purchase", ctx.as_of)?;
         let last = self.date(row, "last_purchase", ctx.as_of)?;
@@ -585,7 +604,7 @@ impl<'a> FileMap<'a> {
             .snapshot
             .unwrap_or_else(|| Period::of_date(ctx.as_of));
         let seg = CustomerSegments {
-            store: Some(store.clone()),
+            store: store.clone(),
             region: region.clone(),
             tier: tier.clone(),
         };
@@ -598,13 +617,14 @@ impl<'a> FileMap<'a> {
                 vec![
                     V::S(Some(id).filter(|s| !s.is_empty())),
                     V::S(region),
-                    V::S(Some(store)),
+                    V::S(store),
                     V::S(tier),
                     V::D(first),
                     V::D(last),
                     V::B(churned),
                     V::D(churn_date),
                     V::F(self.parsed(row, "value", parse::number)?),
+                    V::B(self.parsed(row, "complained", parse::flag)?),
                 ],
             )],
         })

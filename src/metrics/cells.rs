@@ -245,6 +245,27 @@ fn strs_of(df: &DataFrame, c: &str) -> PolarsResult<Vec<Option<String>>> {
     crate::frame::strs(df, c)
 }
 
+/// A string column as small integer codes (and the strings they stand for), so that the
+/// accumulation below keys on integers instead of allocating strings per row.
+fn codes(v: &[Option<String>]) -> (Vec<Option<u32>>, Vec<String>) {
+    let mut index: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+    let mut names = Vec::new();
+    let codes = v
+        .iter()
+        .map(|s| {
+            s.as_deref().map(|s| {
+                *index.entry(s).or_insert_with(|| {
+                    names.push(s.to_string());
+                    (names.len() - 1) as u32
+                })
+            })
+        })
+        .collect();
+    (codes, names)
+}
+
+type CellKey = (String, String, String, String, String);
+
 /// Accumulate `df` (already in a fixed row order) per (period, segment, value, measure,
 /// kind) for everyone ("all") and each segment. The additions happen here, in row order,
 /// rather than in polars' vectorised kernels, whose float sums can differ in the last bit
@@ -254,40 +275,54 @@ fn accumulate(
     segments: &[String],
     with_measure: bool,
     add: impl Fn(&mut Acc, usize),
-) -> PolarsResult<BTreeMap<(String, String, String, String, String), Acc>> {
-    let period = strs_of(df, "period")?;
-    let (measure, kind) = if with_measure {
-        (strs_of(df, "measure")?, strs_of(df, "kind")?)
+) -> PolarsResult<BTreeMap<CellKey, Acc>> {
+    let none = vec![None; df.height()];
+    let (period, pn) = codes(&strs_of(df, "period")?);
+    let (measure, mn) = if with_measure {
+        codes(&strs_of(df, "measure")?)
     } else {
-        (vec![None; df.height()], vec![None; df.height()])
+        codes(&none)
     };
-    let segs: Vec<(String, Vec<Option<String>>)> = segments
-        .iter()
-        .map(|s| Ok((s.clone(), strs_of(df, s)?)))
-        .collect::<PolarsResult<_>>()?;
-    let mut acc: BTreeMap<(String, String, String, String, String), Acc> = BTreeMap::new();
+    let (kind, kn) = if with_measure {
+        codes(&strs_of(df, "kind")?)
+    } else {
+        codes(&none)
+    };
+    let mut segs = Vec::new();
+    for s in segments {
+        segs.push(codes(&strs_of(df, s)?));
+    }
+    // Key: (period, segment index (0 = all), value, measure, kind) as codes.
+    let mut acc: std::collections::HashMap<(u32, u32, u32, u32, u32), Acc> =
+        std::collections::HashMap::new();
+    let c = |v: Option<u32>| v.unwrap_or(u32::MAX);
     for i in 0..df.height() {
-        let (p, m, k) = (
-            period[i].clone().unwrap_or_default(),
-            measure[i].clone().unwrap_or_default(),
-            kind[i].clone().unwrap_or_default(),
-        );
-        add(
-            acc.entry((p.clone(), "all".into(), "all".into(), m.clone(), k.clone()))
-                .or_default(),
-            i,
-        );
-        for (s, vals) in &segs {
-            if let Some(v) = &vals[i] {
-                add(
-                    acc.entry((p.clone(), s.clone(), v.clone(), m.clone(), k.clone()))
-                        .or_default(),
-                    i,
-                );
+        let (p, m, k) = (c(period[i]), c(measure[i]), c(kind[i]));
+        add(acc.entry((p, 0, 0, m, k)).or_default(), i);
+        for (si, (vals, _)) in segs.iter().enumerate() {
+            if let Some(v) = vals[i] {
+                add(acc.entry((p, si as u32 + 1, v, m, k)).or_default(), i);
             }
         }
     }
-    Ok(acc)
+    let name = |names: &[String], code: u32| names.get(code as usize).cloned().unwrap_or_default();
+    Ok(acc
+        .into_iter()
+        .map(|((p, s, v, m, k), a)| {
+            let (segment, value) = if s == 0 {
+                ("all".to_string(), "all".to_string())
+            } else {
+                (
+                    segments[s as usize - 1].clone(),
+                    name(&segs[s as usize - 1].1, v),
+                )
+            };
+            (
+                (name(&pn, p), segment, value, name(&mn, m), name(&kn, k)),
+                a,
+            )
+        })
+        .collect())
 }
 
 /// Sufficient statistics per period × segment × value × measure (+ kind): n, Σw, Σw²,

@@ -24,6 +24,8 @@ pub struct Inputs<'a> {
     pub customers: Option<&'a DataFrame>,
     pub benchmarks: Option<&'a DataFrame>,
     pub invitations: Option<&'a DataFrame>,
+    /// Complaints of all months (the churn analysis looks back a year).
+    pub complaints: Option<&'a DataFrame>,
     /// Raking weights (response_id, period, source, rake_w), when weighting is configured.
     pub weights: Option<&'a DataFrame>,
 }
@@ -1208,7 +1210,7 @@ pub fn build(inp: &Inputs) -> Result<Marts, MetricsError> {
         .or_else(|| chans.iter().max_by_key(|c| c.n))
         .map(|c| c.channel.clone())
         .unwrap_or_default();
-    let tables = vec![
+    let mut tables = vec![
         (
             "satisfaction",
             satisfaction_frame(&sat, &q, inp.period, alpha)?,
@@ -1223,5 +1225,12 @@ pub fn build(inp: &Inputs) -> Result<Marts, MetricsError> {
             channels_frame(&chans, &q, inp.period, &reference)?,
         ),
     ];
+    tables.extend(super::complaints::build(
+        cfg,
+        inp.period,
+        inp.complaints,
+        inp.customers,
+        &mut notes,
+    )?);
     Ok(Marts { tables, notes })
 }

@@ -4,7 +4,10 @@
 //! statistical functions, [`weighting`] the raking. No file access here; `cmd::analyze`
 //! reads the lake and writes what these return.
 
+pub mod calendar;
 pub mod cells;
+pub mod churn;
+pub mod complaints;
 pub mod marts;
 pub mod stats;
 pub mod weighting;

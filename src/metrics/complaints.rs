@@ -1,0 +1,775 @@
+//! Complaint handling (ISO 10002 §8) and complaint → churn: the `complaints`,
+//! `complaint_churn`, `churn_model` and `survival` marts of a period.
+//!
+//! Rules that make the numbers mean something:
+//! - churn comes from the customer file (flag and/or date);
+//! - only complaints received before a customer's churn date (or before the end of the
+//!   period for retained customers) count as exposure: a complaint after churn is no cause;
+//! - "within commitment" means first response within 24 hours and closed within 3 working
+//!   days (weekends, public holidays and make-up days from the shipped calendar); for a year
+//!   without a calendar only weekends are skipped, and a note says so.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use super::calendar::Calendar;
+use super::churn::{self, Table2x2};
+use super::stats;
+use super::MetricsError;
+use crate::config::Config;
+use crate::frame::{self, DataFrame, Values};
+use crate::period::Period;
+
+/// Commitments of the handbooks: reply within 24 h, close within 3 working days.
+pub const RESPONSE_HOURS: f64 = 24.0;
+pub const CLOSE_WORKING_DAYS: i64 = 3;
+
+fn err(mart: &'static str) -> impl Fn(polars::prelude::PolarsError) -> MetricsError {
+    move |e| MetricsError::Build {
+        mart,
+        message: e.to_string(),
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Complaint {
+    customer: Option<String>,
+    received: NaiveDateTime,
+    first_response: Option<NaiveDateTime>,
+    closed: Option<NaiveDateTime>,
+    status: String,
+    category: String,
+    severity: String,
+    channel: String,
+    store: Option<String>,
+    region: Option<String>,
+    satisfaction: Option<f64>,
+}
+
+impl Complaint {
+    fn response_hours(&self) -> Option<f64> {
+        self.first_response
+            .map(|t| (t - self.received).num_minutes() as f64 / 60.0)
+    }
+    fn resolution_wd(&self, cal: &Calendar) -> Option<i64> {
+        self.closed
+            .map(|c| cal.working_days_between(self.received.date(), c.date()))
+    }
+    fn within_24h(&self) -> bool {
+        self.response_hours().is_some_and(|h| h <= RESPONSE_HOURS)
+    }
+    fn within_3wd(&self, cal: &Calendar) -> bool {
+        self.resolution_wd(cal)
+            .is_some_and(|d| d <= CLOSE_WORKING_DAYS)
+    }
+}
+
+fn read_complaints(df: &DataFrame) -> Result<Vec<Complaint>, MetricsError> {
+    let e = err("complaints");
+    let s = |c| frame::strs(df, c).map_err(&e);
+    let t = |c| frame::times(df, c).map_err(&e);
+    let (cust, cat, sev, chan, store, region, status) = (
+        s("customer_id")?,
+        s("category")?,
+        s("severity")?,
+        s("channel")?,
+        s("store")?,
+        s("region")?,
+        s("status")?,
+    );
+    let (rec, first, closed) = (t("received_at")?, t("first_response_at")?, t("closed_at")?);
+    let sat = frame::f64s(df, "handling_satisfaction").map_err(&e)?;
+    Ok((0..df.height())
+        .filter_map(|i| {
+            Some(Complaint {
+                customer: cust[i].clone(),
+                received: rec[i]?,
+                first_response: first[i],
+                closed: closed[i],
+                status: status[i].clone().unwrap_or_default(),
+                category: cat[i].clone().unwrap_or_else(|| "—".into()),
+                severity: sev[i].clone().unwrap_or_else(|| "—".into()),
+                channel: chan[i].clone().unwrap_or_else(|| "—".into()),
+                store: store[i].clone(),
+                region: region[i].clone(),
+                satisfaction: sat[i],
+            })
+        })
+        .collect())
+}
+
+#[derive(Debug, Clone)]
+struct Customer {
+    id: String,
+    tier: Option<String>,
+    first: Option<NaiveDate>,
+    churned: bool,
+    churn_date: Option<NaiveDate>,
+    /// A complaint flag of customer files without a complaint log.
+    complained_flag: bool,
+}
+
+fn read_customers(
+    df: &DataFrame,
+    period: Period,
+    after_days: Option<i64>,
+) -> Result<Vec<Customer>, MetricsError> {
+    let e = err("complaint_churn");
+    let s = |c| frame::strs(df, c).map_err(&e);
+    let per = s("period")?;
+    let now = period.to_string();
+    let snap = per
+        .iter()
+        .flatten()
+        .filter(|p| p.as_str() <= now.as_str())
+        .max()
+        .cloned();
+    let (id, tier) = (s("customer_id")?, s("tier")?);
+    let first = frame::dates(df, "first_purchase").map_err(&e)?;
+    let last = frame::dates(df, "last_purchase").map_err(&e)?;
+    let churn_date = frame::dates(df, "churn_date").map_err(&e)?;
+    let churned = frame::bools(df, "churned").map_err(&e)?;
+    let flag = if frame::has_column(df, "complained") {
+        frame::bools(df, "complained").map_err(&e)?
+    } else {
+        vec![None; df.height()]
+    };
+    Ok((0..df.height())
+        .filter(|&i| per[i] == snap && id[i].is_some())
+        .map(|i| {
+            // Derived churn: no purchase for `after_days` before the period's end.
+            let derived = match (churned[i], churn_date[i], last[i], after_days) {
+                (None, None, Some(l), Some(days)) => {
+                    Some(l + chrono::Duration::days(days)).filter(|d| *d <= period.last_day())
+                }
+                _ => None,
+            };
+            let churn_date = churn_date[i].or(derived);
+            (i, churn_date)
+        })
+        .map(|(i, churn_date)| Customer {
+            id: id[i].clone().unwrap_or_default(),
+            tier: tier[i].clone(),
+            first: first[i],
+            churned: churned[i] == Some(true) || churn_date.is_some_and(|d| d <= period.last_day()),
+            churn_date: churn_date.filter(|d| *d <= period.last_day()),
+            complained_flag: flag[i] == Some(true),
+        })
+        .collect())
+}
+
+/// Empirical quantile with linear interpolation (NumPy's default, Hyndman–Fan type 7).
+pub fn quantile(xs: &mut [f64], q: f64) -> Option<f64> {
+    if xs.is_empty() {
+        return None;
+    }
+    xs.sort_by(|a, b| a.total_cmp(b));
+    let h = (xs.len() - 1) as f64 * q;
+    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+    Some(xs[lo] + (h - lo as f64) * (xs[hi] - xs[lo]))
+}
+
+/// The segments complaints are cut by, with each complaint's value.
+fn complaint_segments(c: &Complaint) -> Vec<(&'static str, String)> {
+    let mut v = vec![
+        ("all", "all".to_string()),
+        ("category", c.category.clone()),
+        ("severity", c.severity.clone()),
+        ("channel", c.channel.clone()),
+    ];
+    if let Some(s) = &c.store {
+        v.push(("store", s.clone()));
+    }
+    if let Some(r) = &c.region {
+        v.push(("region", r.clone()));
+    }
+    v
+}
+
+struct Mart {
+    name: &'static str,
+    df: DataFrame,
+}
+
+/// Everything complaint-related of `period`.
+pub fn build(
+    cfg: &Config,
+    period: Period,
+    complaints: Option<&DataFrame>,
+    customers: Option<&DataFrame>,
+    notes: &mut Vec<String>,
+) -> Result<Vec<(&'static str, DataFrame)>, MetricsError> {
+    let cal = Calendar::china();
+    for y in [period.prev().year, period.year] {
+        if !cal.covers(y) {
+            let n = format!("no public-holiday calendar for {y}: working days skip weekends only");
+            if !notes.contains(&n) {
+                notes.push(n);
+            }
+        }
+    }
+    let all: Vec<Complaint> = match complaints {
+        Some(df) => read_complaints(df)?,
+        None => Vec::new(),
+    };
+    let custs: Vec<Customer> = match customers {
+        Some(df) => read_customers(df, period, cfg.churn_after_days)?,
+        None => Vec::new(),
+    };
+    let mut out: Vec<Mart> = Vec::new();
+    if complaints.is_some() {
+        out.push(Mart {
+            name: "complaints",
+            df: complaints_mart(cfg, period, &all, &custs, &cal)?,
+        });
+    }
+    if !custs.is_empty() {
+        let (cc, model, surv) = churn_marts(cfg, period, &all, &custs, &cal, notes)?;
+        out.push(Mart {
+            name: "complaint_churn",
+            df: cc,
+        });
+        out.push(Mart {
+            name: "churn_model",
+            df: model,
+        });
+        out.push(Mart {
+            name: "survival",
+            df: surv,
+        });
+    }
+    Ok(out.into_iter().map(|m| (m.name, m.df)).collect())
+}
+
+fn complaints_mart(
+    cfg: &Config,
+    period: Period,
+    all: &[Complaint],
+    custs: &[Customer],
+    cal: &Calendar,
+) -> Result<DataFrame, MetricsError> {
+    let (start, end) = (period.first_day(), period.last_day());
+    let active = custs
+        .iter()
+        .filter(|c| c.first.is_none_or(|f| f <= end) && c.churn_date.is_none_or(|d| d >= start))
+        .count();
+    let in_p = |p: Period, c: &&Complaint| Period::of_date(c.received.date()) == p;
+    let now: Vec<&Complaint> = all.iter().filter(|c| in_p(period, c)).collect();
+    let prev: Vec<&Complaint> = all.iter().filter(|c| in_p(period.prev(), c)).collect();
+    // Repeat complainers: customers with another complaint in the 12 months before.
+    let year_before = period.first_day() - chrono::Duration::days(365);
+    let mut history: HashMap<&str, usize> = HashMap::new();
+    for c in all
+        .iter()
+        .filter(|c| c.received.date() >= year_before && c.received.date() <= end)
+    {
+        if let Some(id) = &c.customer {
+            *history.entry(id.as_str()).or_default() += 1;
+        }
+    }
+    type Key = (&'static str, String);
+    let mut groups: BTreeMap<Key, Vec<&Complaint>> = BTreeMap::new();
+    let mut prev_groups: BTreeMap<Key, Vec<&Complaint>> = BTreeMap::new();
+    for c in &now {
+        for k in complaint_segments(c) {
+            groups.entry(k).or_default().push(c);
+        }
+    }
+    for c in &prev {
+        for k in complaint_segments(c) {
+            prev_groups.entry(k).or_default().push(c);
+        }
+    }
+    #[derive(Default)]
+    struct Row {
+        seg: String,
+        val: String,
+        count: usize,
+        rate: Option<f64>,
+        share: f64,
+        cum: f64,
+        fr50: Option<f64>,
+        fr90: Option<f64>,
+        rs50: Option<f64>,
+        rs90: Option<f64>,
+        w24: Option<(f64, f64, f64)>,
+        w3: Option<(f64, f64, f64)>,
+        open: usize,
+        reopened: usize,
+        repeat: usize,
+        sat: Option<f64>,
+        prev_count: usize,
+        prev_w3: Option<f64>,
+        p: Option<f64>,
+    }
+    let total = now.len().max(1) as f64;
+    let mut rows = Vec::new();
+    let seg_order = ["all", "category", "severity", "channel", "region", "store"];
+    for seg in seg_order {
+        let mut cells: Vec<(&Key, &Vec<&Complaint>)> =
+            groups.iter().filter(|(k, _)| k.0 == seg).collect();
+        // Pareto order: most complaints first, ties by name.
+        cells.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0 .1.cmp(&b.0 .1)));
+        let mut cum = 0.0;
+        for (k, cs) in cells {
+            let n = cs.len();
+            cum += n as f64 / total;
+            let mut fr: Vec<f64> = cs.iter().filter_map(|c| c.response_hours()).collect();
+            let mut rs: Vec<f64> = cs
+                .iter()
+                .filter_map(|c| c.resolution_wd(cal))
+                .map(|d| d as f64)
+                .collect();
+            let w24 = cs.iter().filter(|c| c.within_24h()).count();
+            let w3 = cs.iter().filter(|c| c.within_3wd(cal)).count();
+            let sats: Vec<f64> = cs.iter().filter_map(|c| c.satisfaction).collect();
+            let pv = prev_groups.get(k);
+            let prev_w3 = pv.map(|p| p.iter().filter(|c| c.within_3wd(cal)).count());
+            let mut customers_here: Vec<&str> =
+                cs.iter().filter_map(|c| c.customer.as_deref()).collect();
+            customers_here.sort_unstable();
+            customers_here.dedup();
+            rows.push(Row {
+                seg: k.0.to_string(),
+                val: k.1.clone(),
+                count: n,
+                rate: (k.0 == "all" && active > 0).then(|| 1000.0 * n as f64 / active as f64),
+                share: n as f64 / total,
+                cum,
+                fr50: quantile(&mut fr.clone(), 0.5),
+                fr90: quantile(&mut fr, 0.9),
+                rs50: quantile(&mut rs.clone(), 0.5),
+                rs90: quantile(&mut rs, 0.9),
+                w24: stats::wilson(w24, n, cfg.confidence),
+                w3: stats::wilson(w3, n, cfg.confidence),
+                open: cs.iter().filter(|c| c.closed.is_none()).count(),
+                reopened: cs
+                    .iter()
+                    .filter(|c| {
+                        c.status.contains("重开") || c.status.to_lowercase().contains("reopen")
+                    })
+                    .count(),
+                repeat: customers_here
+                    .iter()
+                    .filter(|id| history.get(*id).is_some_and(|n| *n >= 2))
+                    .count(),
+                sat: (!sats.is_empty()).then(|| sats.iter().sum::<f64>() / sats.len() as f64),
+                prev_count: pv.map(|p| p.len()).unwrap_or(0),
+                prev_w3: pv.and_then(|p| prev_w3.map(|w| w as f64 / p.len() as f64)),
+                p: pv
+                    .and_then(|p| stats::two_proportion_z(w3, n, prev_w3.unwrap_or(0), p.len()))
+                    .map(|t| t.p),
+            });
+        }
+    }
+    let pstr = period.to_string();
+    let s = |f: &dyn Fn(&Row) -> String| Values::Str(rows.iter().map(|r| Some(f(r))).collect());
+    let fl = |f: &dyn Fn(&Row) -> Option<f64>| Values::F64(rows.iter().map(f).collect());
+    let i =
+        |f: &dyn Fn(&Row) -> usize| Values::I64(rows.iter().map(|r| Some(f(r) as i64)).collect());
+    frame::build_plain(vec![
+        ("period", s(&|_| pstr.clone())),
+        ("segment", s(&|r| r.seg.clone())),
+        ("segment_value", s(&|r| r.val.clone())),
+        ("count", i(&|r| r.count)),
+        ("rate_per_1000", fl(&|r| r.rate)),
+        ("share", fl(&|r| Some(r.share))),
+        ("cum_share", fl(&|r| Some(r.cum))),
+        ("first_response_p50_h", fl(&|r| r.fr50)),
+        ("first_response_p90_h", fl(&|r| r.fr90)),
+        ("resolution_p50_wd", fl(&|r| r.rs50)),
+        ("resolution_p90_wd", fl(&|r| r.rs90)),
+        ("within_24h_share", fl(&|r| r.w24.map(|w| w.0))),
+        ("within_24h_ci_low", fl(&|r| r.w24.map(|w| w.1))),
+        ("within_24h_ci_high", fl(&|r| r.w24.map(|w| w.2))),
+        ("within_3wd_share", fl(&|r| r.w3.map(|w| w.0))),
+        ("within_3wd_ci_low", fl(&|r| r.w3.map(|w| w.1))),
+        ("within_3wd_ci_high", fl(&|r| r.w3.map(|w| w.2))),
+        ("open_count", i(&|r| r.open)),
+        ("reopened_count", i(&|r| r.reopened)),
+        ("repeat_complainers", i(&|r| r.repeat)),
+        ("handling_satisfaction_mean", fl(&|r| r.sat)),
+        ("prev_count", i(&|r| r.prev_count)),
+        ("prev_within_3wd_share", fl(&|r| r.prev_w3)),
+        ("within_3wd_change_p_value", fl(&|r| r.p)),
+    ])
+    .map_err(err("complaints"))
+}
+
+/// A customer's complaint exposure before churning (or before the period's end).
+#[derive(Debug, Clone, Default)]
+struct Exposure {
+    count: usize,
+    late: bool,
+    unresolved: bool,
+    severe: bool,
+    categories: Vec<String>,
+}
+
+fn churn_marts(
+    cfg: &Config,
+    period: Period,
+    all: &[Complaint],
+    custs: &[Customer],
+    cal: &Calendar,
+    notes: &mut Vec<String>,
+) -> Result<(DataFrame, DataFrame, DataFrame), MetricsError> {
+    let end = period.last_day();
+    let mut by_customer: HashMap<&str, Vec<&Complaint>> = HashMap::new();
+    for c in all {
+        if let Some(id) = &c.customer {
+            by_customer.entry(id.as_str()).or_default().push(c);
+        }
+    }
+    let exposure = |c: &Customer| -> Exposure {
+        let until = c.churn_date.unwrap_or(end);
+        let mut e = Exposure::default();
+        for k in by_customer
+            .get(c.id.as_str())
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
+        {
+            // Time order: a complaint on or after the churn date is not a cause.
+            if k.received.date() >= until && c.churn_date.is_some() || k.received.date() > end {
+                continue;
+            }
+            e.count += 1;
+            match k.closed {
+                None => e.unresolved = true,
+                Some(_) if !k.within_3wd(cal) => e.late = true,
+                _ => {}
+            }
+            e.severe |= k.severity.contains("重大") || k.severity.eq_ignore_ascii_case("major");
+            e.categories.push(k.category.clone());
+        }
+        if e.count == 0 && c.complained_flag {
+            e.count = 1;
+        }
+        e
+    };
+    let ex: Vec<Exposure> = custs.iter().map(exposure).collect();
+    let group = |e: &Exposure| {
+        if e.count == 0 {
+            "none"
+        } else if e.unresolved {
+            "unresolved"
+        } else if e.late {
+            "closed_late"
+        } else {
+            "closed_within_commitment"
+        }
+    };
+    let none: Vec<usize> = (0..custs.len()).filter(|&i| ex[i].count == 0).collect();
+    let (n0, k0) = (
+        none.len(),
+        none.iter().filter(|&&i| custs[i].churned).count(),
+    );
+    let has_log = !all.is_empty();
+    let mut defs: Vec<(String, Vec<usize>)> = vec![
+        ("none".into(), none.clone()),
+        (
+            "any".into(),
+            (0..custs.len()).filter(|&i| ex[i].count > 0).collect(),
+        ),
+    ];
+    if has_log {
+        for g in ["closed_within_commitment", "closed_late", "unresolved"] {
+            defs.push((
+                g.into(),
+                (0..custs.len()).filter(|&i| group(&ex[i]) == g).collect(),
+            ));
+        }
+        for (label, pred) in [("severity:重大", true), ("severity:一般", false)] {
+            defs.push((
+                label.into(),
+                (0..custs.len())
+                    .filter(|&i| ex[i].count > 0 && ex[i].severe == pred)
+                    .collect(),
+            ));
+        }
+        let mut cats: Vec<String> = ex.iter().flat_map(|e| e.categories.clone()).collect();
+        cats.sort();
+        cats.dedup();
+        for c in cats {
+            let members: Vec<usize> = (0..custs.len())
+                .filter(|&i| ex[i].categories.contains(&c))
+                .collect();
+            if members.len() >= cfg.min_n {
+                defs.push((format!("category:{c}"), members));
+            }
+        }
+    }
+    struct R {
+        group: String,
+        n: usize,
+        k: usize,
+        w: Option<(f64, f64, f64)>,
+        assoc: Option<churn::Association>,
+    }
+    let rows: Vec<R> = defs
+        .into_iter()
+        .map(|(g, members)| {
+            let k = members.iter().filter(|&&i| custs[i].churned).count();
+            let assoc = (g != "none" && !members.is_empty() && n0 > 0).then(|| {
+                Table2x2 {
+                    a: k as u64,
+                    b: (members.len() - k) as u64,
+                    c: k0 as u64,
+                    d: (n0 - k0) as u64,
+                }
+                .association(cfg.confidence)
+            });
+            R {
+                w: stats::wilson(k, members.len(), cfg.confidence),
+                group: g,
+                n: members.len(),
+                k,
+                assoc,
+            }
+        })
+        .collect();
+    let pstr = period.to_string();
+    let s = |f: &dyn Fn(&R) -> String| Values::Str(rows.iter().map(|r| Some(f(r))).collect());
+    let fl = |f: &dyn Fn(&R) -> Option<f64>| Values::F64(rows.iter().map(f).collect());
+    let cc = frame::build_plain(vec![
+        ("period", s(&|_| pstr.clone())),
+        ("group", s(&|r| r.group.clone())),
+        (
+            "customers",
+            Values::I64(rows.iter().map(|r| Some(r.n as i64)).collect()),
+        ),
+        (
+            "churned",
+            Values::I64(rows.iter().map(|r| Some(r.k as i64)).collect()),
+        ),
+        ("churn_rate", fl(&|r| r.w.map(|w| w.0))),
+        ("ci_low", fl(&|r| r.w.map(|w| w.1))),
+        ("ci_high", fl(&|r| r.w.map(|w| w.2))),
+        (
+            "rr_vs_none",
+            fl(&|r| r.assoc.and_then(|a| a.rr).map(|x| x.0)),
+        ),
+        (
+            "rr_ci_low",
+            fl(&|r| r.assoc.and_then(|a| a.rr).map(|x| x.1)),
+        ),
+        (
+            "rr_ci_high",
+            fl(&|r| r.assoc.and_then(|a| a.rr).map(|x| x.2)),
+        ),
+        (
+            "or_vs_none",
+            fl(&|r| r.assoc.and_then(|a| a.or).map(|x| x.0)),
+        ),
+        (
+            "or_ci_low",
+            fl(&|r| r.assoc.and_then(|a| a.or).map(|x| x.1)),
+        ),
+        (
+            "or_ci_high",
+            fl(&|r| r.assoc.and_then(|a| a.or).map(|x| x.2)),
+        ),
+        (
+            "test",
+            Values::Str(
+                rows.iter()
+                    .map(|r| {
+                        r.assoc
+                            .map(|a| if a.fisher { "fisher" } else { "chi_square" }.to_string())
+                    })
+                    .collect(),
+            ),
+        ),
+        (
+            "chi2",
+            fl(&|r| r.assoc.filter(|a| !a.fisher).map(|a| a.chi2)),
+        ),
+        ("p_value", fl(&|r| r.assoc.map(|a| a.p))),
+        ("phi", fl(&|r| r.assoc.map(|a| a.phi))),
+    ])
+    .map_err(err("complaint_churn"))?;
+
+    // Logistic model: churn ~ complained + complaints + closed late + severe + tier.
+    let tiers: Vec<String> = cfg
+        .catalog
+        .get("tier")
+        .map(|t| t.iter().map(|x| x.id.clone()).collect())
+        .unwrap_or_default();
+    // The complaint count is a term only where some customer complained more than once
+    // (otherwise it equals `complained` and the model would be singular).
+    let counts = ex.iter().any(|e| e.count > 1);
+    let mut terms: Vec<String> = vec!["intercept".into(), "complained".into()];
+    if counts {
+        terms.push("complaints".into());
+    }
+    if has_log {
+        terms.push("closed_late".into());
+        terms.push("severe".into());
+    }
+    let controls: Vec<String> = tiers
+        .iter()
+        .skip(1)
+        .filter(|t| custs.iter().any(|c| c.tier.as_deref() == Some(t.as_str())))
+        .cloned()
+        .collect();
+    terms.extend(controls.iter().map(|t| format!("tier:{t}")));
+    let x: Vec<Vec<f64>> = custs
+        .iter()
+        .zip(&ex)
+        .map(|(c, e)| {
+            let mut row = vec![1.0, (e.count > 0) as u8 as f64];
+            if counts {
+                row.push(e.count as f64);
+            }
+            if has_log {
+                row.push((e.late || e.unresolved) as u8 as f64);
+                row.push(e.severe as u8 as f64);
+            }
+            row.extend(
+                controls
+                    .iter()
+                    .map(|t| (c.tier.as_deref() == Some(t.as_str())) as u8 as f64),
+            );
+            row
+        })
+        .collect();
+    let y: Vec<f64> = custs.iter().map(|c| c.churned as u8 as f64).collect();
+    let fit = churn::logistic(&x, &y);
+    let events = y.iter().filter(|v| **v > 0.0).count();
+    let z = stats::z_critical(cfg.confidence);
+    let model = match &fit {
+        Ok(m) => {
+            let idx: Vec<usize> = (0..terms.len()).collect();
+            let f =
+                |g: &dyn Fn(usize) -> f64| Values::F64(idx.iter().map(|&j| Some(g(j))).collect());
+            frame::build_plain(vec![
+                (
+                    "period",
+                    Values::Str(idx.iter().map(|_| Some(pstr.clone())).collect()),
+                ),
+                (
+                    "term",
+                    Values::Str(terms.iter().map(|t| Some(t.clone())).collect()),
+                ),
+                ("coef", f(&|j| m.coef[j])),
+                ("se", f(&|j| m.se[j])),
+                ("z", f(&|j| m.z[j])),
+                ("p_value", f(&|j| m.p[j])),
+                ("odds_ratio", f(&|j| m.coef[j].exp())),
+                ("or_ci_low", f(&|j| (m.coef[j] - z * m.se[j]).exp())),
+                ("or_ci_high", f(&|j| (m.coef[j] + z * m.se[j]).exp())),
+                (
+                    "n",
+                    Values::I64(idx.iter().map(|_| Some(y.len() as i64)).collect()),
+                ),
+                (
+                    "events",
+                    Values::I64(idx.iter().map(|_| Some(events as i64)).collect()),
+                ),
+                ("log_likelihood", f(&|_| m.log_likelihood)),
+                (
+                    "note",
+                    Values::Str(idx.iter().map(|_| m.note.clone()).collect()),
+                ),
+            ])
+        }
+        Err(msg) => {
+            notes.push(format!("churn model {period}: {msg}"));
+            frame::build_plain(vec![
+                ("period", Values::Str(vec![Some(pstr.clone())])),
+                ("note", Values::Str(vec![Some(msg.clone())])),
+            ])
+        }
+    }
+    .map_err(err("churn_model"))?;
+
+    // Kaplan–Meier retention by complaint group over the twelve months to the period's end.
+    let origin = period.first_day() - chrono::Duration::days(365) + chrono::Duration::days(1);
+    let groups = if has_log {
+        vec![
+            "none",
+            "closed_within_commitment",
+            "closed_late",
+            "unresolved",
+        ]
+    } else {
+        vec!["none", "any"]
+    };
+    let mut curves = Vec::new();
+    for g in &groups {
+        let (mut t, mut e) = (Vec::new(), Vec::new());
+        for (c, x) in custs.iter().zip(&ex) {
+            let gg = if has_log {
+                group(x)
+            } else if x.count > 0 {
+                "any"
+            } else {
+                "none"
+            };
+            if gg != *g {
+                continue;
+            }
+            let start = c.first.map(|f| f.max(origin)).unwrap_or(origin);
+            let (stop, event) = match c.churn_date {
+                Some(d) if d >= start => (d, true),
+                Some(_) => continue,
+                None => (end, false),
+            };
+            t.push((stop - start).num_days() as f64);
+            e.push(event);
+        }
+        curves.push((g.to_string(), t, e));
+    }
+    let lr = churn::log_rank(
+        &curves
+            .iter()
+            .filter(|(_, t, _)| !t.is_empty())
+            .map(|(_, t, e)| (t.clone(), e.clone()))
+            .collect::<Vec<_>>(),
+    );
+    let mut sg = Vec::new();
+    let mut pts = Vec::new();
+    for (g, t, e) in &curves {
+        for p in churn::kaplan_meier(t, e, cfg.confidence) {
+            sg.push(g.clone());
+            pts.push(p);
+        }
+    }
+    let fp = |f: &dyn Fn(&churn::KmPoint) -> Option<f64>| Values::F64(pts.iter().map(f).collect());
+    let ip = |f: &dyn Fn(&churn::KmPoint) -> usize| {
+        Values::I64(pts.iter().map(|p| Some(f(p) as i64)).collect())
+    };
+    let surv = frame::build_plain(vec![
+        (
+            "period",
+            Values::Str(pts.iter().map(|_| Some(pstr.clone())).collect()),
+        ),
+        ("group", Values::Str(sg.into_iter().map(Some).collect())),
+        ("day", fp(&|p| Some(p.time))),
+        ("at_risk", ip(&|p| p.at_risk)),
+        ("events", ip(&|p| p.events)),
+        ("censored", ip(&|p| p.censored)),
+        ("survival", fp(&|p| Some(p.survival))),
+        ("ci_low", fp(&|p| p.ci.map(|c| c.0))),
+        ("ci_high", fp(&|p| p.ci.map(|c| c.1))),
+        ("logrank_chi2", fp(&|_| lr.map(|l| l.0))),
+        ("logrank_p", fp(&|_| lr.map(|l| l.1))),
+    ])
+    .map_err(err("survival"))?;
+    Ok((cc, model, surv))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_match_numpy() {
+        // numpy.quantile([1, 2, 3, 4, 10], [0.5, 0.9]) = [3.0, 7.6]
+        let mut x = vec![10.0, 2.0, 1.0, 4.0, 3.0];
+        assert_eq!(quantile(&mut x, 0.5), Some(3.0));
+        assert!((quantile(&mut x, 0.9).unwrap() - 7.6).abs() < 1e-12);
+        assert_eq!(quantile(&mut [], 0.5), None);
+    }
+}

@@ -1,0 +1,155 @@
+//! Complaint handling and complaint → churn, end to end: the planted effects of the demo, and
+//! the published figures of the UCI Iranian churn data (in `../shared/data/`, CC BY 4.0:
+//! "Iranian Churn Dataset, UCI Machine Learning Repository,
+//! https://doi.org/10.24432/C5JW3Z"), mapped through configuration only.
+
+use std::path::PathBuf;
+
+use csat::frame::{self, DataFrame};
+
+use super::{demo, ok, repo, TempDir, AS_OF};
+
+fn mart(dir: &std::path::Path, name: &str) -> DataFrame {
+    csat::lake::read_file(&dir.join(format!("marts/period=2026-10/{name}.parquet"))).unwrap()
+}
+
+fn row(df: &DataFrame, group: &str) -> usize {
+    frame::strs(df, "group")
+        .unwrap()
+        .iter()
+        .position(|g| g.as_deref() == Some(group))
+        .unwrap_or_else(|| panic!("no group {group}"))
+}
+
+fn num(df: &DataFrame, col: &str, i: usize) -> f64 {
+    frame::f64s(df, col).unwrap()[i].unwrap_or(f64::NAN)
+}
+
+#[test]
+fn the_demo_complaint_and_churn_effects_come_out() {
+    let t = demo("churn");
+    ok(t.path(), &["run", "--as-of", AS_OF]);
+    let cc = mart(t.path(), "complaint_churn");
+    // Planted: complainers churn about three times as often (CI excluding 1).
+    let any = row(&cc, "any");
+    let rr = num(&cc, "rr_vs_none", any);
+    assert!(
+        (2.0..4.5).contains(&rr) && num(&cc, "rr_ci_low", any) > 1.0,
+        "RR {rr}"
+    );
+    assert!(num(&cc, "p_value", any) < 0.001);
+    // Late-closed complaints churn more than those closed within the commitment.
+    let (late, within) = (
+        row(&cc, "closed_late"),
+        row(&cc, "closed_within_commitment"),
+    );
+    assert!(num(&cc, "churn_rate", late) > num(&cc, "churn_rate", within));
+    // Kaplan–Meier curves separate with a significant log-rank test.
+    let surv = mart(t.path(), "survival");
+    assert!(
+        num(&surv, "logrank_p", 0) < 0.001,
+        "log-rank p {}",
+        num(&surv, "logrank_p", 0)
+    );
+    // The logistic model sees complaints raise the odds of churn.
+    let model = mart(t.path(), "churn_model");
+    let terms = frame::strs(&model, "term").unwrap();
+    let c = terms
+        .iter()
+        .position(|x| x.as_deref() == Some("complained"))
+        .unwrap();
+    assert!(num(&model, "odds_ratio", c) > 1.0);
+    // Complaint handling: counts add up, shares and percentiles in range.
+    let cm = mart(t.path(), "complaints");
+    let seg = frame::strs(&cm, "segment").unwrap();
+    let all = seg
+        .iter()
+        .position(|s| s.as_deref() == Some("all"))
+        .unwrap();
+    let total = num(&cm, "count", all);
+    let cats: f64 = (0..cm.height())
+        .filter(|&i| seg[i].as_deref() == Some("category"))
+        .map(|i| num(&cm, "count", i))
+        .sum();
+    assert_eq!(total, cats);
+    let w3 = num(&cm, "within_3wd_share", all);
+    assert!(w3 > 0.3 && w3 < 1.0 && num(&cm, "within_3wd_ci_low", all) < w3);
+    assert!(num(&cm, "first_response_p90_h", all) >= num(&cm, "first_response_p50_h", all));
+    let last_cum = (0..cm.height())
+        .filter(|&i| seg[i].as_deref() == Some("category"))
+        .map(|i| num(&cm, "cum_share", i))
+        .fold(0.0, f64::max);
+    assert!(
+        (last_cum - 1.0).abs() < 1e-12,
+        "Pareto cumulative share ends at 1"
+    );
+}
+
+fn uci() -> Option<PathBuf> {
+    let p = repo()
+        .parent()?
+        .join("shared/data/iranian-churn/customer_churn.csv");
+    p.is_file().then_some(p)
+}
+
+#[test]
+fn uci_iranian_churn_reproduces_the_published_figures() {
+    let Some(csv) = uci() else {
+        eprintln!("skipped: ../shared/data/iranian-churn/customer_churn.csv is not present");
+        return;
+    };
+    let t = TempDir::new("uci");
+    std::fs::write(
+        t.path().join("csat.toml"),
+        format!(
+            r#"
+[workspace]
+lake = "lake"
+marts = "marts"
+[privacy]
+pii = "keep"
+[questionnaire]
+items = [{{ id = "overall", zh = "总体", en = "Overall", scale = [1, 5], role = "overall" }}]
+[[sources]]
+name = "uci"
+kind = "customers"
+path = "{}"
+snapshot = "2026-10"
+columns = {{ customer_id = "@line", churned = "Churn", complained = "Complains" }}
+"#,
+            csv.display()
+        ),
+    )
+    .unwrap();
+    ok(t.path(), &["ingest", "--as-of", AS_OF]);
+    ok(t.path(), &["analyze", "--period", "2026-10"]);
+    let cc = mart(t.path(), "complaint_churn");
+    let (any, none) = (row(&cc, "any"), row(&cc, "none"));
+    let n = |c: &str, i: usize| num(&cc, c, i);
+    // Published: 495 of 3,150 churned; 83.0% of 241 complainers vs 10.1% of 2,909.
+    assert_eq!((n("customers", any), n("churned", any)), (241.0, 200.0));
+    assert_eq!((n("customers", none), n("churned", none)), (2909.0, 295.0));
+    assert_eq!(
+        format!(
+            "{:.1}% {:.1}%",
+            100.0 * n("churn_rate", any),
+            100.0 * n("churn_rate", none)
+        ),
+        "83.0% 10.1%"
+    );
+    // SciPy 1.17 chi2_contingency([[200, 41], [295, 2614]], correction=False) and statsmodels
+    // Table2x2: RR 8.1834165553133129 (7.2410189970529757, 9.2484644143360839),
+    // OR 43.224472922695327 (30.249675280158712, 61.76446663116095), chi2 891.70311791580286.
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs();
+    assert!(close(n("rr_vs_none", any), 8.1834165553133129));
+    assert!(
+        close(n("rr_ci_low", any), 7.2410189970529757)
+            && close(n("rr_ci_high", any), 9.2484644143360839)
+    );
+    assert!(close(n("or_vs_none", any), 43.224472922695327));
+    assert!(
+        close(n("or_ci_low", any), 30.249675280158712)
+            && close(n("or_ci_high", any), 61.76446663116095)
+    );
+    assert!(close(n("chi2", any), 891.70311791580286));
+}
