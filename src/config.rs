@@ -85,6 +85,11 @@ pub struct RawChurn {
     /// A customer without a churn flag or date counts as churned when the last purchase is
     /// this many days before the end of the period (unset: only flags and dates count).
     pub after_days: Option<i64>,
+    /// Customer-file segments controlled for in the churn model (default: tier).
+    pub controls: Option<Vec<String>>,
+    /// A holiday calendar file (the format of data/calendars/china.toml) instead of the
+    /// shipped one.
+    pub calendar: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -357,6 +362,9 @@ pub struct Config {
     pub pii_key_env: String,
     pub weighting: Option<Weighting>,
     pub churn_after_days: Option<i64>,
+    pub churn_controls: Vec<String>,
+    /// The text of a configured holiday calendar (`None`: the shipped one).
+    pub calendar: Option<String>,
     pub min_n: usize,
     pub confidence: f64,
     pub report_segments: Vec<String>,
@@ -454,6 +462,32 @@ impl Config {
             }
             Weighting { rake: w.rake.clone(), cap }
         });
+        let churn_controls = raw
+            .churn
+            .controls
+            .clone()
+            .unwrap_or_else(|| vec!["tier".into()]);
+        for (i, c) in churn_controls.iter().enumerate() {
+            if !["region", "store", "tier"].contains(&c.as_str()) {
+                p.push(format!("churn.controls[{i}] = `{c}`: control for region, store or tier (the customer file's segments)"));
+            }
+        }
+        let calendar = match &raw.churn.calendar {
+            None => None,
+            Some(c) => match std::fs::read_to_string(root.join(c)) {
+                Ok(text) => match crate::metrics::calendar::Calendar::parse(&text) {
+                    Ok(_) => Some(text),
+                    Err(e) => {
+                        p.push(format!("churn.calendar = `{c}`: {e}"));
+                        None
+                    }
+                },
+                Err(e) => {
+                    p.push(format!("churn.calendar = `{c}`: cannot read it ({e}); fix the path (relative to csat.toml)"));
+                    None
+                }
+            },
+        };
         let pii = match raw.privacy.pii.as_deref().unwrap_or("hash") {
             "hash" => PiiMode::Hash,
             "keep" => PiiMode::Keep,
@@ -546,6 +580,8 @@ impl Config {
                 .unwrap_or_else(|| "CSAT_PII_KEY".into()),
             weighting,
             churn_after_days: raw.churn.after_days,
+            churn_controls,
+            calendar,
             min_n: min_n.max(2) as usize,
             confidence,
             report_segments,

@@ -55,6 +55,7 @@ pub fn analyze(cfg: &Config, period: Period) -> CmdResult {
         for (name, df) in &marts {
             lake::write_file(&lake::mart_path(&cfg.marts, period, name), df)?;
         }
+        write_notes(cfg, period, &notes)?;
         for n in &notes {
             eprintln!("note: {n}");
         }
@@ -101,6 +102,7 @@ pub fn analyze(cfg: &Config, period: Period) -> CmdResult {
         write_ms = (started.elapsed() - loaded - computed).as_millis() as u64,
         "analyze timing"
     );
+    write_notes(cfg, period, &marts.notes)?;
     for n in &marts.notes {
         eprintln!("note: {n}");
     }
@@ -114,5 +116,24 @@ pub fn analyze(cfg: &Config, period: Period) -> CmdResult {
         summary.join(", "),
         cfg.marts.join(format!("period={period}")).display()
     );
+    Ok(())
+}
+
+/// The analysis notes of a period (a model that could not be fitted, a year without a
+/// holiday calendar), as a small mart the report prints in its appendix.
+fn write_notes(cfg: &Config, period: Period, notes: &[String]) -> CmdResult {
+    use crate::frame::Values;
+    let df = crate::frame::build_plain(vec![
+        (
+            "period",
+            Values::Str(notes.iter().map(|_| Some(period.to_string())).collect()),
+        ),
+        (
+            "note",
+            Values::Str(notes.iter().map(|n| Some(n.clone())).collect()),
+        ),
+    ])
+    .map_err(|e| Failure::new(super::exit::INTERNAL, e.to_string()))?;
+    lake::write_file(&lake::mart_path(&cfg.marts, period, "notes"), &df)?;
     Ok(())
 }

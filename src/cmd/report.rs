@@ -54,6 +54,16 @@ pub fn report(cfg: &Config, period: Period, lang: Lang, as_of: NaiveDate) -> Cmd
         None
     };
     let rejects = read_rejects(cfg)?;
+    let notes_path = lake::mart_path(&cfg.marts, period, "notes");
+    let notes = if notes_path.is_file() {
+        crate::frame::strs(&lake::read_file(&notes_path)?, "note")
+            .map_err(|e| Failure::new(exit::DATA, e.to_string()))?
+            .into_iter()
+            .flatten()
+            .collect()
+    } else {
+        Vec::new()
+    };
     let logo = match &cfg.logo {
         Some(p) => Some(std::fs::read(p).map_err(|e| {
             Failure::new(
@@ -71,6 +81,7 @@ pub fn report(cfg: &Config, period: Period, lang: Lang, as_of: NaiveDate) -> Cmd
         nps: &nps,
         ledger: ledger.as_ref(),
         rejects: rejects.as_ref(),
+        notes,
         generated_on: as_of.to_string(),
     };
     let out = render::report(&inputs, as_of, logo)?;

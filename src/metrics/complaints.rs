@@ -103,11 +103,24 @@ fn read_complaints(df: &DataFrame) -> Result<Vec<Complaint>, MetricsError> {
 struct Customer {
     id: String,
     tier: Option<String>,
+    store: Option<String>,
+    region: Option<String>,
     first: Option<NaiveDate>,
     churned: bool,
     churn_date: Option<NaiveDate>,
     /// A complaint flag of customer files without a complaint log.
     complained_flag: bool,
+}
+
+impl Customer {
+    fn segment(&self, name: &str) -> Option<&str> {
+        match name {
+            "tier" => self.tier.as_deref(),
+            "store" => self.store.as_deref(),
+            "region" => self.region.as_deref(),
+            _ => None,
+        }
+    }
 }
 
 fn read_customers(
@@ -125,7 +138,7 @@ fn read_customers(
         .filter(|p| p.as_str() <= now.as_str())
         .max()
         .cloned();
-    let (id, tier) = (s("customer_id")?, s("tier")?);
+    let (id, tier, store, region) = (s("customer_id")?, s("tier")?, s("store")?, s("region")?);
     let first = frame::dates(df, "first_purchase").map_err(&e)?;
     let last = frame::dates(df, "last_purchase").map_err(&e)?;
     let churn_date = frame::dates(df, "churn_date").map_err(&e)?;
@@ -150,6 +163,8 @@ fn read_customers(
         })
         .map(|(i, churn_date)| Customer {
             id: id[i].clone().unwrap_or_default(),
+            store: store[i].clone(),
+            region: region[i].clone(),
             tier: tier[i].clone(),
             first: first[i],
             churned: churned[i] == Some(true) || churn_date.is_some_and(|d| d <= period.last_day()),
@@ -200,7 +215,13 @@ pub fn build(
     customers: Option<&DataFrame>,
     notes: &mut Vec<String>,
 ) -> Result<Vec<(&'static str, DataFrame)>, MetricsError> {
-    let cal = Calendar::china();
+    let cal = match &cfg.calendar {
+        Some(text) => Calendar::parse(text).map_err(|message| MetricsError::Build {
+            mart: "complaints",
+            message,
+        })?,
+        None => Calendar::china(),
+    };
     for y in [period.prev().year, period.year] {
         if !cal.covers(y) {
             let n = format!("no public-holiday calendar for {y}: working days skip weekends only");
@@ -301,6 +322,11 @@ fn complaints_mart(
         sat: Option<f64>,
         prev_count: usize,
         prev_w3: Option<f64>,
+        prev_w24: Option<f64>,
+        prev_fr50: Option<f64>,
+        prev_rs50: Option<f64>,
+        prev_sat: Option<f64>,
+        p24: Option<f64>,
         p: Option<f64>,
     }
     let total = now.len().max(1) as f64;
@@ -356,6 +382,41 @@ fn complaints_mart(
                     .count(),
                 sat: (!sats.is_empty()).then(|| sats.iter().sum::<f64>() / sats.len() as f64),
                 prev_count: pv.map(|p| p.len()).unwrap_or(0),
+                prev_w24: pv
+                    .map(|p| p.iter().filter(|c| c.within_24h()).count() as f64 / p.len() as f64),
+                prev_fr50: pv.and_then(|p| {
+                    quantile(
+                        &mut p
+                            .iter()
+                            .filter_map(|c| c.response_hours())
+                            .collect::<Vec<_>>(),
+                        0.5,
+                    )
+                }),
+                prev_rs50: pv.and_then(|p| {
+                    quantile(
+                        &mut p
+                            .iter()
+                            .filter_map(|c| c.resolution_wd(cal))
+                            .map(|d| d as f64)
+                            .collect::<Vec<_>>(),
+                        0.5,
+                    )
+                }),
+                prev_sat: pv.and_then(|p| {
+                    let v: Vec<f64> = p.iter().filter_map(|c| c.satisfaction).collect();
+                    (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
+                }),
+                p24: pv
+                    .and_then(|p| {
+                        stats::two_proportion_z(
+                            w24,
+                            n,
+                            p.iter().filter(|c| c.within_24h()).count(),
+                            p.len(),
+                        )
+                    })
+                    .map(|t| t.p),
                 prev_w3: pv.and_then(|p| prev_w3.map(|w| w as f64 / p.len() as f64)),
                 p: pv
                     .and_then(|p| stats::two_proportion_z(w3, n, prev_w3.unwrap_or(0), p.len()))
@@ -393,6 +454,11 @@ fn complaints_mart(
         ("prev_count", i(&|r| r.prev_count)),
         ("prev_within_3wd_share", fl(&|r| r.prev_w3)),
         ("within_3wd_change_p_value", fl(&|r| r.p)),
+        ("prev_within_24h_share", fl(&|r| r.prev_w24)),
+        ("within_24h_change_p_value", fl(&|r| r.p24)),
+        ("prev_first_response_p50_h", fl(&|r| r.prev_fr50)),
+        ("prev_resolution_p50_wd", fl(&|r| r.prev_rs50)),
+        ("prev_handling_satisfaction_mean", fl(&|r| r.prev_sat)),
     ])
     .map_err(err("complaints"))
 }
@@ -590,12 +656,7 @@ fn churn_marts(
     ])
     .map_err(err("complaint_churn"))?;
 
-    // Logistic model: churn ~ complained + complaints + closed late + severe + tier.
-    let tiers: Vec<String> = cfg
-        .catalog
-        .get("tier")
-        .map(|t| t.iter().map(|x| x.id.clone()).collect())
-        .unwrap_or_default();
+    // Logistic model: churn ~ complained + complaints + closed late + severe + controls.
     // The complaint count is a term only where some customer complained more than once
     // (otherwise it equals `complained` and the model would be singular).
     let counts = ex.iter().any(|e| e.count > 1);
@@ -607,13 +668,21 @@ fn churn_marts(
         terms.push("closed_late".into());
         terms.push("severe".into());
     }
-    let controls: Vec<String> = tiers
-        .iter()
-        .skip(1)
-        .filter(|t| custs.iter().any(|c| c.tier.as_deref() == Some(t.as_str())))
-        .cloned()
-        .collect();
-    terms.extend(controls.iter().map(|t| format!("tier:{t}")));
+    // Segment controls from config (default: tier), as dummies against each segment's most
+    // frequent value.
+    let mut controls: Vec<(String, String)> = Vec::new();
+    for seg in &cfg.churn_controls {
+        let mut values: BTreeMap<String, usize> = BTreeMap::new();
+        for c in custs {
+            if let Some(v) = c.segment(seg) {
+                *values.entry(v.to_string()).or_default() += 1;
+            }
+        }
+        let mut ordered: Vec<(String, usize)> = values.into_iter().collect();
+        ordered.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        controls.extend(ordered.into_iter().skip(1).map(|(v, _)| (seg.clone(), v)));
+    }
+    terms.extend(controls.iter().map(|(s, v)| format!("{s}:{v}")));
     let x: Vec<Vec<f64>> = custs
         .iter()
         .zip(&ex)
@@ -629,7 +698,7 @@ fn churn_marts(
             row.extend(
                 controls
                     .iter()
-                    .map(|t| (c.tier.as_deref() == Some(t.as_str())) as u8 as f64),
+                    .map(|(s, v)| (c.segment(s) == Some(v.as_str())) as u8 as f64),
             );
             row
         })
@@ -763,6 +832,27 @@ fn churn_marts(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_year_without_a_calendar_is_noted() {
+        let cfg = crate::config::Config::load(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/csat.toml"
+        )))
+        .unwrap();
+        let mut notes = Vec::new();
+        build(&cfg, "2028-01".parse().unwrap(), None, None, &mut notes).unwrap();
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.contains("no public-holiday calendar for 2028")),
+            "{notes:?}"
+        );
+        assert!(
+            notes.iter().any(|n| n.contains("2027")),
+            "the previous month's year too: {notes:?}"
+        );
+    }
 
     #[test]
     fn quantiles_match_numpy() {

@@ -109,6 +109,8 @@ pub struct Inputs<'a> {
     pub nps: &'a DataFrame,
     pub ledger: Option<&'a DataFrame>,
     pub rejects: Option<&'a DataFrame>,
+    /// Notes of the analysis (e.g. a year without a holiday calendar).
+    pub notes: Vec<String>,
     pub generated_on: String,
 }
 
@@ -492,10 +494,13 @@ fn data_section(inp: &Inputs) -> Result<Section, RenderError> {
         chart: None,
         chart_caption: None,
         tables,
-        notes: vec![
-            Msg::MethodsNote.text(lang).into(),
-            Msg::SuppressedNote.text(lang).into(),
-        ],
+        notes: [
+            Msg::MethodsNote.text(lang).to_string(),
+            Msg::SuppressedNote.text(lang).to_string(),
+        ]
+        .into_iter()
+        .chain(inp.notes.iter().cloned())
+        .collect(),
     })
 }
 
