@@ -304,6 +304,9 @@ fn run_end_to_end_writes_a_real_report_and_every_table_reads_back() {
     let pdf = dir.join("report.pdf");
     let text = tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
     for needle in [
+        "主要发现",
+        "南京河西店顾客满意度指数（CSI）",
+        "显著下降",
         "顾客满意度月度分析报告",
         "2026 年 10 月",
         "华东区",

@@ -82,6 +82,24 @@ pub fn report(cfg: &Config, period: Period, lang: Lang, as_of: NaiveDate) -> Cmd
         ledger: ledger.as_ref(),
         rejects: rejects.as_ref(),
         notes,
+        marts: [
+            "benchmark",
+            "drivers",
+            "trend",
+            "channels",
+            "loyalty",
+            "complaints",
+            "complaint_churn",
+            "churn_model",
+            "survival",
+        ]
+        .into_iter()
+        .filter_map(|name| {
+            let path = lake::mart_path(&cfg.marts, period, name);
+            path.is_file()
+                .then(|| lake::read_file(&path).map(|df| (name, df)))
+        })
+        .collect::<Result<_, _>>()?,
         generated_on: as_of.to_string(),
     };
     let out = render::report(&inputs, as_of, logo)?;

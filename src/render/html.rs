@@ -91,7 +91,19 @@ pub fn render(r: &Report, charts: &HashMap<String, String>) -> String {
             escape(&h.detail)
         );
     }
-    o.push_str("</div>\n</section>\n");
+    o.push_str("</div>\n");
+    if !r.findings.is_empty() {
+        let _ = write!(
+            o,
+            "<h3>{}</h3>\n<ol class=\"findings\">\n",
+            escape(&r.findings_title)
+        );
+        for f in &r.findings {
+            let _ = write!(o, "<li>{}</li>\n", escape(f));
+        }
+        o.push_str("</ol>\n");
+    }
+    o.push_str("</section>\n");
     for (i, s) in r.sections.iter().enumerate() {
         let _ = write!(o, "<section>\n<h2>{}. {}</h2>\n", i + 2, escape(&s.title));
         if let Some(intro) = &s.intro {

@@ -12,6 +12,7 @@ pub enum Msg {
     GeneratedOn,
     Contents,
     Headlines,
+    Findings,
     SatisfactionSection,
     SatisfactionIntro,
     NpsSection,
@@ -69,6 +70,7 @@ impl Msg {
             Msg::GeneratedOn => ("生成日期", "Generated on"),
             Msg::Contents => ("目录", "Contents"),
             Msg::Headlines => ("要点", "Headlines"),
+            Msg::Findings => ("主要发现", "Key findings"),
             Msg::SatisfactionSection => ("满意度", "Satisfaction"),
             Msg::SatisfactionIntro => (
                 "各区域总体满意度（1–5 分）的均值及其 95% 置信区间；虚线为全公司均值。",
@@ -213,6 +215,35 @@ pub fn signed(x: f64, decimals: usize) -> String {
     }
 }
 
+/// A change with its sign always shown: "+0.27", "−0.27".
+pub fn signed_plus(x: f64, decimals: usize) -> String {
+    let s = signed(x, decimals);
+    if s.starts_with('−') || s.chars().all(|c| c == '0' || c == '.') {
+        s
+    } else {
+        format!("+{s}")
+    }
+}
+
+/// A p- or q-value as people read it: 0.034, 0.003, or < 0.001.
+pub fn pvalue(p: f64) -> String {
+    if p < 0.001 {
+        "< 0.001".into()
+    } else {
+        format!("{p:.3}")
+    }
+}
+
+/// "q = 0.034" or "q < 0.001".
+pub fn qvalue(q: f64) -> String {
+    let v = pvalue(q);
+    if v.starts_with('<') {
+        format!("q {v}")
+    } else {
+        format!("q = {v}")
+    }
+}
+
 /// A count with thousands separators: 12,345.
 pub fn count(n: usize) -> String {
     let s = n.to_string();
@@ -252,5 +283,11 @@ mod tests {
         assert_eq!(signed(-0.0001, 2), "0.00");
         assert_eq!(count(1234567), "1,234,567");
         assert_eq!(count(12), "12");
+        assert_eq!(signed_plus(0.274, 2), "+0.27");
+        assert_eq!(signed_plus(-0.274, 2), "−0.27");
+        assert_eq!(pvalue(0.0031), "0.003");
+        assert_eq!(pvalue(0.00001), "< 0.001");
+        assert_eq!(qvalue(0.00001), "q < 0.001");
+        assert_eq!(qvalue(0.0312), "q = 0.031");
     }
 }

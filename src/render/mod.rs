@@ -2,6 +2,7 @@
 //! `summary.json`. Everything here returns bytes or strings; `cmd::report` writes them.
 
 pub mod chart;
+pub mod findings;
 pub mod fonts;
 pub mod html;
 pub mod i18n;

@@ -3,6 +3,8 @@
 //! page both render this one model, so they always say the same thing; `summary.json`
 //! carries the same headline numbers unformatted.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::config::{Config, Lang};
@@ -26,6 +28,9 @@ pub struct Report {
     pub contents: String,
     pub headlines_title: String,
     pub headlines: Vec<Headline>,
+    /// The executive summary: findings ranked by importance (see `findings.rs`).
+    pub findings_title: String,
+    pub findings: Vec<String>,
     pub sections: Vec<Section>,
 }
 
@@ -111,6 +116,8 @@ pub struct Inputs<'a> {
     pub rejects: Option<&'a DataFrame>,
     /// Notes of the analysis (e.g. a year without a holiday calendar).
     pub notes: Vec<String>,
+    /// The other marts of the period, by name, when present.
+    pub marts: BTreeMap<&'static str, DataFrame>,
     pub generated_on: String,
 }
 
@@ -621,6 +628,17 @@ pub fn build(inp: &Inputs) -> Result<Report, RenderError> {
         contents: Msg::Contents.text(lang).into(),
         headlines_title: Msg::Headlines.text(lang).into(),
         headlines,
+        findings_title: Msg::Findings.text(lang).into(),
+        findings: {
+            let mut all: BTreeMap<&str, &DataFrame> =
+                inp.marts.iter().map(|(k, v)| (*k, v)).collect();
+            all.insert("satisfaction", inp.satisfaction);
+            all.insert("nps", inp.nps);
+            super::findings::findings(cfg, lang, &all, 8)
+                .into_iter()
+                .map(|f| f.text)
+                .collect()
+        },
         sections,
     })
 }
