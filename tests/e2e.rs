@@ -305,6 +305,9 @@ fn run_end_to_end_writes_a_real_report_and_every_table_reads_back() {
     let text = tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
     for needle in [
         "主要发现",
+        "竞品对标",
+        "关键驱动因素",
+        "投诉与流失",
         "南京河西店顾客满意度指数（CSI）",
         "显著下降",
         "顾客满意度月度分析报告",

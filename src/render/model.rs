@@ -604,8 +604,10 @@ pub fn build(inp: &Inputs) -> Result<Report, RenderError> {
             tables: nps_tables,
             notes: Vec::new(),
         },
-        data_section(inp)?,
     ];
+    let mut sections = sections;
+    sections.extend(extra_sections(inp));
+    sections.push(data_section(inp)?);
     let org = match lang {
         Lang::Zh => cfg.org_zh.clone(),
         Lang::En => cfg.org_en.clone(),
@@ -691,4 +693,371 @@ pub fn summary(inp: &Inputs) -> Result<Summary, RenderError> {
         rows_accepted: total("accepted"),
         rows_rejected: total("rejected"),
     })
+}
+
+/// Columns of a mart as strings/numbers for the section tables (missing columns read as
+/// empty, so an older mart does not break the report).
+struct Cols<'a>(&'a DataFrame);
+
+impl Cols<'_> {
+    fn s(&self, c: &str) -> Vec<String> {
+        frame::strs(self.0, c)
+            .map(|v| v.into_iter().map(|x| x.unwrap_or_default()).collect())
+            .unwrap_or_else(|_| vec![String::new(); self.0.height()])
+    }
+    fn f(&self, c: &str) -> Vec<Option<f64>> {
+        frame::f64s(self.0, c).unwrap_or_else(|_| vec![None; self.0.height()])
+    }
+}
+
+fn opt(x: Option<f64>, d: usize) -> String {
+    x.map(|v| i18n::signed(v, d)).unwrap_or_else(|| "—".into())
+}
+
+fn pct(x: Option<f64>) -> String {
+    x.map(i18n::percent).unwrap_or_else(|| "—".into())
+}
+
+fn measure_name(cfg: &Config, m: &str, lang: Lang) -> String {
+    cfg.item(m)
+        .map(|i| i.label(lang).to_string())
+        .or_else(|| {
+            cfg.dimensions.iter().find(|d| d.id == m).map(|d| {
+                if lang == Lang::Zh {
+                    d.zh.clone()
+                } else {
+                    d.en.clone()
+                }
+            })
+        })
+        .unwrap_or_else(|| m.to_uppercase())
+}
+
+/// Sections for the marts beyond satisfaction and NPS, each when its mart exists.
+pub fn extra_sections(inp: &Inputs) -> Vec<Section> {
+    let (cfg, lang) = (inp.cfg, inp.lang);
+    let t = |m: Msg| m.text(lang).to_string();
+    let mut out = Vec::new();
+    let section = |title: Msg, intro: Msg, tables: Vec<Table>| Section {
+        title: title.text(lang).into(),
+        intro: Some(intro.text(lang).into()),
+        chart: None,
+        chart_caption: None,
+        tables,
+        notes: Vec::new(),
+    };
+    if let Some(df) = inp.marts.get("benchmark") {
+        let c = Cols(df);
+        let (m, brand, n, mean, lo, hi) = (
+            c.s("measure"),
+            c.s("brand"),
+            c.f("n"),
+            c.f("mean"),
+            c.f("ci_low"),
+            c.f("ci_high"),
+        );
+        let (gap, glo, ghi, q, rank) = (
+            c.f("gap"),
+            c.f("gap_ci_low"),
+            c.f("gap_ci_high"),
+            c.f("q_value"),
+            c.f("rank"),
+        );
+        let rows: Vec<Vec<String>> = (0..df.height())
+            .map(|i| {
+                vec![
+                    measure_name(cfg, &m[i], lang),
+                    cfg.segment_label("brand", &brand[i], lang).to_string(),
+                    n[i].map(|v| i18n::count(v as usize))
+                        .unwrap_or_else(|| "—".into()),
+                    opt(mean[i], 2),
+                    lo[i]
+                        .zip(hi[i])
+                        .map(|(a, b)| i18n::interval(a, b, 2))
+                        .unwrap_or_else(|| "—".into()),
+                    gap[i]
+                        .map(|g| i18n::signed_plus(g, 2))
+                        .unwrap_or_else(|| "—".into()),
+                    glo[i]
+                        .zip(ghi[i])
+                        .map(|(a, b)| i18n::interval(a, b, 2))
+                        .unwrap_or_else(|| "—".into()),
+                    q[i].map(i18n::pvalue).unwrap_or_else(|| "—".into()),
+                    rank[i]
+                        .map(|r| format!("{}", r as u64))
+                        .unwrap_or_else(|| "—".into()),
+                ]
+            })
+            .collect();
+        out.push(section(
+            Msg::BenchmarkSection,
+            Msg::BenchmarkIntro,
+            vec![Table {
+                caption: None,
+                header: vec![
+                    t(Msg::Measure),
+                    t(Msg::Brand),
+                    t(Msg::N),
+                    t(Msg::Mean),
+                    t(Msg::Ci),
+                    t(Msg::Gap),
+                    t(Msg::GapCi),
+                    t(Msg::QValue),
+                    t(Msg::Rank),
+                ],
+                align: vec![
+                    "left", "left", "right", "right", "right", "right", "right", "right", "right",
+                ],
+                muted: vec![false; rows.len()],
+                rows,
+            }],
+        ));
+    }
+    if let Some(df) = inp.marts.get("drivers") {
+        let c = Cols(df);
+        let (a, imp, r, perf, quad) = (
+            c.s("attribute"),
+            c.f("importance"),
+            c.f("r"),
+            c.f("performance"),
+            c.s("quadrant"),
+        );
+        let q = |x: &str| match x {
+            "fix_first" => t(Msg::FixFirst),
+            "keep_up" => t(Msg::KeepUp),
+            "low_priority" => t(Msg::LowPriority),
+            "possible_overkill" => t(Msg::PossibleOverkill),
+            _ => "—".into(),
+        };
+        let mut idx: Vec<usize> = (0..df.height()).collect();
+        idx.sort_by(|&x, &y| imp[y].unwrap_or(0.0).total_cmp(&imp[x].unwrap_or(0.0)));
+        let rows: Vec<Vec<String>> = idx
+            .iter()
+            .map(|&i| {
+                vec![
+                    measure_name(cfg, &a[i], lang),
+                    opt(imp[i], 1),
+                    opt(r[i], 2),
+                    opt(perf[i], 1),
+                    q(&quad[i]),
+                ]
+            })
+            .collect();
+        let mut s = section(
+            Msg::DriversSection,
+            Msg::DriversIntro,
+            vec![Table {
+                caption: None,
+                header: vec![
+                    t(Msg::Measure),
+                    t(Msg::Importance),
+                    t(Msg::Correlation),
+                    t(Msg::Performance),
+                    t(Msg::Quadrant),
+                ],
+                align: vec!["left", "right", "right", "right", "left"],
+                muted: vec![false; rows.len()],
+                rows,
+            }],
+        );
+        if let (Some(n), Some(r2)) = (
+            c.f("model_n").first().copied().flatten(),
+            c.f("model_r2").first().copied().flatten(),
+        ) {
+            s.notes.push(format!(
+                "{}: n = {}, R² = {:.3}",
+                t(Msg::ModelFit),
+                i18n::count(n as usize),
+                r2
+            ));
+        }
+        out.push(s);
+    }
+    if let Some(df) = inp.marts.get("complaints") {
+        let c = Cols(df);
+        let (seg, val, n, share, cum) = (
+            c.s("segment"),
+            c.s("segment_value"),
+            c.f("count"),
+            c.f("share"),
+            c.f("cum_share"),
+        );
+        let (r50, r90, d50, d90, w24, w3) = (
+            c.f("first_response_p50_h"),
+            c.f("first_response_p90_h"),
+            c.f("resolution_p50_wd"),
+            c.f("resolution_p90_wd"),
+            c.f("within_24h_share"),
+            c.f("within_3wd_share"),
+        );
+        let rows: Vec<Vec<String>> = (0..df.height())
+            .filter(|&i| seg[i] == "category" || seg[i] == "all")
+            .map(|i| {
+                vec![
+                    if seg[i] == "all" {
+                        t(Msg::AllCustomers)
+                    } else {
+                        val[i].clone()
+                    },
+                    n[i].map(|v| i18n::count(v as usize)).unwrap_or_default(),
+                    pct(share[i]),
+                    pct(cum[i]),
+                    format!("{} / {}", opt(r50[i], 1), opt(r90[i], 1)),
+                    format!("{} / {}", opt(d50[i], 1), opt(d90[i], 1)),
+                    pct(w24[i]),
+                    pct(w3[i]),
+                ]
+            })
+            .collect();
+        out.push(section(
+            Msg::ComplaintsSection,
+            Msg::ComplaintsIntro,
+            vec![Table {
+                caption: None,
+                header: vec![
+                    t(Msg::Category),
+                    t(Msg::Count),
+                    t(Msg::Share),
+                    t(Msg::CumShare),
+                    t(Msg::Response),
+                    t(Msg::Resolution),
+                    t(Msg::Within24h),
+                    t(Msg::Within3wd),
+                ],
+                align: vec![
+                    "left", "right", "right", "right", "right", "right", "right", "right",
+                ],
+                muted: vec![false; rows.len()],
+                rows,
+            }],
+        ));
+    }
+    if let Some(df) = inp.marts.get("complaint_churn") {
+        let c = Cols(df);
+        let (g, n, k, rate, lo, hi, rr, rlo, rhi, p) = (
+            c.s("group"),
+            c.f("customers"),
+            c.f("churned"),
+            c.f("churn_rate"),
+            c.f("ci_low"),
+            c.f("ci_high"),
+            c.f("rr_vs_none"),
+            c.f("rr_ci_low"),
+            c.f("rr_ci_high"),
+            c.f("p_value"),
+        );
+        let label = |x: &str| match x {
+            "none" => t(Msg::GroupNone),
+            "any" => t(Msg::GroupAny),
+            "closed_within_commitment" => t(Msg::GroupWithin),
+            "closed_late" => t(Msg::GroupLate),
+            "unresolved" => t(Msg::GroupUnresolved),
+            other => other
+                .split_once(':')
+                .map(|(_, v)| v.to_string())
+                .unwrap_or_else(|| other.to_string()),
+        };
+        let rows: Vec<Vec<String>> = (0..df.height())
+            .map(|i| {
+                vec![
+                    label(&g[i]),
+                    n[i].map(|v| i18n::count(v as usize)).unwrap_or_default(),
+                    k[i].map(|v| i18n::count(v as usize)).unwrap_or_default(),
+                    pct(rate[i]),
+                    lo[i]
+                        .zip(hi[i])
+                        .map(|(a, b)| format!("{}–{}", i18n::percent(a), i18n::percent(b)))
+                        .unwrap_or_else(|| "—".into()),
+                    rr[i]
+                        .map(|v| format!("{v:.2}"))
+                        .unwrap_or_else(|| "—".into()),
+                    rlo[i]
+                        .zip(rhi[i])
+                        .map(|(a, b)| format!("{a:.2}–{b:.2}"))
+                        .unwrap_or_else(|| "—".into()),
+                    p[i].map(i18n::pvalue).unwrap_or_else(|| "—".into()),
+                ]
+            })
+            .collect();
+        out.push(section(
+            Msg::ChurnSection,
+            Msg::ChurnIntro,
+            vec![Table {
+                caption: None,
+                header: vec![
+                    t(Msg::Group),
+                    t(Msg::Customers),
+                    t(Msg::Churned),
+                    t(Msg::ChurnRate),
+                    t(Msg::Ci),
+                    t(Msg::RelativeRisk),
+                    t(Msg::Ci),
+                    t(Msg::PValue),
+                ],
+                align: vec![
+                    "left", "right", "right", "right", "right", "right", "right", "right",
+                ],
+                muted: vec![false; rows.len()],
+                rows,
+            }],
+        ));
+    }
+    if let Some(df) = inp.marts.get("channels") {
+        let c = Cols(df);
+        let (ch, n, inv, rate, mean, lo, hi, diff, q) = (
+            c.s("channel"),
+            c.f("responses"),
+            c.f("invitations"),
+            c.f("response_rate"),
+            c.f("mean"),
+            c.f("ci_low"),
+            c.f("ci_high"),
+            c.f("diff_vs_reference"),
+            c.f("q_value"),
+        );
+        let rows: Vec<Vec<String>> = (0..df.height())
+            .map(|i| {
+                vec![
+                    cfg.segment_label("channel", &ch[i], lang).to_string(),
+                    n[i].map(|v| i18n::count(v as usize)).unwrap_or_default(),
+                    inv[i]
+                        .map(|v| i18n::count(v as usize))
+                        .unwrap_or_else(|| "—".into()),
+                    pct(rate[i]),
+                    opt(mean[i], 2),
+                    lo[i]
+                        .zip(hi[i])
+                        .map(|(a, b)| i18n::interval(a, b, 2))
+                        .unwrap_or_else(|| "—".into()),
+                    diff[i]
+                        .map(|d| i18n::signed_plus(d, 2))
+                        .unwrap_or_else(|| "—".into()),
+                    q[i].map(i18n::pvalue).unwrap_or_else(|| "—".into()),
+                ]
+            })
+            .collect();
+        out.push(section(
+            Msg::ChannelsSection,
+            Msg::ChannelsIntro,
+            vec![Table {
+                caption: None,
+                header: vec![
+                    t(Msg::Channel),
+                    t(Msg::N),
+                    t(Msg::Invitations),
+                    t(Msg::ResponseRate),
+                    t(Msg::Mean),
+                    t(Msg::Ci),
+                    t(Msg::DiffVsReference),
+                    t(Msg::QValue),
+                ],
+                align: vec![
+                    "left", "right", "right", "right", "right", "right", "right", "right",
+                ],
+                muted: vec![false; rows.len()],
+                rows,
+            }],
+        ));
+    }
+    out
 }
