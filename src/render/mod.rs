@@ -58,13 +58,27 @@ pub fn report(
         ("/data.json".to_string(), data),
         (chart_path.clone(), svg.clone().into_bytes()),
     ];
+    let mut charts: HashMap<String, String> = [(chart_path, svg.clone())].into_iter().collect();
+    let mut chart_files = Vec::new();
+    if let Some(t) = model::trend_chart(inp) {
+        let tsvg = chart::control_svg(&t)?;
+        chart_files.push(("charts/trend_csi.png".to_string(), chart::control_png(&t)?));
+        chart_files.push((
+            "charts/trend_csi.svg".to_string(),
+            tsvg.clone().into_bytes(),
+        ));
+        vfiles.push((
+            "/charts/trend_csi.svg".to_string(),
+            tsvg.clone().into_bytes(),
+        ));
+        charts.insert("/charts/trend_csi.svg".to_string(), tsvg);
+    }
     if let Some(l) = logo {
         vfiles.push(("/logo".to_string(), l));
     }
     let ident = format!("csat-report-{}-{}", report.period, report.lang);
     let (pdf, typst_warnings) = pdf::compile(pdf::TEMPLATE, vfiles, &ident, today)?;
     warnings.extend(typst_warnings);
-    let charts: HashMap<String, String> = [(chart_path, svg.clone())].into_iter().collect();
     let html = html::render(&report, &charts);
     let mut summary_json =
         serde_json::to_vec_pretty(&summary).map_err(|e| RenderError::Json(e.to_string()))?;
@@ -79,7 +93,10 @@ pub fn report(
                 svg.into_bytes(),
             ),
             ("charts/satisfaction_by_region.png".to_string(), png),
-        ],
+        ]
+        .into_iter()
+        .chain(chart_files)
+        .collect(),
         warnings,
     })
 }

@@ -606,6 +606,16 @@ pub fn build(inp: &Inputs) -> Result<Report, RenderError> {
         },
     ];
     let mut sections = sections;
+    if inp.marts.contains_key("trend") {
+        sections.push(Section {
+            title: Msg::TrendSection.text(lang).into(),
+            intro: Some(Msg::TrendIntro.text(lang).into()),
+            chart: Some("/charts/trend_csi.svg".into()),
+            chart_caption: Some(Msg::ChartTrendTitle.text(lang).into()),
+            tables: Vec::new(),
+            notes: Vec::new(),
+        });
+    }
     sections.extend(extra_sections(inp));
     sections.push(data_section(inp)?);
     let org = match lang {
@@ -1060,4 +1070,35 @@ pub fn extra_sections(inp: &Inputs) -> Vec<Section> {
         ));
     }
     out
+}
+
+/// The CSI control chart of everyone, from the trend mart.
+pub fn trend_chart(inp: &Inputs) -> Option<super::chart::ControlChart> {
+    let df = inp.marts.get("trend")?;
+    let c = Cols(df);
+    let (mo, m, seg, v, center, lcl, ucl) = (
+        c.s("month"),
+        c.s("measure"),
+        c.s("segment"),
+        c.f("value"),
+        c.f("center"),
+        c.f("lcl"),
+        c.f("ucl"),
+    );
+    let ooc = frame::bools(df, "out_of_control").ok()?;
+    let idx: Vec<usize> = (0..df.height())
+        .filter(|&i| m[i] == "csi" && seg[i] == "all" && v[i].is_some())
+        .collect();
+    let lang = inp.lang;
+    Some(super::chart::ControlChart {
+        title: Msg::ChartTrendTitle.text(lang).into(),
+        axis: "CSI (0–100)".into(),
+        months: idx.iter().map(|&i| mo[i].clone()).collect(),
+        values: idx.iter().map(|&i| v[i].unwrap_or(f64::NAN)).collect(),
+        center: idx.first().and_then(|&i| center[i]),
+        limits: idx.iter().map(|&i| lcl[i].zip(ucl[i])).collect(),
+        out_of_control: idx.iter().map(|&i| ooc[i] == Some(true)).collect(),
+        no_data: Msg::NoData.text(lang).into(),
+        center_label: Msg::CenterLine.text(lang).into(),
+    })
 }
