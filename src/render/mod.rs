@@ -60,6 +60,22 @@ pub fn report(
     ];
     let mut charts: HashMap<String, String> = [(chart_path, svg.clone())].into_iter().collect();
     let mut chart_files = Vec::new();
+    if let Some(p) = model::pareto_chart(inp) {
+        let psvg = chart::pareto_svg(&p)?;
+        chart_files.push((
+            "charts/complaints_pareto.png".to_string(),
+            chart::pareto_png(&p)?,
+        ));
+        chart_files.push((
+            "charts/complaints_pareto.svg".to_string(),
+            psvg.clone().into_bytes(),
+        ));
+        vfiles.push((
+            "/charts/complaints_pareto.svg".to_string(),
+            psvg.clone().into_bytes(),
+        ));
+        charts.insert("/charts/complaints_pareto.svg".to_string(), psvg);
+    }
     if let Some(t) = model::trend_chart(inp) {
         let tsvg = chart::control_svg(&t)?;
         chart_files.push(("charts/trend_csi.png".to_string(), chart::control_png(&t)?));

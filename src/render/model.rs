@@ -919,7 +919,7 @@ pub fn extra_sections(inp: &Inputs) -> Vec<Section> {
                 ]
             })
             .collect();
-        out.push(section(
+        let mut complaints_section = section(
             Msg::ComplaintsSection,
             Msg::ComplaintsIntro,
             vec![Table {
@@ -940,7 +940,10 @@ pub fn extra_sections(inp: &Inputs) -> Vec<Section> {
                 muted: vec![false; rows.len()],
                 rows,
             }],
-        ));
+        );
+        complaints_section.chart = Some("/charts/complaints_pareto.svg".into());
+        complaints_section.chart_caption = Some(Msg::ChartParetoTitle.text(lang).into());
+        out.push(complaints_section);
     }
     if let Some(df) = inp.marts.get("complaint_churn") {
         let c = Cols(df);
@@ -1100,5 +1103,20 @@ pub fn trend_chart(inp: &Inputs) -> Option<super::chart::ControlChart> {
         out_of_control: idx.iter().map(|&i| ooc[i] == Some(true)).collect(),
         no_data: Msg::NoData.text(lang).into(),
         center_label: Msg::CenterLine.text(lang).into(),
+    })
+}
+
+/// This month's complaints by category in Pareto order, from the complaints mart.
+pub fn pareto_chart(inp: &Inputs) -> Option<super::chart::ParetoChart> {
+    let df = inp.marts.get("complaints")?;
+    let c = Cols(df);
+    let (seg, val, n) = (c.s("segment"), c.s("segment_value"), c.f("count"));
+    let idx: Vec<usize> = (0..df.height()).filter(|&i| seg[i] == "category").collect();
+    Some(super::chart::ParetoChart {
+        title: Msg::ChartParetoTitle.text(inp.lang).into(),
+        axis: Msg::Count.text(inp.lang).into(),
+        categories: idx.iter().map(|&i| val[i].clone()).collect(),
+        counts: idx.iter().map(|&i| n[i].unwrap_or(0.0)).collect(),
+        no_data: Msg::NoData.text(inp.lang).into(),
     })
 }
