@@ -754,7 +754,7 @@ fn churn_marts(
     .map_err(err("churn_model"))?;
 
     // Kaplan–Meier retention by complaint group over the twelve months to the period's end.
-    let origin = period.first_day() - chrono::Duration::days(365) + chrono::Duration::days(1);
+    let origin = (0..11).fold(period, |p, _| p.prev()).first_day();
     let groups = if has_log {
         vec![
             "none",

@@ -76,6 +76,16 @@ pub fn report(
         ));
         charts.insert("/charts/complaints_pareto.svg".to_string(), psvg);
     }
+    if let Some(k) = model::survival_chart(inp) {
+        let ksvg = chart::survival_svg(&k)?;
+        chart_files.push(("charts/survival.png".to_string(), chart::survival_png(&k)?));
+        chart_files.push(("charts/survival.svg".to_string(), ksvg.clone().into_bytes()));
+        vfiles.push((
+            "/charts/survival.svg".to_string(),
+            ksvg.clone().into_bytes(),
+        ));
+        charts.insert("/charts/survival.svg".to_string(), ksvg);
+    }
     if let Some(t) = model::trend_chart(inp) {
         let tsvg = chart::control_svg(&t)?;
         chart_files.push(("charts/trend_csi.png".to_string(), chart::control_png(&t)?));

@@ -992,7 +992,7 @@ pub fn extra_sections(inp: &Inputs) -> Vec<Section> {
                 ]
             })
             .collect();
-        out.push(section(
+        let mut churn_section = section(
             Msg::ChurnSection,
             Msg::ChurnIntro,
             vec![Table {
@@ -1013,7 +1013,12 @@ pub fn extra_sections(inp: &Inputs) -> Vec<Section> {
                 muted: vec![false; rows.len()],
                 rows,
             }],
-        ));
+        );
+        if inp.marts.contains_key("survival") {
+            churn_section.chart = Some("/charts/survival.svg".into());
+            churn_section.chart_caption = Some(Msg::ChartSurvivalTitle.text(lang).into());
+        }
+        out.push(churn_section);
     }
     if let Some(df) = inp.marts.get("channels") {
         let c = Cols(df);
@@ -1118,5 +1123,52 @@ pub fn pareto_chart(inp: &Inputs) -> Option<super::chart::ParetoChart> {
         categories: idx.iter().map(|&i| val[i].clone()).collect(),
         counts: idx.iter().map(|&i| n[i].unwrap_or(0.0)).collect(),
         no_data: Msg::NoData.text(inp.lang).into(),
+    })
+}
+
+/// Kaplan–Meier curves by complaint group, from the survival mart.
+pub fn survival_chart(inp: &Inputs) -> Option<super::chart::SurvivalChart> {
+    let df = inp.marts.get("survival")?;
+    let c = Cols(df);
+    let (g, day, sv, lo, hi, p) = (
+        c.s("group"),
+        c.f("day"),
+        c.f("survival"),
+        c.f("ci_low"),
+        c.f("ci_high"),
+        c.f("logrank_p"),
+    );
+    let lang = inp.lang;
+    let label = |x: &str| match x {
+        "none" => Msg::GroupNone.text(lang).to_string(),
+        "any" => Msg::GroupAny.text(lang).to_string(),
+        "closed_within_commitment" => Msg::GroupWithin.text(lang).to_string(),
+        "closed_late" => Msg::GroupLate.text(lang).to_string(),
+        "unresolved" => Msg::GroupUnresolved.text(lang).to_string(),
+        other => other.to_string(),
+    };
+    let mut groups: Vec<(String, Vec<(f64, f64, Option<(f64, f64)>)>)> = Vec::new();
+    for i in 0..df.height() {
+        let (Some(d), Some(s)) = (day[i], sv[i]) else {
+            continue;
+        };
+        let name = label(&g[i]);
+        match groups.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, pts)) => pts.push((d, s, lo[i].zip(hi[i]))),
+            None => groups.push((name, vec![(d, s, lo[i].zip(hi[i]))])),
+        }
+    }
+    Some(super::chart::SurvivalChart {
+        title: Msg::ChartSurvivalTitle.text(lang).into(),
+        x_axis: Msg::Days.text(lang).into(),
+        y_axis: Msg::Retention.text(lang).into(),
+        groups,
+        note: p
+            .first()
+            .copied()
+            .flatten()
+            .map(|p| format!("log-rank {}", i18n::qvalue(p).replacen('q', "p", 1)))
+            .unwrap_or_default(),
+        no_data: Msg::NoData.text(lang).into(),
     })
 }
