@@ -41,44 +41,6 @@ fn size(c: &CiChart) -> (u32, u32) {
     (WIDTH, 110 + ROW * c.points.len().max(3) as u32)
 }
 
-pub fn svg(c: &CiChart) -> Result<String, RenderError> {
-    register_for_charts();
-    let mut out = String::new();
-    {
-        let root = SVGBackend::with_string(&mut out, size(c)).into_drawing_area();
-        draw(&root, c, 1.0).map_err(|e| RenderError::Chart(e.to_string()))?;
-        root.present()
-            .map_err(|e| RenderError::Chart(e.to_string()))?;
-    }
-    Ok(out)
-}
-
-/// PNG at twice the SVG's size, for sharp display on screens and in documents.
-pub fn png(c: &CiChart) -> Result<Vec<u8>, RenderError> {
-    register_for_charts();
-    let (w, h) = size(c);
-    let (w, h) = (w * 2, h * 2);
-    let mut rgb = vec![0u8; (w * h * 3) as usize];
-    {
-        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
-        draw(&root, c, 2.0).map_err(|e| RenderError::Chart(e.to_string()))?;
-        root.present()
-            .map_err(|e| RenderError::Chart(e.to_string()))?;
-    }
-    let mut bytes = Vec::new();
-    {
-        let mut enc = png::Encoder::new(&mut bytes, w, h);
-        enc.set_color(png::ColorType::Rgb);
-        enc.set_depth(png::BitDepth::Eight);
-        let mut wr = enc
-            .write_header()
-            .map_err(|e| RenderError::Chart(e.to_string()))?;
-        wr.write_image_data(&rgb)
-            .map_err(|e| RenderError::Chart(e.to_string()))?;
-    }
-    Ok(bytes)
-}
-
 type DrawResult<T> = Result<T, Box<dyn std::error::Error>>;
 
 fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &CiChart, s: f64) -> DrawResult<()>
@@ -89,16 +51,7 @@ where
     let px = |v: f64| (v * s) as i32;
     let font = |size: f64| (FAMILY, size * s).into_font();
     if c.points.is_empty() {
-        root.draw_text(&c.title, &font(20.0).color(&INK), (px(20.0), px(16.0)))?;
-        let (w, h) = root.dim_in_pixel();
-        let style = font(18.0)
-            .color(&GREY)
-            .pos(plotters::style::text_anchor::Pos::new(
-                plotters::style::text_anchor::HPos::Center,
-                plotters::style::text_anchor::VPos::Center,
-            ));
-        root.draw_text(&c.no_data, &style, (w as i32 / 2, h as i32 / 2))?;
-        return Ok(());
+        return no_data(root, &c.title, &c.no_data, s);
     }
     let k = c.points.len() as i32;
     let mut chart = ChartBuilder::on(root)
@@ -187,6 +140,112 @@ where
     Ok(())
 }
 
+/// A chart that draws itself on any plotters backend at a scale factor (1 for SVG, 2 for
+/// the PNG, which is rendered at twice the size for sharp display).
+pub trait Chart {
+    fn size(&self) -> (u32, u32);
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, scale: f64) -> DrawResult<()>
+    where
+        DB::ErrorType: 'static;
+}
+
+/// The chart as an SVG document (text stays text, in the embedded font's family).
+pub fn to_svg<C: Chart>(c: &C) -> Result<String, RenderError> {
+    register_for_charts();
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, c.size()).into_drawing_area();
+        c.draw(&root, 1.0)
+            .map_err(|e| RenderError::Chart(e.to_string()))?;
+        root.present()
+            .map_err(|e| RenderError::Chart(e.to_string()))?;
+    }
+    Ok(out)
+}
+
+/// The chart as a PNG at twice its SVG size.
+pub fn to_png<C: Chart>(c: &C) -> Result<Vec<u8>, RenderError> {
+    register_for_charts();
+    let (w, h) = c.size();
+    let (w, h) = (w * 2, h * 2);
+    let mut rgb = vec![0u8; (w * h * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+        c.draw(&root, 2.0)
+            .map_err(|e| RenderError::Chart(e.to_string()))?;
+        root.present()
+            .map_err(|e| RenderError::Chart(e.to_string()))?;
+    }
+    let mut bytes = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut bytes, w, h);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        let mut wr = enc
+            .write_header()
+            .map_err(|e| RenderError::Chart(e.to_string()))?;
+        wr.write_image_data(&rgb)
+            .map_err(|e| RenderError::Chart(e.to_string()))?;
+    }
+    Ok(bytes)
+}
+
+/// The panel of a chart without data: its title and a centred message, never a blank image.
+fn no_data<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    message: &str,
+    s: f64,
+) -> DrawResult<()>
+where
+    DB::ErrorType: 'static,
+{
+    let font = |size: f64| (FAMILY, size * s).into_font();
+    root.draw_text(
+        title,
+        &font(20.0).color(&INK),
+        ((20.0 * s) as i32, (16.0 * s) as i32),
+    )?;
+    let (w, h) = root.dim_in_pixel();
+    let style = font(18.0)
+        .color(&GREY)
+        .pos(plotters::style::text_anchor::Pos::new(
+            plotters::style::text_anchor::HPos::Center,
+            plotters::style::text_anchor::VPos::Center,
+        ));
+    root.draw_text(message, &style, (w as i32 / 2, h as i32 / 2))?;
+    Ok(())
+}
+
+macro_rules! impl_chart {
+    ($ty:ty, $size:expr, $draw:ident) => {
+        impl Chart for $ty {
+            fn size(&self) -> (u32, u32) {
+                $size(self)
+            }
+            fn draw<DB: DrawingBackend>(
+                &self,
+                root: &DrawingArea<DB, Shift>,
+                scale: f64,
+            ) -> DrawResult<()>
+            where
+                DB::ErrorType: 'static,
+            {
+                $draw(root, self, scale)
+            }
+        }
+    };
+}
+
+impl_chart!(CiChart, size, draw);
+impl_chart!(ControlChart, |_: &ControlChart| CONTROL_SIZE, draw_control);
+impl_chart!(ParetoChart, |_: &ParetoChart| PARETO_SIZE, draw_pareto);
+impl_chart!(
+    SurvivalChart,
+    |_: &SurvivalChart| SURVIVAL_SIZE,
+    draw_survival
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,21 +280,21 @@ mod tests {
                 suppressed: true,
             },
         ]);
-        let s = svg(&c).unwrap();
+        let s = to_svg(&c).unwrap();
         assert!(
             s.contains("华东区 (n=400)") && s.contains("样本不足"),
             "labels missing"
         );
         assert!(s.contains(FAMILY));
-        let png = png(&c).unwrap();
+        let png = to_png(&c).unwrap();
         assert_eq!(&png[1..4], b"PNG");
     }
 
     #[test]
     fn empty_chart_says_no_data_instead_of_failing() {
-        let s = svg(&chart(Vec::new())).unwrap();
+        let s = to_svg(&chart(Vec::new())).unwrap();
         assert!(s.contains("本期无数据"));
-        assert!(png(&chart(Vec::new())).is_ok());
+        assert!(to_png(&chart(Vec::new())).is_ok());
     }
 }
 
@@ -256,42 +315,6 @@ pub struct ControlChart {
 
 const CONTROL_SIZE: (u32, u32) = (800, 340);
 
-pub fn control_svg(c: &ControlChart) -> Result<String, RenderError> {
-    register_for_charts();
-    let mut out = String::new();
-    {
-        let root = SVGBackend::with_string(&mut out, CONTROL_SIZE).into_drawing_area();
-        draw_control(&root, c, 1.0).map_err(|e| RenderError::Chart(e.to_string()))?;
-        root.present()
-            .map_err(|e| RenderError::Chart(e.to_string()))?;
-    }
-    Ok(out)
-}
-
-pub fn control_png(c: &ControlChart) -> Result<Vec<u8>, RenderError> {
-    register_for_charts();
-    let (w, h) = (CONTROL_SIZE.0 * 2, CONTROL_SIZE.1 * 2);
-    let mut rgb = vec![0u8; (w * h * 3) as usize];
-    {
-        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
-        draw_control(&root, c, 2.0).map_err(|e| RenderError::Chart(e.to_string()))?;
-        root.present()
-            .map_err(|e| RenderError::Chart(e.to_string()))?;
-    }
-    let mut bytes = Vec::new();
-    {
-        let mut enc = png::Encoder::new(&mut bytes, w, h);
-        enc.set_color(png::ColorType::Rgb);
-        enc.set_depth(png::BitDepth::Eight);
-        let mut wr = enc
-            .write_header()
-            .map_err(|e| RenderError::Chart(e.to_string()))?;
-        wr.write_image_data(&rgb)
-            .map_err(|e| RenderError::Chart(e.to_string()))?;
-    }
-    Ok(bytes)
-}
-
 fn draw_control<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     c: &ControlChart,
@@ -304,16 +327,7 @@ where
     let px = |v: f64| (v * s) as i32;
     let font = |size: f64| (FAMILY, size * s).into_font();
     if c.values.is_empty() {
-        root.draw_text(&c.title, &font(20.0).color(&INK), (px(20.0), px(16.0)))?;
-        let (w, h) = root.dim_in_pixel();
-        let style = font(18.0)
-            .color(&GREY)
-            .pos(plotters::style::text_anchor::Pos::new(
-                plotters::style::text_anchor::HPos::Center,
-                plotters::style::text_anchor::VPos::Center,
-            ));
-        root.draw_text(&c.no_data, &style, (w as i32 / 2, h as i32 / 2))?;
-        return Ok(());
+        return no_data(root, &c.title, &c.no_data, s);
     }
     let mut lo = c.values.iter().cloned().fold(f64::INFINITY, f64::min);
     let mut hi = c.values.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
@@ -409,12 +423,12 @@ mod control_tests {
             no_data: "本期无数据".into(),
             center_label: "中心线".into(),
         };
-        let svg = control_svg(&c).unwrap();
+        let svg = to_svg(&c).unwrap();
         assert!(
             svg.contains("2026-10") && svg.contains("#C82828"),
             "the red out-of-control point"
         );
-        assert_eq!(&control_png(&c).unwrap()[1..4], b"PNG");
+        assert_eq!(&to_png(&c).unwrap()[1..4], b"PNG");
         let empty = ControlChart {
             values: vec![],
             months: vec![],
@@ -422,7 +436,7 @@ mod control_tests {
             out_of_control: vec![],
             ..c
         };
-        assert!(control_svg(&empty).unwrap().contains("本期无数据"));
+        assert!(to_svg(&empty).unwrap().contains("本期无数据"));
     }
 }
 
@@ -438,42 +452,6 @@ pub struct ParetoChart {
 
 const PARETO_SIZE: (u32, u32) = (800, 360);
 
-pub fn pareto_svg(c: &ParetoChart) -> Result<String, RenderError> {
-    register_for_charts();
-    let mut out = String::new();
-    {
-        let root = SVGBackend::with_string(&mut out, PARETO_SIZE).into_drawing_area();
-        draw_pareto(&root, c, 1.0).map_err(|e| RenderError::Chart(e.to_string()))?;
-        root.present()
-            .map_err(|e| RenderError::Chart(e.to_string()))?;
-    }
-    Ok(out)
-}
-
-pub fn pareto_png(c: &ParetoChart) -> Result<Vec<u8>, RenderError> {
-    register_for_charts();
-    let (w, h) = (PARETO_SIZE.0 * 2, PARETO_SIZE.1 * 2);
-    let mut rgb = vec![0u8; (w * h * 3) as usize];
-    {
-        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
-        draw_pareto(&root, c, 2.0).map_err(|e| RenderError::Chart(e.to_string()))?;
-        root.present()
-            .map_err(|e| RenderError::Chart(e.to_string()))?;
-    }
-    let mut bytes = Vec::new();
-    {
-        let mut enc = png::Encoder::new(&mut bytes, w, h);
-        enc.set_color(png::ColorType::Rgb);
-        enc.set_depth(png::BitDepth::Eight);
-        let mut wr = enc
-            .write_header()
-            .map_err(|e| RenderError::Chart(e.to_string()))?;
-        wr.write_image_data(&rgb)
-            .map_err(|e| RenderError::Chart(e.to_string()))?;
-    }
-    Ok(bytes)
-}
-
 fn draw_pareto<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     c: &ParetoChart,
@@ -487,16 +465,7 @@ where
     let font = |size: f64| (FAMILY, size * s).into_font();
     let total: f64 = c.counts.iter().sum();
     if c.counts.is_empty() || total <= 0.0 {
-        root.draw_text(&c.title, &font(20.0).color(&INK), (px(20.0), px(16.0)))?;
-        let (w, h) = root.dim_in_pixel();
-        let style = font(18.0)
-            .color(&GREY)
-            .pos(plotters::style::text_anchor::Pos::new(
-                plotters::style::text_anchor::HPos::Center,
-                plotters::style::text_anchor::VPos::Center,
-            ));
-        root.draw_text(&c.no_data, &style, (w as i32 / 2, h as i32 / 2))?;
-        return Ok(());
+        return no_data(root, &c.title, &c.no_data, s);
     }
     let k = c.counts.len() as i32;
     let max = c.counts.iter().cloned().fold(0.0, f64::max) * 1.15;
@@ -576,19 +545,19 @@ mod pareto_tests {
             counts: vec![26.0, 20.0, 3.0],
             no_data: "本期无数据".into(),
         };
-        let svg = pareto_svg(&c).unwrap();
+        let svg = to_svg(&c).unwrap();
         assert!(svg.contains("送货延误") && svg.contains("100%"));
-        assert_eq!(&pareto_png(&c).unwrap()[1..4], b"PNG");
+        assert_eq!(&to_png(&c).unwrap()[1..4], b"PNG");
         let one = ParetoChart {
             counts: vec![4.0],
             categories: vec!["产品质量".into()],
             ..c.clone()
         };
         assert!(
-            pareto_svg(&one).unwrap().contains("产品质量"),
+            to_svg(&one).unwrap().contains("产品质量"),
             "a single category still draws"
         );
-        assert!(pareto_svg(&ParetoChart {
+        assert!(to_svg(&ParetoChart {
             counts: vec![],
             categories: vec![],
             ..c
@@ -619,42 +588,6 @@ const PALETTE: [RGBColor; 5] = [
     RGBColor(120, 80, 160),
 ];
 
-pub fn survival_svg(c: &SurvivalChart) -> Result<String, RenderError> {
-    register_for_charts();
-    let mut out = String::new();
-    {
-        let root = SVGBackend::with_string(&mut out, SURVIVAL_SIZE).into_drawing_area();
-        draw_survival(&root, c, 1.0).map_err(|e| RenderError::Chart(e.to_string()))?;
-        root.present()
-            .map_err(|e| RenderError::Chart(e.to_string()))?;
-    }
-    Ok(out)
-}
-
-pub fn survival_png(c: &SurvivalChart) -> Result<Vec<u8>, RenderError> {
-    register_for_charts();
-    let (w, h) = (SURVIVAL_SIZE.0 * 2, SURVIVAL_SIZE.1 * 2);
-    let mut rgb = vec![0u8; (w * h * 3) as usize];
-    {
-        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
-        draw_survival(&root, c, 2.0).map_err(|e| RenderError::Chart(e.to_string()))?;
-        root.present()
-            .map_err(|e| RenderError::Chart(e.to_string()))?;
-    }
-    let mut bytes = Vec::new();
-    {
-        let mut enc = png::Encoder::new(&mut bytes, w, h);
-        enc.set_color(png::ColorType::Rgb);
-        enc.set_depth(png::BitDepth::Eight);
-        let mut wr = enc
-            .write_header()
-            .map_err(|e| RenderError::Chart(e.to_string()))?;
-        wr.write_image_data(&rgb)
-            .map_err(|e| RenderError::Chart(e.to_string()))?;
-    }
-    Ok(bytes)
-}
-
 fn draw_survival<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     c: &SurvivalChart,
@@ -672,16 +605,7 @@ where
         .flat_map(|(_, p)| p.iter().map(|x| x.0))
         .fold(0.0, f64::max);
     if c.groups.iter().all(|(_, p)| p.is_empty()) || max_day <= 0.0 {
-        root.draw_text(&c.title, &font(20.0).color(&INK), (px(20.0), px(16.0)))?;
-        let (w, h) = root.dim_in_pixel();
-        let style = font(18.0)
-            .color(&GREY)
-            .pos(plotters::style::text_anchor::Pos::new(
-                plotters::style::text_anchor::HPos::Center,
-                plotters::style::text_anchor::VPos::Center,
-            ));
-        root.draw_text(&c.no_data, &style, (w as i32 / 2, h as i32 / 2))?;
-        return Ok(());
+        return no_data(root, &c.title, &c.no_data, s);
     }
     let min_s = c
         .groups
@@ -789,10 +713,10 @@ mod survival_tests {
             note: "log-rank p < 0.001".into(),
             no_data: "本期无数据".into(),
         };
-        let svg = survival_svg(&c).unwrap();
+        let svg = to_svg(&c).unwrap();
         assert!(svg.contains("超时结案") && svg.contains("log-rank"));
-        assert_eq!(&survival_png(&c).unwrap()[1..4], b"PNG");
-        assert!(survival_svg(&SurvivalChart {
+        assert_eq!(&to_png(&c).unwrap()[1..4], b"PNG");
+        assert!(to_svg(&SurvivalChart {
             groups: vec![],
             ..c
         })

@@ -38,9 +38,6 @@ pub fn report(
     today: chrono::NaiveDate,
     logo: Option<Vec<u8>>,
 ) -> Result<Rendered, RenderError> {
-    let chart = model::region_chart(inp)?;
-    let svg = chart::svg(&chart)?;
-    let png = chart::png(&chart)?;
     let report = model::build(inp)?;
     let summary = model::summary(inp)?;
     let data = serde_json::to_vec_pretty(&report).map_err(|e| RenderError::Json(e.to_string()))?;
@@ -53,51 +50,31 @@ pub fn report(
             missing.iter().collect::<String>()
         ));
     }
-    let chart_path = "/charts/satisfaction_by_region.svg".to_string();
-    let mut vfiles = vec![
-        ("/data.json".to_string(), data),
-        (chart_path.clone(), svg.clone().into_bytes()),
-    ];
-    let mut charts: HashMap<String, String> = [(chart_path, svg.clone())].into_iter().collect();
+    let mut vfiles = vec![("/data.json".to_string(), data)];
+    // Every chart: SVG and PNG files in the report folder, the SVG also drawn into the PDF
+    // (a virtual file of the Typst world) and inlined in the HTML page.
+    let mut charts: HashMap<String, String> = HashMap::new();
     let mut chart_files = Vec::new();
+    let mut add = |name: &str, svg: String, png: Vec<u8>| {
+        chart_files.push((format!("charts/{name}.svg"), svg.clone().into_bytes()));
+        chart_files.push((format!("charts/{name}.png"), png));
+        vfiles.push((format!("/charts/{name}.svg"), svg.clone().into_bytes()));
+        charts.insert(format!("/charts/{name}.svg"), svg);
+    };
+    let region = model::region_chart(inp)?;
+    add(
+        "satisfaction_by_region",
+        chart::to_svg(&region)?,
+        chart::to_png(&region)?,
+    );
+    if let Some(t) = model::trend_chart(inp) {
+        add("trend_csi", chart::to_svg(&t)?, chart::to_png(&t)?);
+    }
     if let Some(p) = model::pareto_chart(inp) {
-        let psvg = chart::pareto_svg(&p)?;
-        chart_files.push((
-            "charts/complaints_pareto.png".to_string(),
-            chart::pareto_png(&p)?,
-        ));
-        chart_files.push((
-            "charts/complaints_pareto.svg".to_string(),
-            psvg.clone().into_bytes(),
-        ));
-        vfiles.push((
-            "/charts/complaints_pareto.svg".to_string(),
-            psvg.clone().into_bytes(),
-        ));
-        charts.insert("/charts/complaints_pareto.svg".to_string(), psvg);
+        add("complaints_pareto", chart::to_svg(&p)?, chart::to_png(&p)?);
     }
     if let Some(k) = model::survival_chart(inp) {
-        let ksvg = chart::survival_svg(&k)?;
-        chart_files.push(("charts/survival.png".to_string(), chart::survival_png(&k)?));
-        chart_files.push(("charts/survival.svg".to_string(), ksvg.clone().into_bytes()));
-        vfiles.push((
-            "/charts/survival.svg".to_string(),
-            ksvg.clone().into_bytes(),
-        ));
-        charts.insert("/charts/survival.svg".to_string(), ksvg);
-    }
-    if let Some(t) = model::trend_chart(inp) {
-        let tsvg = chart::control_svg(&t)?;
-        chart_files.push(("charts/trend_csi.png".to_string(), chart::control_png(&t)?));
-        chart_files.push((
-            "charts/trend_csi.svg".to_string(),
-            tsvg.clone().into_bytes(),
-        ));
-        vfiles.push((
-            "/charts/trend_csi.svg".to_string(),
-            tsvg.clone().into_bytes(),
-        ));
-        charts.insert("/charts/trend_csi.svg".to_string(), tsvg);
+        add("survival", chart::to_svg(&k)?, chart::to_png(&k)?);
     }
     if let Some(l) = logo {
         vfiles.push(("/logo".to_string(), l));
@@ -110,15 +87,10 @@ pub fn report(
         serde_json::to_vec_pretty(&summary).map_err(|e| RenderError::Json(e.to_string()))?;
     summary_json.push(b'\n');
     Ok(Rendered {
-        files: vec![
+        files: [
             ("report.pdf".to_string(), pdf),
             ("report.html".to_string(), html.into_bytes()),
             ("summary.json".to_string(), summary_json),
-            (
-                "charts/satisfaction_by_region.svg".to_string(),
-                svg.into_bytes(),
-            ),
-            ("charts/satisfaction_by_region.png".to_string(), png),
         ]
         .into_iter()
         .chain(chart_files)
