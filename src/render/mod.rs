@@ -70,6 +70,9 @@ pub fn report(
     if let Some(t) = model::trend_chart(inp) {
         add("trend_csi", chart::to_svg(&t)?, chart::to_png(&t)?);
     }
+    if let Some(q) = model::quadrant_chart(inp) {
+        add("drivers_quadrant", chart::to_svg(&q)?, chart::to_png(&q)?);
+    }
     if let Some(p) = model::pareto_chart(inp) {
         add("complaints_pareto", chart::to_svg(&p)?, chart::to_png(&p)?);
     }

@@ -870,6 +870,8 @@ pub fn extra_sections(inp: &Inputs) -> Vec<Section> {
                 rows,
             }],
         );
+        s.chart = Some("/charts/drivers_quadrant.svg".into());
+        s.chart_caption = Some(Msg::ChartQuadrantTitle.text(lang).into());
         if let (Some(n), Some(r2)) = (
             c.f("model_n").first().copied().flatten(),
             c.f("model_r2").first().copied().flatten(),
@@ -1169,6 +1171,30 @@ pub fn survival_chart(inp: &Inputs) -> Option<super::chart::SurvivalChart> {
             .flatten()
             .map(|p| format!("log-rank {}", i18n::qvalue(p).replacen('q', "p", 1)))
             .unwrap_or_default(),
+        no_data: Msg::NoData.text(lang).into(),
+    })
+}
+
+/// The importance–performance quadrant of the drivers mart.
+pub fn quadrant_chart(inp: &Inputs) -> Option<super::chart::QuadrantChart> {
+    let df = inp.marts.get("drivers")?;
+    let c = Cols(df);
+    let (a, imp, perf) = (c.s("attribute"), c.f("importance"), c.f("performance"));
+    let lang = inp.lang;
+    let points: Vec<(String, f64, f64)> = (0..df.height())
+        .filter_map(|i| Some((measure_name(inp.cfg, &a[i], lang), imp[i]?, perf[i]?)))
+        .collect();
+    Some(super::chart::QuadrantChart {
+        title: Msg::ChartQuadrantTitle.text(lang).into(),
+        x_axis: Msg::Importance.text(lang).into(),
+        y_axis: Msg::Performance.text(lang).into(),
+        points,
+        quadrants: [
+            Msg::FixFirst.text(lang).into(),
+            Msg::KeepUp.text(lang).into(),
+            Msg::LowPriority.text(lang).into(),
+            Msg::PossibleOverkill.text(lang).into(),
+        ],
         no_data: Msg::NoData.text(lang).into(),
     })
 }
