@@ -67,6 +67,8 @@ pub fn report(
         chart::to_svg(&region)?,
         chart::to_png(&region)?,
     );
+    let nps = model::nps_chart(inp)?;
+    add("nps_by_region", chart::to_svg(&nps)?, chart::to_png(&nps)?);
     if let Some(t) = model::trend_chart(inp) {
         add("trend_csi", chart::to_svg(&t)?, chart::to_png(&t)?);
     }

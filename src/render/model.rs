@@ -599,8 +599,8 @@ pub fn build(inp: &Inputs) -> Result<Report, RenderError> {
         Section {
             title: Msg::NpsSection.text(lang).into(),
             intro: Some(Msg::NpsIntro.text(lang).into()),
-            chart: None,
-            chart_caption: None,
+            chart: Some("/charts/nps_by_region.svg".into()),
+            chart_caption: Some(Msg::ChartNpsTitle.text(lang).into()),
             tables: nps_tables,
             notes: Vec::new(),
         },
@@ -1195,6 +1195,38 @@ pub fn quadrant_chart(inp: &Inputs) -> Option<super::chart::QuadrantChart> {
             Msg::LowPriority.text(lang).into(),
             Msg::PossibleOverkill.text(lang).into(),
         ],
+        no_data: Msg::NoData.text(lang).into(),
+    })
+}
+
+/// NPS by region as stacked bars, from the NPS mart.
+pub fn nps_chart(inp: &Inputs) -> Result<super::chart::NpsChart, RenderError> {
+    let lang = inp.lang;
+    let rows = nps_cells(inp.nps)?
+        .into_iter()
+        .filter(|c| c.segment == "region" && c.n > 0)
+        .map(|c| {
+            let n = c.n as f64;
+            (
+                inp.cfg.segment_label("region", &c.value, lang).to_string(),
+                c.detractors as f64 / n,
+                c.passives as f64 / n,
+                c.promoters as f64 / n,
+                c.nps,
+                c.ci,
+                c.suppressed,
+            )
+        })
+        .collect();
+    Ok(super::chart::NpsChart {
+        title: Msg::ChartNpsTitle.text(lang).into(),
+        rows,
+        legend: [
+            Msg::Detractors.text(lang).into(),
+            Msg::Passives.text(lang).into(),
+            Msg::Promoters.text(lang).into(),
+        ],
+        suppressed_label: Msg::Suppressed.text(lang).into(),
         no_data: Msg::NoData.text(lang).into(),
     })
 }
