@@ -325,6 +325,42 @@ fn accumulate(
         .collect())
 }
 
+/// The accumulated cells as a frame: the key columns (with measure and kind when
+/// `with_measure`), `n`, then the named sums.
+fn acc_frame(
+    acc: BTreeMap<CellKey, Acc>,
+    with_measure: bool,
+    sums: &[(&str, fn(&Acc) -> f64)],
+) -> PolarsResult<DataFrame> {
+    let rows: Vec<(CellKey, Acc)> = acc.into_iter().collect();
+    let key = |name: &str, f: fn(&CellKey) -> &String| {
+        Column::new(
+            name.into(),
+            rows.iter().map(|(k, _)| f(k).clone()).collect::<Vec<_>>(),
+        )
+    };
+    let mut cols = vec![
+        key("period", |k| &k.0),
+        key("segment", |k| &k.1),
+        key("segment_value", |k| &k.2),
+    ];
+    if with_measure {
+        cols.push(key("measure", |k| &k.3));
+        cols.push(key("kind", |k| &k.4));
+    }
+    cols.push(Column::new(
+        "n".into(),
+        rows.iter().map(|(_, a)| a.n).collect::<Vec<_>>(),
+    ));
+    for (name, f) in sums {
+        cols.push(Column::new(
+            (*name).into(),
+            rows.iter().map(|(_, a)| f(a)).collect::<Vec<_>>(),
+        ));
+    }
+    DataFrame::new(rows.len(), cols)
+}
+
 /// Sufficient statistics per period × segment × value × measure (+ kind): n, Σw, Σw²,
 /// Σwx, Σwx², Σw·top2, and the unweighted top-2 count. `segment = "all"` is everyone.
 pub fn sums(obs: LazyFrame, segments: &[String]) -> PolarsResult<DataFrame> {
@@ -353,24 +389,17 @@ pub fn sums(obs: LazyFrame, segments: &[String]) -> PolarsResult<DataFrame> {
             a.kt += t;
         }
     })?;
-    let rows: Vec<_> = acc.into_iter().collect();
-    let col_s = |f: &dyn Fn(&(String, String, String, String, String)) -> String| {
-        rows.iter().map(|(k, _)| f(k)).collect::<Vec<_>>()
-    };
-    let col_f = |f: &dyn Fn(&Acc) -> f64| rows.iter().map(|(_, a)| f(a)).collect::<Vec<_>>();
-    df!(
-        "period" => col_s(&|k| k.0.clone()),
-        "segment" => col_s(&|k| k.1.clone()),
-        "segment_value" => col_s(&|k| k.2.clone()),
-        "measure" => col_s(&|k| k.3.clone()),
-        "kind" => col_s(&|k| k.4.clone()),
-        "n" => rows.iter().map(|(_, a)| a.n).collect::<Vec<_>>(),
-        "sw" => col_f(&|a| a.sw),
-        "sw2" => col_f(&|a| a.sw2),
-        "swx" => col_f(&|a| a.swx),
-        "swx2" => col_f(&|a| a.swx2),
-        "swt" => col_f(&|a| a.swt),
-        "kt" => col_f(&|a| a.kt),
+    acc_frame(
+        acc,
+        true,
+        &[
+            ("sw", |a| a.sw),
+            ("sw2", |a| a.sw2),
+            ("swx", |a| a.swx),
+            ("swx2", |a| a.swx2),
+            ("swt", |a| a.swt),
+            ("kt", |a| a.kt),
+        ],
     )
 }
 
@@ -398,22 +427,17 @@ pub fn nps_sums(answers: LazyFrame, segments: &[String]) -> PolarsResult<DataFra
         a.kp += pro;
         a.kd += det;
     })?;
-    let rows: Vec<_> = acc.into_iter().collect();
-    let col_s = |f: &dyn Fn(&(String, String, String, String, String)) -> String| {
-        rows.iter().map(|(k, _)| f(k)).collect::<Vec<_>>()
-    };
-    let col_f = |f: &dyn Fn(&Acc) -> f64| rows.iter().map(|(_, a)| f(a)).collect::<Vec<_>>();
-    df!(
-        "period" => col_s(&|k| k.0.clone()),
-        "segment" => col_s(&|k| k.1.clone()),
-        "segment_value" => col_s(&|k| k.2.clone()),
-        "n" => rows.iter().map(|(_, a)| a.n).collect::<Vec<_>>(),
-        "sw" => col_f(&|a| a.sw),
-        "sw2" => col_f(&|a| a.sw2),
-        "swp" => col_f(&|a| a.swp),
-        "swd" => col_f(&|a| a.swd),
-        "kp" => col_f(&|a| a.kp),
-        "kd" => col_f(&|a| a.kd),
+    acc_frame(
+        acc,
+        false,
+        &[
+            ("sw", |a| a.sw),
+            ("sw2", |a| a.sw2),
+            ("swp", |a| a.swp),
+            ("swd", |a| a.swd),
+            ("kp", |a| a.kp),
+            ("kd", |a| a.kd),
+        ],
     )
 }
 
