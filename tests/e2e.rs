@@ -288,7 +288,13 @@ fn ingest_accounts_for_every_row_and_rejects_exactly_the_planted_rows() {
 #[test]
 fn run_end_to_end_writes_a_real_report_and_every_table_reads_back() {
     let t = demo("run");
-    ok(t.path(), &["run", "--as-of", AS_OF]);
+    let out = ok(t.path(), &["run", "--as-of", AS_OF]);
+    // Regression: the catalogue once used a combining macron (X̄) the embedded font lacks.
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("no glyph"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let dir = t.path().join("reports/2026-10");
     for f in [
         "report.pdf",
@@ -429,7 +435,12 @@ fn same_inputs_give_byte_identical_outputs() {
 #[test]
 fn english_report_on_request() {
     let t = demo("en");
-    ok(t.path(), &["run", "--as-of", AS_OF, "--lang", "en"]);
+    let out = ok(t.path(), &["run", "--as-of", AS_OF, "--lang", "en"]);
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("no glyph"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let pdf = t.path().join("reports/2026-10/report.pdf");
     let text = tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
     for needle in [

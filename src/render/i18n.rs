@@ -195,7 +195,7 @@ impl Msg {
             Msg::Retention => ("留存率", "Retained"),
             Msg::ChartParetoTitle => ("本月投诉类别帕累托图", "Complaints by category (Pareto)"),
             Msg::TrendSection => ("趋势与控制限", "Trend and control limits"),
-            Msg::TrendIntro => ("近 13 个月全公司顾客满意度指数（CSI）的 X̄ 控制图：点为月度均值，短横线为各月 ±3σ/√n 控制限（随样本量变化），虚线为中心线，红点为超出控制限的月份。", "The company's satisfaction index (CSI) over 13 months on an X̄ chart: monthly means, each month's ±3σ/√n control limits (they vary with n), the centre line dashed, months outside their limits in red."),
+            Msg::TrendIntro => ("近 13 个月全公司顾客满意度指数（CSI）的 均值（X-bar）控制图：点为月度均值，短横线为各月 ±3σ/√n 控制限（随样本量变化），虚线为中心线，红点为超出控制限的月份。", "The company's satisfaction index (CSI) over 13 months on a mean (X-bar) chart: monthly means, each month's ±3σ/√n control limits (they vary with n), the centre line dashed, months outside their limits in red."),
             Msg::ChartTrendTitle => ("顾客满意度指数（CSI）月度趋势", "Satisfaction index (CSI) by month"),
             Msg::CenterLine => ("中心线", "Centre"),
             Msg::BenchmarkSection => ("竞品对标", "Competitors and benchmarks"),
