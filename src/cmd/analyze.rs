@@ -72,6 +72,7 @@ pub fn analyze(cfg: &Config, period: Period) -> CmdResult {
     let benchmarks = lake::read_table(&cfg.lake, "benchmarks", Some(&[period]))?;
     let invitations = lake::read_table(&cfg.lake, "invitations", Some(&[period]))?;
     let complaints = lake::read_table(&cfg.lake, "complaints", None)?;
+    let actions = lake::read_table(&cfg.lake, "actions", None)?;
     let weights = match (&cfg.weighting, &customers) {
         (Some(_), Some(c)) => Some(metrics::rake_weights(&responses, c, cfg, &months[..2])?),
         (Some(_), None) => {
@@ -88,6 +89,7 @@ pub fn analyze(cfg: &Config, period: Period) -> CmdResult {
         invitations: invitations.as_ref(),
         complaints: complaints.as_ref(),
         weights: weights.as_ref(),
+        actions: actions.as_ref(),
     };
     let loaded = started.elapsed();
     let marts = metrics::marts::build(&inputs)?;

@@ -244,6 +244,10 @@ pub fn build(
             name: "complaints",
             df: complaints_mart(cfg, period, &all, &custs, &cal)?,
         });
+        out.push(Mart {
+            name: "complaint_times",
+            df: times_mart(period, &all, &cal)?,
+        });
     }
     if !custs.is_empty() {
         let (cc, model, surv) = churn_marts(cfg, period, &all, &custs, &cal, notes)?;
@@ -461,6 +465,141 @@ fn complaints_mart(
         ("prev_handling_satisfaction_mean", fl(&|r| r.prev_sat)),
     ])
     .map_err(err("complaints"))
+}
+
+/// First-response hours are binned by this many hours up to [`RESPONSE_BINS_MAX_H`].
+pub const RESPONSE_BIN_H: f64 = 4.0;
+pub const RESPONSE_BINS_MAX_H: f64 = 72.0;
+/// Resolution working days are binned one day wide up to this many days.
+pub const RESOLUTION_BINS_MAX_WD: i64 = 10;
+
+/// One bar of a handling-time histogram: `[low, high)` (`high` is `None` for the overflow
+/// bar, `low` and `high` both `None` for complaints without a response / not closed yet).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bin {
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+    pub count: usize,
+}
+
+/// Histogram of first-response times in hours: fixed 4 h bins from 0 to 72 h, one overflow
+/// bar (≥ 72 h) and one bar of complaints with no response recorded. Every complaint lands
+/// in exactly one bar. A time of exactly 24 h falls in `[24, 28)`, though it still meets
+/// the "within 24 h" commitment (≤ 24 h); the chart draws the commitment line at 24.
+pub fn response_histogram(hours: &[Option<f64>]) -> Vec<Bin> {
+    let k = (RESPONSE_BINS_MAX_H / RESPONSE_BIN_H) as usize;
+    let mut bins: Vec<Bin> = (0..k)
+        .map(|i| Bin {
+            low: Some(i as f64 * RESPONSE_BIN_H),
+            high: Some((i + 1) as f64 * RESPONSE_BIN_H),
+            count: 0,
+        })
+        .chain([
+            Bin {
+                low: Some(RESPONSE_BINS_MAX_H),
+                high: None,
+                count: 0,
+            },
+            Bin {
+                low: None,
+                high: None,
+                count: 0,
+            },
+        ])
+        .collect();
+    for h in hours {
+        let i = match h {
+            // A response logged before the complaint (clock skew) counts in the first bar.
+            Some(h) => ((h.max(0.0) / RESPONSE_BIN_H).floor() as usize).min(k),
+            None => k + 1,
+        };
+        bins[i].count += 1;
+    }
+    bins
+}
+
+/// Histogram of resolution times in working days: one bar per day 0..=10 (`[d, d+1)`), one
+/// overflow bar (> 10) and one bar of complaints not closed.
+pub fn resolution_histogram(days: &[Option<i64>]) -> Vec<Bin> {
+    let k = RESOLUTION_BINS_MAX_WD as usize + 1;
+    let mut bins: Vec<Bin> = (0..k)
+        .map(|d| Bin {
+            low: Some(d as f64),
+            high: Some(d as f64 + 1.0),
+            count: 0,
+        })
+        .chain([
+            Bin {
+                low: Some(k as f64),
+                high: None,
+                count: 0,
+            },
+            Bin {
+                low: None,
+                high: None,
+                count: 0,
+            },
+        ])
+        .collect();
+    for d in days {
+        let i = match d {
+            Some(d) => (*d).clamp(0, k as i64) as usize,
+            None => k + 1,
+        };
+        bins[i].count += 1;
+    }
+    bins
+}
+
+/// The `complaint_times` mart: this month's complaints binned by first-response hours and
+/// by resolution working days, with the commitment each is held to.
+fn times_mart(
+    period: Period,
+    all: &[Complaint],
+    cal: &Calendar,
+) -> Result<DataFrame, MetricsError> {
+    let now: Vec<&Complaint> = all
+        .iter()
+        .filter(|c| Period::of_date(c.received.date()) == period)
+        .collect();
+    let resp = response_histogram(&now.iter().map(|c| c.response_hours()).collect::<Vec<_>>());
+    let res = resolution_histogram(&now.iter().map(|c| c.resolution_wd(cal)).collect::<Vec<_>>());
+    let rows: Vec<(&str, f64, &Bin)> = resp
+        .iter()
+        .map(|b| ("first_response_h", RESPONSE_HOURS, b))
+        .chain(
+            res.iter()
+                .map(|b| ("resolution_wd", CLOSE_WORKING_DAYS as f64, b)),
+        )
+        .collect();
+    let pstr = period.to_string();
+    frame::build_plain(vec![
+        (
+            "period",
+            Values::Str(rows.iter().map(|_| Some(pstr.clone())).collect()),
+        ),
+        (
+            "measure",
+            Values::Str(rows.iter().map(|r| Some(r.0.to_string())).collect()),
+        ),
+        (
+            "bin_low",
+            Values::F64(rows.iter().map(|r| r.2.low).collect()),
+        ),
+        (
+            "bin_high",
+            Values::F64(rows.iter().map(|r| r.2.high).collect()),
+        ),
+        (
+            "count",
+            Values::I64(rows.iter().map(|r| Some(r.2.count as i64)).collect()),
+        ),
+        (
+            "commitment",
+            Values::F64(rows.iter().map(|r| Some(r.1)).collect()),
+        ),
+    ])
+    .map_err(err("complaint_times"))
 }
 
 /// A customer's complaint exposure before churning (or before the period's end).
@@ -852,6 +991,48 @@ mod tests {
             notes.iter().any(|n| n.contains("2027")),
             "the previous month's year too: {notes:?}"
         );
+    }
+
+    #[test]
+    fn response_histogram_matches_numpy_and_keeps_every_complaint() {
+        // numpy.histogram([0.5, 3.99, 4, 23.9, 24, 71.9], bins=range(0, 76, 4)) puts
+        // 2 in [0,4), 1 in [4,8), 1 in [20,24), 1 in [24,28) and 1 in [68,72].
+        let h = [0.5, 3.99, 4.0, 23.9, 24.0, 71.9, 72.0, 500.0, -0.2]
+            .map(Some)
+            .to_vec();
+        let mut with_missing = h.clone();
+        with_missing.push(None);
+        let bins = response_histogram(&with_missing);
+        assert_eq!(bins.len(), 18 + 2);
+        let count = |lo: f64| bins.iter().find(|b| b.low == Some(lo)).unwrap().count;
+        assert_eq!(
+            count(0.0),
+            3,
+            "two in [0,4) and the negative (clock skew) one"
+        );
+        assert_eq!(count(4.0), 1);
+        assert_eq!(count(20.0), 1);
+        assert_eq!(count(24.0), 1);
+        assert_eq!(count(68.0), 1);
+        assert_eq!(count(72.0), 2, "72 h and 500 h overflow");
+        assert_eq!(bins.last().unwrap().count, 1, "no response recorded");
+        assert_eq!(
+            bins.iter().map(|b| b.count).sum::<usize>(),
+            with_missing.len()
+        );
+    }
+
+    #[test]
+    fn resolution_histogram_has_one_bar_per_working_day_then_overflow() {
+        let d = [0, 1, 3, 3, 10, 11, 40].map(Some).to_vec();
+        let bins = resolution_histogram(&[d, vec![None, None]].concat());
+        assert_eq!(bins.len(), 11 + 2);
+        assert_eq!(bins[3].count, 2);
+        assert_eq!(bins[10].count, 1);
+        assert_eq!(bins[11].count, 2, "11 and 40 overflow");
+        assert_eq!(bins[11].high, None);
+        assert_eq!(bins[12].count, 2, "not closed");
+        assert_eq!(bins.iter().map(|b| b.count).sum::<usize>(), 9);
     }
 
     #[test]

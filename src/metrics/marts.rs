@@ -28,6 +28,8 @@ pub struct Inputs<'a> {
     pub complaints: Option<&'a DataFrame>,
     /// Raking weights (response_id, period, source, rake_w), when weighting is configured.
     pub weights: Option<&'a DataFrame>,
+    /// The improvement-action log (all months), when one is ingested.
+    pub actions: Option<&'a DataFrame>,
 }
 
 /// All marts of a period, ready to write.
@@ -788,6 +790,7 @@ fn trend(inp: &Inputs, sums: &[Cell], nps: &DataFrame) -> Result<DataFrame, Metr
         n: usize,
         centre: Option<f64>,
         lim: Option<(f64, f64)>,
+        ci: Option<(f64, f64)>,
     }
     let mut rows: Vec<T> = Vec::new();
     let groups: Vec<(String, String)> = std::iter::once(("all".to_string(), "all".to_string()))
@@ -796,11 +799,22 @@ fn trend(inp: &Inputs, sums: &[Cell], nps: &DataFrame) -> Result<DataFrame, Metr
                 .filter(|c| c.segment == "region" && c.period == inp.period.to_string())
                 .map(|c| ("region".to_string(), c.value.clone())),
         )
+        .chain(
+            // Channels (mode effects over time): the overall item only.
+            sums.iter()
+                .filter(|c| c.segment == "channel" && c.period == inp.period.to_string())
+                .map(|c| ("channel".to_string(), c.value.clone())),
+        )
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
     for (seg, val) in &groups {
-        for measure in [overall.as_str(), CSI, "top2box"] {
+        let measures: &[&str] = if seg == "channel" {
+            &[overall.as_str()]
+        } else {
+            &[overall.as_str(), CSI, "top2box"]
+        };
+        for &measure in measures {
             let source = if measure == "top2box" {
                 overall.as_str()
             } else {
@@ -838,15 +852,21 @@ fn trend(inp: &Inputs, sums: &[Cell], nps: &DataFrame) -> Result<DataFrame, Metr
                         n: c.sums.n,
                         centre: chart.as_ref().map(|x| x.0),
                         lim: chart.as_ref().and_then(|x| x.1[i]),
+                        ci: stats::wilson(ks[i].0, ks[i].1, cfg.confidence).map(|w| (w.1, w.2)),
                     });
                 }
             } else {
-                let stats_pts: Vec<(f64, f64, usize)> = pts
+                // Cells always hold answers (n ≥ 1), so every month has a mean.
+                let means: Vec<stats::WeightedMean> = pts
                     .iter()
-                    .filter_map(|(_, c)| {
-                        stats::weighted_mean_ci(c.sums, cfg.confidence)
-                            .map(|m| (m.mean, m.sd.unwrap_or(0.0), c.sums.n))
-                    })
+                    .filter_map(|(_, c)| stats::weighted_mean_ci(c.sums, cfg.confidence))
+                    .collect();
+                if means.len() != pts.len() {
+                    continue;
+                }
+                let stats_pts: Vec<(f64, f64, usize)> = means
+                    .iter()
+                    .map(|m| (m.mean, m.sd.unwrap_or(0.0), m.n))
                     .collect();
                 let chart = stats::xbar_chart(&stats_pts);
                 for (i, (mo, c)) in pts.iter().enumerate() {
@@ -859,9 +879,13 @@ fn trend(inp: &Inputs, sums: &[Cell], nps: &DataFrame) -> Result<DataFrame, Metr
                         n: c.sums.n,
                         centre: chart.as_ref().map(|x| x.0),
                         lim: chart.as_ref().and_then(|x| x.1[i]),
+                        ci: means[i].ci,
                     });
                 }
             }
+        }
+        if seg == "channel" {
+            continue;
         }
         // NPS as the mean of answers coded +100/0/−100: an X̄ chart applies.
         let e = err("trend");
@@ -875,7 +899,7 @@ fn trend(inp: &Inputs, sums: &[Cell], nps: &DataFrame) -> Result<DataFrame, Metr
             frame::f64s(nps, "kp").map_err(&e)?,
             frame::f64s(nps, "kd").map_err(&e)?,
         );
-        let pts: Vec<(String, f64, f64, usize)> = months
+        let pts: Vec<(String, f64, f64, usize, (f64, f64))> = months
             .iter()
             .filter_map(|mo| {
                 (0..nps.height())
@@ -890,16 +914,26 @@ fn trend(inp: &Inputs, sums: &[Cell], nps: &DataFrame) -> Result<DataFrame, Metr
                         let mean = 100.0 * (p - d);
                         let var = 100.0_f64.powi(2) * (p + d - (p - d).powi(2)) * nn
                             / (nn - 1.0).max(1.0);
-                        (mo.clone(), mean, var.max(0.0).sqrt(), nn as usize)
+                        let ci = stats::nps_from_shares(
+                            nn as usize,
+                            kp[i].unwrap_or(0.0) as usize,
+                            kd[i].unwrap_or(0.0) as usize,
+                            nn,
+                            p,
+                            d,
+                            cfg.confidence,
+                        )
+                        .ci;
+                        (mo.clone(), mean, var.max(0.0).sqrt(), nn as usize, ci)
                     })
             })
             .collect();
         let chart = stats::xbar_chart(
             &pts.iter()
-                .map(|(_, m, s, n)| (*m, *s, *n))
+                .map(|(_, m, s, n, _)| (*m, *s, *n))
                 .collect::<Vec<_>>(),
         );
-        for (i, (mo, m, _, nn)) in pts.iter().enumerate() {
+        for (i, (mo, m, _, nn, ci)) in pts.iter().enumerate() {
             rows.push(T {
                 month: mo.clone(),
                 measure: "nps".into(),
@@ -909,6 +943,7 @@ fn trend(inp: &Inputs, sums: &[Cell], nps: &DataFrame) -> Result<DataFrame, Metr
                 n: *nn,
                 centre: chart.as_ref().map(|x| x.0),
                 lim: chart.as_ref().and_then(|x| x.1[i]),
+                ci: Some(*ci),
             });
         }
     }
@@ -922,12 +957,231 @@ fn trend(inp: &Inputs, sums: &[Cell], nps: &DataFrame) -> Result<DataFrame, Metr
         ("center", nums(&rows, |r| r.centre)),
         ("ucl", nums(&rows, |r| r.lim.map(|l| l.1))),
         ("lcl", nums(&rows, |r| r.lim.map(|l| l.0))),
+        ("ci_low", nums(&rows, |r| r.ci.map(|c| c.0))),
+        ("ci_high", nums(&rows, |r| r.ci.map(|c| c.1))),
         (
             "out_of_control",
             bools(&rows, |r| r.lim.map(|(lo, hi)| r.v < lo || r.v > hi)),
         ),
     ])
     .map_err(err("trend"))
+}
+
+/// Months compared before an action starts and after it closes.
+pub const ACTION_WINDOW_MONTHS: usize = 3;
+
+/// The `actions` mart: each improvement action with its target measure before and after.
+/// "Before" pools the (up to) three full months before the month the action opened;
+/// "after" pools the (up to) three full months after the month it closed, up to the
+/// period. Both come from the survey sums of the action's store (or everyone when the
+/// action names no store) and are compared with Welch's test and interval (after − before).
+/// An action whose measure is not a survey item, dimension or the CSI, which is still open,
+/// or whose windows fall outside the 13 months analysed gets a `status_note` saying so.
+fn actions(inp: &Inputs, df: &DataFrame, sums: &[Cell]) -> Result<DataFrame, MetricsError> {
+    let cfg = inp.cfg;
+    let e = err("actions");
+    let s = |c| frame::strs(df, c).map_err(&e);
+    let (id, title, measure, store, owner) = (
+        s("action_id")?,
+        s("title")?,
+        s("measure")?,
+        s("store")?,
+        s("owner")?,
+    );
+    let (opened, closed) = (
+        frame::dates(df, "opened").map_err(&e)?,
+        frame::dates(df, "closed").map_err(&e)?,
+    );
+    let first_month = {
+        let mut p = inp.period;
+        for _ in 0..12 {
+            p = p.prev();
+        }
+        p
+    };
+    let pool = |seg: &str, val: &str, m: &str, months: &[Period]| -> Option<Sums> {
+        let mut acc: Option<Sums> = None;
+        for mo in months {
+            let mo = mo.to_string();
+            if let Some(c) = sums
+                .iter()
+                .find(|c| c.period == mo && c.segment == seg && c.value == val && c.measure == m)
+            {
+                let a = acc.get_or_insert(Sums {
+                    n: 0,
+                    sw: 0.0,
+                    sw2: 0.0,
+                    swx: 0.0,
+                    swx2: 0.0,
+                });
+                a.n += c.sums.n;
+                a.sw += c.sums.sw;
+                a.sw2 += c.sums.sw2;
+                a.swx += c.sums.swx;
+                a.swx2 += c.sums.swx2;
+            }
+        }
+        acc
+    };
+    #[derive(Default)]
+    struct Row {
+        id: String,
+        title: String,
+        measure: String,
+        store: Option<String>,
+        owner: Option<String>,
+        opened: Option<String>,
+        closed: Option<String>,
+        status: String,
+        before: Option<(usize, stats::WeightedMean)>,
+        after: Option<(usize, stats::WeightedMean)>,
+        diff: Option<f64>,
+        ci: Option<(f64, f64)>,
+        p: Option<f64>,
+        note: Option<&'static str>,
+    }
+    let mut rows = Vec::new();
+    let mut order: Vec<usize> = (0..df.height()).collect();
+    order.sort_by(|&a, &b| opened[a].cmp(&opened[b]).then(id[a].cmp(&id[b])));
+    for i in order {
+        let m = measure[i].clone().unwrap_or_default();
+        let known = m == CSI || cfg.item(&m).is_some() || cfg.dimensions.iter().any(|d| d.id == m);
+        let (seg, val) = match &store[i] {
+            Some(st) => ("store", st.clone()),
+            None => ("all", "all".to_string()),
+        };
+        let open_month = opened[i].map(Period::of_date);
+        let close_month = closed[i].map(Period::of_date);
+        let before_months: Vec<Period> = open_month
+            .map(|o| {
+                let mut v = Vec::new();
+                let mut p = o;
+                for _ in 0..ACTION_WINDOW_MONTHS {
+                    p = p.prev();
+                    if p >= first_month {
+                        v.push(p);
+                    }
+                }
+                v
+            })
+            .unwrap_or_default();
+        let after_months: Vec<Period> = close_month
+            .map(|c| {
+                let mut v = Vec::new();
+                let mut p = c;
+                for _ in 0..ACTION_WINDOW_MONTHS {
+                    p = p.next();
+                    if p <= inp.period {
+                        v.push(p);
+                    }
+                }
+                v
+            })
+            .unwrap_or_default();
+        let mut r = Row {
+            id: id[i].clone().unwrap_or_default(),
+            title: title[i].clone().unwrap_or_default(),
+            measure: m.clone(),
+            store: store[i].clone(),
+            owner: owner[i].clone(),
+            opened: opened[i].map(|d| d.to_string()),
+            closed: closed[i].map(|d| d.to_string()),
+            status: if closed[i].is_some() {
+                "closed"
+            } else {
+                "open"
+            }
+            .to_string(),
+            ..Row::default()
+        };
+        if !known {
+            r.note = Some("not_a_survey_measure");
+        } else {
+            let wm = |x: Option<Sums>| {
+                x.and_then(|s| stats::weighted_mean_ci(s, cfg.confidence).map(|m| (s.n, m)))
+            };
+            r.before = wm(pool(seg, &val, &m, &before_months));
+            if closed[i].is_some() {
+                r.after = wm(pool(seg, &val, &m, &after_months));
+            }
+            r.note = match (r.before.is_some(), closed[i].is_some(), r.after.is_some()) {
+                (_, false, _) => Some("open"),
+                (_, true, false) if after_months.is_empty() => Some("too_early"),
+                (false, _, _) => Some("no_data_before"),
+                (true, true, false) => Some("no_data_after"),
+                _ => None,
+            };
+            if let (Some((_, b)), Some((_, a))) = (r.before, r.after) {
+                r.diff = Some(a.mean - b.mean);
+                if let (Some(sa), Some(sb)) = (a.sd, b.sd) {
+                    r.ci = stats::welch_diff_ci(
+                        a.mean,
+                        sa,
+                        a.n_eff,
+                        b.mean,
+                        sb,
+                        b.n_eff,
+                        cfg.confidence,
+                    );
+                    r.p = stats::welch(a.mean, sa, a.n_eff, b.mean, sb, b.n_eff).map(|t| t.p);
+                }
+            }
+        }
+        rows.push(r);
+    }
+    let p = inp.period.to_string();
+    frame::build_plain(vec![
+        ("period", strs(&rows, |_| p.clone())),
+        ("action_id", strs(&rows, |r| r.id.clone())),
+        ("title", strs(&rows, |r| r.title.clone())),
+        ("measure", strs(&rows, |r| r.measure.clone())),
+        (
+            "store",
+            Values::Str(rows.iter().map(|r| r.store.clone()).collect()),
+        ),
+        (
+            "owner",
+            Values::Str(rows.iter().map(|r| r.owner.clone()).collect()),
+        ),
+        (
+            "opened",
+            Values::Str(rows.iter().map(|r| r.opened.clone()).collect()),
+        ),
+        (
+            "closed",
+            Values::Str(rows.iter().map(|r| r.closed.clone()).collect()),
+        ),
+        ("status", strs(&rows, |r| r.status.clone())),
+        ("before_n", ints(&rows, |r| r.before.map(|b| b.0))),
+        ("before_mean", nums(&rows, |r| r.before.map(|b| b.1.mean))),
+        (
+            "before_ci_low",
+            nums(&rows, |r| r.before.and_then(|b| b.1.ci).map(|c| c.0)),
+        ),
+        (
+            "before_ci_high",
+            nums(&rows, |r| r.before.and_then(|b| b.1.ci).map(|c| c.1)),
+        ),
+        ("after_n", ints(&rows, |r| r.after.map(|b| b.0))),
+        ("after_mean", nums(&rows, |r| r.after.map(|b| b.1.mean))),
+        (
+            "after_ci_low",
+            nums(&rows, |r| r.after.and_then(|b| b.1.ci).map(|c| c.0)),
+        ),
+        (
+            "after_ci_high",
+            nums(&rows, |r| r.after.and_then(|b| b.1.ci).map(|c| c.1)),
+        ),
+        ("diff", nums(&rows, |r| r.diff)),
+        ("diff_ci_low", nums(&rows, |r| r.ci.map(|c| c.0))),
+        ("diff_ci_high", nums(&rows, |r| r.ci.map(|c| c.1))),
+        ("p_value", nums(&rows, |r| r.p)),
+        (
+            "status_note",
+            Values::Str(rows.iter().map(|r| r.note.map(str::to_string)).collect()),
+        ),
+    ])
+    .map_err(err("actions"))
 }
 
 #[derive(Debug, Clone)]
@@ -1225,6 +1479,9 @@ pub fn build(inp: &Inputs) -> Result<Marts, MetricsError> {
             channels_frame(&chans, &q, inp.period, &reference)?,
         ),
     ];
+    if let Some(a) = inp.actions {
+        tables.push(("actions", actions(inp, a, &sums)?));
+    }
     tables.extend(super::complaints::build(
         cfg,
         inp.period,

@@ -282,6 +282,25 @@ pub fn welch(m1: f64, s1: f64, n1: f64, m2: f64, s2: f64, n2: f64) -> Option<Tes
     })
 }
 
+/// The Welch interval of m₁ − m₂: (m₁ − m₂) ± t(df)·√(s₁²/n₁ + s₂²/n₂) with the
+/// Welch–Satterthwaite df, as SciPy's `ttest_ind(a, b, equal_var=False)
+/// .confidence_interval(confidence)`. `None` when a sample has n < 2 or both variances are 0.
+pub fn welch_diff_ci(
+    m1: f64,
+    s1: f64,
+    n1: f64,
+    m2: f64,
+    s2: f64,
+    n2: f64,
+    confidence: f64,
+) -> Option<(f64, f64)> {
+    let test = welch(m1, s1, n1, m2, s2, n2)?;
+    let df = test.df?;
+    let se = (s1 * s1 / n1 + s2 * s2 / n2).sqrt();
+    let half = t_critical(confidence, df) * se;
+    Some((m1 - m2 - half, m1 - m2 + half))
+}
+
 /// Two-proportion z test with the pooled proportion: z = (p₁ − p₂)/√(p̄(1 − p̄)(1/n₁ + 1/n₂)).
 /// Equals statsmodels' `proportions_ztest([k1, k2], [n1, n2])`. `None` when a sample is
 /// empty; p = 1 when both shares are 0 or both 1.
@@ -588,6 +607,21 @@ mod tests {
             weighted_mean_ci(Sums::of(&[3.0], &[2.0]), 0.95).unwrap().ci,
             None
         );
+    }
+
+    #[test]
+    fn welch_interval_matches_scipy() {
+        // a = [4,5,3,4,4,5,2,4]; b = [3,3,4,2,3,3,2]
+        // r = stats.ttest_ind(a, b, equal_var=False); r.confidence_interval(0.95)
+        //   = (0.06993348979094482, 1.9657807959233407), SciPy 1.17
+        let a = [4.0, 5.0, 3.0, 4.0, 4.0, 5.0, 2.0, 4.0];
+        let b = [3.0, 3.0, 4.0, 2.0, 3.0, 3.0, 2.0];
+        let (x, y) = (mean_ci(&a, 0.95).unwrap(), mean_ci(&b, 0.95).unwrap());
+        let (lo, hi) =
+            welch_diff_ci(x.mean, x.sd.unwrap(), 8.0, y.mean, y.sd.unwrap(), 7.0, 0.95).unwrap();
+        assert!((lo - 0.06993348979094482).abs() < 1e-9, "{lo}");
+        assert!((hi - 1.9657807959233407).abs() < 1e-9, "{hi}");
+        assert_eq!(welch_diff_ci(4.0, 0.0, 5.0, 4.0, 0.0, 5.0, 0.95), None);
     }
 
     #[test]
