@@ -89,6 +89,8 @@ pub fn report(cfg: &Config, period: Period, lang: Lang, as_of: NaiveDate) -> Cmd
             "channels",
             "loyalty",
             "complaints",
+            "complaint_times",
+            "actions",
             "complaint_churn",
             "churn_model",
             "survival",

@@ -8,7 +8,8 @@
 //! 3. the complaint → churn relative risk, when its interval excludes 1;
 //! 4. competitors significantly ahead of us on an item;
 //! 5. attributes in the "fix first" quadrant of the drivers analysis;
-//! 6. the share of complaints closed within the 3-working-day commitment.
+//! 6. the share of complaints closed within the 3-working-day commitment, with the churn
+//!    risk of customers whose complaint was closed late when its interval excludes 1.
 
 use std::collections::BTreeMap;
 
@@ -184,7 +185,11 @@ pub fn findings(
         let ooc = b(df, "out_of_control");
         let last = mo.iter().max().cloned().unwrap_or_default();
         for i in 0..df.height() {
-            if ooc[i] != Some(true) || mo[i] != last || (meas[i] != overall && meas[i] != "csi") {
+            if ooc[i] != Some(true)
+                || mo[i] != last
+                || (meas[i] != overall && meas[i] != "csi")
+                || (seg[i] != "all" && seg[i] != "region")
+            {
                 continue;
             }
             let (Some(v), Some(l), Some(u)) = (v[i], lcl[i], ucl[i]) else {
@@ -249,7 +254,7 @@ pub fn findings(
                     i18n::qvalue(q)
                 ),
                 Lang::En => format!(
-                    "Competitor {} leads us on “{}” by {:.2} points ({}).",
+                    "Competitor {} leads us on \"{}\" by {:.2} points ({}).",
                     name,
                     measure_label(cfg, &m[i], lang),
                     g,
@@ -274,7 +279,7 @@ pub fn findings(
             };
             let text = match lang {
                 Lang::Zh => format!("「{}」对总体满意度影响大（占 R² 的 {:.1}%）而表现偏低（{:.1}/100），应优先改进。", measure_label(cfg, &a[i], lang), w, p),
-                Lang::En => format!("“{}” matters ({:.1}% of R²) but performs below average ({:.1}/100): fix it first.", measure_label(cfg, &a[i], lang), w, p),
+                Lang::En => format!("\"{}\" matters ({:.1}% of R²) but performs below average ({:.1}/100): fix it first.", measure_label(cfg, &a[i], lang), w, p),
             };
             out.push(Finding {
                 text,
@@ -295,10 +300,33 @@ pub fn findings(
             if let (Some(n), Some(w3), Some(lo), Some(hi), Some(w24)) =
                 (n[i], w3[i], lo[i], hi[i], w24[i])
             {
-                let text = match lang {
+                let mut text = match lang {
                     Lang::Zh => format!("本月受理投诉 {} 件：24 小时内响应 {}，3 个工作日内结案 {}（95% CI {}–{}）。", n as u64, i18n::percent(w24), i18n::percent(w3), i18n::percent(lo), i18n::percent(hi)),
                     Lang::En => format!("{} complaints this month: {} answered within 24 hours, {} closed within 3 working days (95% CI {}–{}).", n as u64, i18n::percent(w24), i18n::percent(w3), i18n::percent(lo), i18n::percent(hi)),
                 };
+                // What a late closure costs: churn of customers with a complaint closed late,
+                // against those who did not complain, when its interval excludes 1.
+                if let Some(cc) = marts.get("complaint_churn") {
+                    let g = s(cc, "group");
+                    let (rate, rr, rlo, rhi) = (
+                        f(cc, "churn_rate"),
+                        f(cc, "rr_vs_none"),
+                        f(cc, "rr_ci_low"),
+                        f(cc, "rr_ci_high"),
+                    );
+                    if let Some(j) = g.iter().position(|x| x == "closed_late") {
+                        if let (Some(r), Some(rr), Some(a), Some(b)) =
+                            (rate[j], rr[j], rlo[j], rhi[j])
+                        {
+                            if a > 1.0 {
+                                text.push_str(&match lang {
+                                    Lang::Zh => format!("超时结案顾客近十二个月流失率 {}，为未投诉顾客的 {:.1} 倍（95% CI {:.1}–{:.1}）。", i18n::percent(r), rr, a, b),
+                                    Lang::En => format!(" Customers whose complaint was closed late churned at {}, {:.1} times the rate of those who did not complain (95% CI {:.1}–{:.1}).", i18n::percent(r), rr, a, b),
+                                });
+                            }
+                        }
+                    }
+                }
                 out.push(Finding {
                     text,
                     importance: if w3 < 0.9 { 3.0 } else { 1.0 },

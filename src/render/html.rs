@@ -109,12 +109,16 @@ pub fn render(r: &Report, charts: &HashMap<String, String>) -> String {
         if let Some(intro) = &s.intro {
             let _ = write!(o, "<p>{}</p>\n", escape(intro));
         }
-        if let Some(svg) = s.chart.as_ref().and_then(|c| charts.get(c)) {
-            let _ = write!(o, "<figure>{}", inline_svg(svg));
-            if let Some(cap) = &s.chart_caption {
-                let _ = write!(o, "<figcaption>{}</figcaption>", escape(cap));
+        for c in &s.charts {
+            if let Some(svg) = charts.get(&c.path) {
+                let _ = write!(
+                    o,
+                    "<figure style=\"max-width:{:.0}%\">{}<figcaption>{}</figcaption></figure>\n",
+                    c.width_cm / 17.0 * 100.0,
+                    inline_svg(svg),
+                    escape(&c.caption)
+                );
             }
-            o.push_str("</figure>\n");
         }
         for t in &s.tables {
             table(&mut o, t);

@@ -115,6 +115,56 @@ pub enum Msg {
     ResponseRate,
     DiffVsReference,
     ModelFit,
+    SignificanceFootnote,
+    ChartTrendOverallTitle,
+    ChartGapTitle,
+    GapAxis,
+    Ours,
+    ExternalReference,
+    GapFootnote,
+    ChartTimesTitle,
+    FirstResponseHours,
+    ResolutionDays,
+    Hours,
+    WorkingDays,
+    NoResponse,
+    NotClosed,
+    Commitment24h,
+    Commitment3wd,
+    Met,
+    ChartChannelsTitle,
+    Mix,
+    ChartActionsTitle,
+    ActionsAxis,
+    NoChange,
+    NoClosedActions,
+    ActionsFootnote,
+    ActionsSection,
+    ActionsIntro,
+    Action,
+    Owner,
+    Opened,
+    Closed,
+    Before,
+    After,
+    Change,
+    Status,
+    StatusOpen,
+    StatusClosed,
+    StatusTooEarly,
+    StatusNoBefore,
+    StatusNoAfter,
+    StatusNotSurvey,
+    SegmentsSection,
+    SegmentsIntro,
+    LoyaltyTable,
+    SuppressedCells,
+    LoyaltyIndex,
+    ConfidenceNote,
+    WeightingNone,
+    WeightingRaked,
+    CalendarNote,
+    Definitions,
 }
 
 impl Msg {
@@ -195,7 +245,7 @@ impl Msg {
             Msg::Retention => ("留存率", "Retained"),
             Msg::ChartParetoTitle => ("本月投诉类别帕累托图", "Complaints by category (Pareto)"),
             Msg::TrendSection => ("趋势与控制限", "Trend and control limits"),
-            Msg::TrendIntro => ("近 13 个月全公司顾客满意度指数（CSI）的 均值（X-bar）控制图：点为月度均值，短横线为各月 ±3σ/√n 控制限（随样本量变化），虚线为中心线，红点为超出控制限的月份。", "The company's satisfaction index (CSI) over 13 months on a mean (X-bar) chart: monthly means, each month's ±3σ/√n control limits (they vary with n), the centre line dashed, months outside their limits in red."),
+            Msg::TrendIntro => ("近 13 个月（有数据的月份）全公司总体满意度与顾客满意度指数（CSI）的均值控制图：点为月度均值，浅色带为其 95% 置信区间，短横线为各月 ±3σ/√n 控制限（随样本量变化），虚线为中心线，红点为超出控制限的月份。", "Overall satisfaction and the satisfaction index (CSI) of the company over the last 13 months with data, on mean (X-bar) charts: monthly means, their 95% confidence interval as a band, each month's ±3σ/√n control limits (they vary with n), the centre line dashed, months outside their limits in red."),
             Msg::ChartTrendTitle => ("顾客满意度指数（CSI）月度趋势", "Satisfaction index (CSI) by month"),
             Msg::CenterLine => ("中心线", "Centre"),
             Msg::BenchmarkSection => ("竞品对标", "Competitors and benchmarks"),
@@ -244,6 +294,56 @@ impl Msg {
             Msg::ResponseRate => ("回收率", "Response rate"),
             Msg::DiffVsReference => ("与参照渠道差异", "Difference vs reference"),
             Msg::ModelFit => ("模型", "Model"),
+            Msg::SignificanceFootnote => ("红色/绿色：较上月显著下降/上升（BH 校正后 q < 0.05），旁注变化与 q 值；灰色：样本不足。", "Red/green: significant drop/rise vs last month (BH-adjusted q < 0.05), with the change and q; grey: n too small."),
+            Msg::ChartTrendOverallTitle => ("总体满意度月度趋势（均值控制图）", "Overall satisfaction by month (mean control chart)"),
+            Msg::ChartGapTitle => ("竞品差距（对手 − 本品牌）", "Competitor gaps (competitor − us)"),
+            Msg::GapAxis => ("差距（分），正值表示对手领先", "Gap (points); positive: the competitor leads"),
+            Msg::Ours => ("本品牌", "Us"),
+            Msg::ExternalReference => ("外部参照值", "external reference"),
+            Msg::GapFootnote => ("红色：对手显著领先；绿色：本品牌显著领先（q < 0.05）；无区间者为外部参照值减本品牌调查均值。", "Red: competitor significantly ahead; green: we are significantly ahead (q < 0.05); rows without an interval are external references minus our survey mean."),
+            Msg::ChartTimesTitle => ("投诉处理时长与承诺", "Complaint handling times against the commitments"),
+            Msg::FirstResponseHours => ("首次响应时长", "Time to first response"),
+            Msg::ResolutionDays => ("结案时长", "Time to close"),
+            Msg::Hours => ("小时（区间起点）", "hours (bar start)"),
+            Msg::WorkingDays => ("工作日", "working days"),
+            Msg::NoResponse => ("未响应", "no reply"),
+            Msg::NotClosed => ("未结案", "not closed"),
+            Msg::Commitment24h => ("承诺：24 小时内", "commitment: 24 h"),
+            Msg::Commitment3wd => ("承诺：3 个工作日内", "commitment: 3 working days"),
+            Msg::Met => ("达成", "met"),
+            Msg::ChartChannelsTitle => ("调查渠道构成与各渠道总体满意度", "Survey channel mix and overall satisfaction by channel"),
+            Msg::Mix => ("构成", "Mix"),
+            Msg::ChartActionsTitle => ("已完成改进措施：目标指标的前后变化", "Closed improvement actions: change in the target measure"),
+            Msg::ActionsAxis => ("变化（完成后 − 开始前，分）", "Change (after − before)"),
+            Msg::NoChange => ("无变化", "no change"),
+            Msg::NoClosedActions => ("尚无可评估的已完成措施", "No closed action to evaluate yet"),
+            Msg::ActionsFootnote => ("开始前 = 开始月份之前三个月；完成后 = 完成月份之后三个月；绿色/红色：显著改善/变差（Welch 检验 p < 0.05）。", "Before = the three months before the start month; after = the three months after the closing month; green/red: significant improvement/decline (Welch test p < 0.05)."),
+            Msg::ActionsSection => ("改进措施跟踪", "Improvement actions"),
+            Msg::ActionsIntro => ("持续改进记录表中的措施及其目标指标在实施前后的变化；进行中的措施列出实施前的基线。", "The actions of the improvement log and the change in their target measure before and after; open actions show their baseline."),
+            Msg::Action => ("措施", "Action"),
+            Msg::Owner => ("负责人", "Owner"),
+            Msg::Opened => ("开始", "Opened"),
+            Msg::Closed => ("完成", "Closed"),
+            Msg::Before => ("开始前", "Before"),
+            Msg::After => ("完成后", "After"),
+            Msg::Change => ("变化", "Change"),
+            Msg::Status => ("状态", "Status"),
+            Msg::StatusOpen => ("进行中", "in progress"),
+            Msg::StatusClosed => ("已完成", "closed"),
+            Msg::StatusTooEarly => ("完成不足一个月，尚无法评估", "closed too recently to measure"),
+            Msg::StatusNoBefore => ("开始前的数据不在分析期（13 个月）内", "no data before (outside the 13 months analysed)"),
+            Msg::StatusNoAfter => ("完成后无调查数据", "no survey data after"),
+            Msg::StatusNotSurvey => ("目标指标不是调查题目，无法做前后对比", "target is not a survey measure"),
+            Msg::SegmentsSection => ("分组满意度", "Satisfaction by segment"),
+            Msg::SegmentsIntro => ("各区域、门店、会员等级的总体满意度及其 95% 置信区间；虚线为全公司均值，显著变化以颜色标出。", "Overall satisfaction by region, store and tier with 95% confidence intervals; the dashed line is the company average, significant changes are coloured."),
+            Msg::LoyaltyIndex => ("忠诚度指数（0–100）", "Loyalty index (0–100)"),
+            Msg::SuppressedCells => ("样本不足而不下结论的分组", "Groups below the minimum n"),
+            Msg::LoyaltyTable => ("忠诚度", "Loyalty"),
+            Msg::ConfidenceNote => ("置信水平：", "Confidence level: "),
+            Msg::WeightingNone => ("未加权：所有数字均为未加权结果。", "Unweighted: every figure is unweighted."),
+            Msg::WeightingRaked => ("已配置加权（raking）：加权结果写入数据集市（weighting = raked），本报告显示未加权结果。", "Raking is configured: weighted figures are in the marts (weighting = raked); this report shows the unweighted figures."),
+            Msg::CalendarNote => ("工作日按节假日日历计算（内置 2025–2026 年国务院办公厅通知，可在 csat.toml 的 [churn] calendar 中替换）。", "Working days follow the holiday calendar (built in: the State Council notices for 2025–2026; replace it with [churn] calendar in csat.toml)."),
+            Msg::Definitions => ("定义：满意率 = 最高两档占比；指数 = (均值 − 量表最小值)/(最大值 − 最小值) × 100；CSI = 各维度指数的加权平均；q 值为 Benjamini–Hochberg 校正后的 p 值。", "Definitions: top-2-box = share in the top two points; index = (mean − scale min)/(max − min) × 100; CSI = weighted mean of the dimension indices; q-values are Benjamini–Hochberg adjusted p-values."),
         };
         match lang {
             Lang::Zh => zh,
@@ -292,6 +392,24 @@ pub fn segment_name(segment: &str, lang: Lang) -> &'static str {
         "channel" => Msg::Channel.text(lang),
         "product_line" => Msg::ProductLine.text(lang),
         _ => Msg::AllCustomers.text(lang),
+    }
+}
+
+/// The title of a "satisfaction by segment" chart: 各区域总体满意度 / Overall satisfaction
+/// by region.
+pub fn by_segment_title(segment: &str, lang: Lang) -> String {
+    let name = segment_name(segment, lang);
+    match lang {
+        Lang::Zh => format!("各{name}总体满意度"),
+        Lang::En => format!("Overall satisfaction by {}", name.to_lowercase()),
+    }
+}
+
+/// `text` in parentheses: full-width "（…）" in Chinese, " (…)" in English.
+pub fn paren(text: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("（{text}）"),
+        Lang::En => format!(" ({text})"),
     }
 }
 
@@ -395,6 +513,8 @@ mod tests {
         assert_eq!(signed(-0.0001, 2), "0.00");
         assert_eq!(count(1234567), "1,234,567");
         assert_eq!(count(12), "12");
+        assert_eq!(paren("1–5", Lang::Zh), "（1–5）");
+        assert_eq!(paren("1–5", Lang::En), " (1–5)");
         assert_eq!(signed_plus(0.274, 2), "+0.27");
         assert_eq!(signed_plus(-0.274, 2), "−0.27");
         assert_eq!(pvalue(0.0031), "0.003");

@@ -2,6 +2,7 @@
 //! `summary.json`. Everything here returns bytes or strings; `cmd::report` writes them.
 
 pub mod chart;
+pub mod figures;
 pub mod findings;
 pub mod fonts;
 pub mod html;
@@ -38,7 +39,8 @@ pub fn report(
     today: chrono::NaiveDate,
     logo: Option<Vec<u8>>,
 ) -> Result<Rendered, RenderError> {
-    let report = model::build(inp)?;
+    let figs = figures::all(inp)?;
+    let report = model::build(inp, &figs)?;
     let summary = model::summary(inp)?;
     let data = serde_json::to_vec_pretty(&report).map_err(|e| RenderError::Json(e.to_string()))?;
     let mut warnings = Vec::new();
@@ -61,25 +63,8 @@ pub fn report(
         vfiles.push((format!("/charts/{name}.svg"), svg.clone().into_bytes()));
         charts.insert(format!("/charts/{name}.svg"), svg);
     };
-    let region = model::region_chart(inp)?;
-    add(
-        "satisfaction_by_region",
-        chart::to_svg(&region)?,
-        chart::to_png(&region)?,
-    );
-    let nps = model::nps_chart(inp)?;
-    add("nps_by_region", chart::to_svg(&nps)?, chart::to_png(&nps)?);
-    if let Some(t) = model::trend_chart(inp) {
-        add("trend_csi", chart::to_svg(&t)?, chart::to_png(&t)?);
-    }
-    if let Some(q) = model::quadrant_chart(inp) {
-        add("drivers_quadrant", chart::to_svg(&q)?, chart::to_png(&q)?);
-    }
-    if let Some(p) = model::pareto_chart(inp) {
-        add("complaints_pareto", chart::to_svg(&p)?, chart::to_png(&p)?);
-    }
-    if let Some(k) = model::survival_chart(inp) {
-        add("survival", chart::to_svg(&k)?, chart::to_png(&k)?);
+    for (name, c) in &figs {
+        add(name, c.svg()?, c.png()?);
     }
     if let Some(l) = logo {
         vfiles.push(("/logo".to_string(), l));

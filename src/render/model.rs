@@ -11,7 +11,7 @@ use crate::config::{Config, Lang};
 use crate::frame::{self, DataFrame};
 use crate::period::Period;
 
-use super::chart::{CiChart, CiPoint};
+use super::chart::AnyChart;
 use super::i18n::{self, Msg};
 use super::RenderError;
 
@@ -45,11 +45,42 @@ pub struct Headline {
 pub struct Section {
     pub title: String,
     pub intro: Option<String>,
-    /// Path of the chart inside the report bundle (`/charts/<name>.svg`).
-    pub chart: Option<String>,
-    pub chart_caption: Option<String>,
+    /// The section's charts, in order.
+    pub charts: Vec<ChartRef>,
     pub tables: Vec<Table>,
     pub notes: Vec<String>,
+}
+
+/// A chart drawn in a section: its SVG inside the report bundle, caption and width.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ChartRef {
+    /// `/charts/<name>.svg`.
+    pub path: String,
+    pub caption: String,
+    /// Width on the A4 page in cm: the text width (17 cm), less for tall charts so that
+    /// none is taller than 21 cm.
+    pub width_cm: f64,
+}
+
+fn with_charts(charts: Vec<ChartRef>, mut s: Section) -> Section {
+    s.charts = charts;
+    s
+}
+
+/// The charts of `names` that exist in `charts`, in that order.
+pub fn chart_refs(charts: &[(String, AnyChart)], names: &[&str]) -> Vec<ChartRef> {
+    names
+        .iter()
+        .filter_map(|n| charts.iter().find(|(c, _)| c == n))
+        .map(|(name, c)| {
+            let (w, h) = c.size();
+            ChartRef {
+                path: format!("/charts/{name}.svg"),
+                caption: c.title().to_string(),
+                width_cm: (21.0 * w as f64 / h as f64).min(17.0),
+            }
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -67,6 +98,10 @@ pub struct Table {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Summary {
     pub period: String,
+    /// Language of the findings.
+    pub lang: &'static str,
+    /// The executive summary's findings, ranked, exactly as the report prints them.
+    pub findings: Vec<String>,
     pub data_as_of: String,
     pub generated_on: String,
     pub responses: usize,
@@ -123,32 +158,36 @@ pub struct Inputs<'a> {
 
 /// A mart read back into rows (the subset of columns the report uses).
 #[derive(Debug, Clone)]
-struct SatCell {
-    segment: String,
-    value: String,
-    measure: String,
-    n: usize,
-    mean: f64,
-    ci: Option<(f64, f64)>,
-    top2: Option<(f64, f64, f64)>,
-    index: f64,
-    suppressed: bool,
+pub(super) struct SatCell {
+    pub(super) segment: String,
+    pub(super) value: String,
+    pub(super) measure: String,
+    pub(super) n: usize,
+    pub(super) mean: f64,
+    pub(super) ci: Option<(f64, f64)>,
+    pub(super) top2: Option<(f64, f64, f64)>,
+    pub(super) index: f64,
+    pub(super) suppressed: bool,
+    /// Change vs last month, its q-value, and whether it is significant.
+    pub(super) delta: Option<f64>,
+    pub(super) q: Option<f64>,
+    pub(super) significant: bool,
 }
 
 #[derive(Debug, Clone)]
-struct NpsCell {
-    segment: String,
-    value: String,
-    n: usize,
-    promoters: usize,
-    passives: usize,
-    detractors: usize,
-    nps: f64,
-    ci: (f64, f64),
-    suppressed: bool,
+pub(super) struct NpsCell {
+    pub(super) segment: String,
+    pub(super) value: String,
+    pub(super) n: usize,
+    pub(super) promoters: usize,
+    pub(super) passives: usize,
+    pub(super) detractors: usize,
+    pub(super) nps: f64,
+    pub(super) ci: (f64, f64),
+    pub(super) suppressed: bool,
 }
 
-fn col_err(e: impl std::fmt::Display) -> RenderError {
+pub(super) fn col_err(e: impl std::fmt::Display) -> RenderError {
     RenderError::Data(format!(
         "a mart lacks a column the report needs ({e}); run `csat analyze` again"
     ))
@@ -167,7 +206,7 @@ fn unweighted_rows(df: &DataFrame) -> Result<Vec<bool>, RenderError> {
         .collect())
 }
 
-fn sat_cells(df: &DataFrame) -> Result<Vec<SatCell>, RenderError> {
+pub(super) fn sat_cells(df: &DataFrame) -> Result<Vec<SatCell>, RenderError> {
     let s = |n| frame::strs(df, n).map_err(col_err);
     let f = |n| frame::f64s(df, n).map_err(col_err);
     let (seg, val, measure) = (s("segment")?, s("segment_value")?, s("measure")?);
@@ -179,10 +218,16 @@ fn sat_cells(df: &DataFrame) -> Result<Vec<SatCell>, RenderError> {
         f("index")?,
     );
     let sup = frame::bools(df, "suppressed").map_err(col_err)?;
+    let delta = frame::f64s(df, "delta").unwrap_or_else(|_| vec![None; df.height()]);
+    let qv = frame::f64s(df, "q_value").unwrap_or_else(|_| vec![None; df.height()]);
+    let sig = frame::bools(df, "significant").unwrap_or_else(|_| vec![None; df.height()]);
     let weighting = unweighted_rows(df)?;
     Ok((0..df.height())
         .filter(|&i| weighting[i])
         .map(|i| SatCell {
+            delta: delta[i],
+            q: qv[i],
+            significant: sig[i] == Some(true),
             segment: seg[i].clone().unwrap_or_default(),
             value: val[i].clone().unwrap_or_default(),
             measure: measure[i].clone().unwrap_or_default(),
@@ -196,7 +241,7 @@ fn sat_cells(df: &DataFrame) -> Result<Vec<SatCell>, RenderError> {
         .collect())
 }
 
-fn nps_cells(df: &DataFrame) -> Result<Vec<NpsCell>, RenderError> {
+pub(super) fn nps_cells(df: &DataFrame) -> Result<Vec<NpsCell>, RenderError> {
     let s = |n| frame::strs(df, n).map_err(col_err);
     let f = |n| frame::f64s(df, n).map_err(col_err);
     let (seg, val) = (s("segment")?, s("segment_value")?);
@@ -221,41 +266,10 @@ fn nps_cells(df: &DataFrame) -> Result<Vec<NpsCell>, RenderError> {
         .collect())
 }
 
-fn overall_item(cfg: &Config) -> &crate::config::Item {
+pub(super) fn overall_item(cfg: &Config) -> &crate::config::Item {
     cfg.items_with_role(crate::config::Role::Overall)
         .next()
         .expect("validated: one overall item")
-}
-
-/// The "satisfaction by region" chart of the overall item.
-pub fn region_chart(inp: &Inputs) -> Result<CiChart, RenderError> {
-    let cells = sat_cells(inp.satisfaction)?;
-    let item = overall_item(inp.cfg);
-    let lang = inp.lang;
-    let points = cells
-        .iter()
-        .filter(|c| c.segment == "region" && c.measure == item.id)
-        .map(|c| CiPoint {
-            label: inp.cfg.segment_label("region", &c.value, lang).to_string(),
-            mean: c.mean,
-            ci: c.ci,
-            n: c.n,
-            suppressed: c.suppressed,
-        })
-        .collect();
-    let reference = cells
-        .iter()
-        .find(|c| c.segment == "all" && c.measure == item.id)
-        .map(|c| (Msg::CompanyAverage.text(lang).to_string(), c.mean));
-    Ok(CiChart {
-        title: Msg::ChartRegionTitle.text(lang).to_string(),
-        axis: Msg::ChartRegionAxis.text(lang).to_string(),
-        points,
-        range: (item.min, item.max),
-        reference,
-        no_data: Msg::NoData.text(lang).to_string(),
-        suppressed_label: Msg::Suppressed.text(lang).to_string(),
-    })
 }
 
 fn period_long(p: Period, lang: Lang) -> String {
@@ -281,7 +295,7 @@ fn period_long(p: Period, lang: Lang) -> String {
     }
 }
 
-fn ci_text(ci: Option<(f64, f64)>, decimals: usize) -> String {
+pub(super) fn ci_text(ci: Option<(f64, f64)>, decimals: usize) -> String {
     ci.map(|(a, b)| i18n::interval(a, b, decimals))
         .unwrap_or_else(|| "—".into())
 }
@@ -312,7 +326,7 @@ fn sat_table(inp: &Inputs, cells: &[SatCell], segment: &str, measure: &str) -> O
                 let label = inp.cfg.segment_label(segment, &c.value, lang).to_string();
                 vec![
                     if c.suppressed {
-                        format!("{label}（{}）", Msg::Suppressed.text(lang))
+                        format!("{label}{}", i18n::paren(Msg::Suppressed.text(lang), lang))
                     } else {
                         label
                     },
@@ -357,7 +371,11 @@ fn items_table(inp: &Inputs, cells: &[SatCell]) -> Table {
             .iter()
             .map(|(it, c)| {
                 vec![
-                    format!("{}（{:.0}–{:.0}）", it.label(lang), it.min, it.max),
+                    format!(
+                        "{}{}",
+                        it.label(lang),
+                        i18n::paren(&format!("{:.0}–{:.0}", it.min, it.max), lang)
+                    ),
                     i18n::count(c.n),
                     format!("{:.2}", c.mean),
                     ci_text(c.ci, 2),
@@ -406,7 +424,7 @@ fn nps_table(inp: &Inputs, cells: &[NpsCell], segment: &str) -> Option<Table> {
                 };
                 vec![
                     if c.suppressed {
-                        format!("{label}（{}）", Msg::Suppressed.text(lang))
+                        format!("{label}{}", i18n::paren(Msg::Suppressed.text(lang), lang))
                     } else {
                         label
                     },
@@ -495,14 +513,27 @@ fn data_section(inp: &Inputs) -> Result<Section, RenderError> {
             muted: vec![false; shown],
         });
     }
+    tables.extend(suppressed_table(inp, &sat_cells(inp.satisfaction)?));
     Ok(Section {
         title: Msg::DataSection.text(lang).into(),
         intro: Some(Msg::DataIntro.text(lang).into()),
-        chart: None,
-        chart_caption: None,
+        charts: Vec::new(),
         tables,
         notes: [
+            format!(
+                "{}{:.0}%{}",
+                Msg::ConfidenceNote.text(lang),
+                inp.cfg.confidence * 100.0,
+                i18n::paren(&format!("min n = {}", inp.cfg.min_n), lang)
+            ),
             Msg::MethodsNote.text(lang).to_string(),
+            Msg::Definitions.text(lang).to_string(),
+            if inp.cfg.weighting.is_some() {
+                Msg::WeightingRaked.text(lang).to_string()
+            } else {
+                Msg::WeightingNone.text(lang).to_string()
+            },
+            Msg::CalendarNote.text(lang).to_string(),
             Msg::SuppressedNote.text(lang).to_string(),
         ]
         .into_iter()
@@ -511,8 +542,48 @@ fn data_section(inp: &Inputs) -> Result<Section, RenderError> {
     })
 }
 
+/// The suppressed cells of the overall item (groups below the minimum n), for the appendix.
+fn suppressed_table(inp: &Inputs, cells: &[SatCell]) -> Option<Table> {
+    let lang = inp.lang;
+    let item = overall_item(inp.cfg);
+    let rows: Vec<&SatCell> = cells
+        .iter()
+        .filter(|c| c.suppressed && c.measure == item.id)
+        .collect();
+    if rows.is_empty() {
+        return None;
+    }
+    Some(Table {
+        caption: Some(format!(
+            "{}{}",
+            Msg::SuppressedCells.text(lang),
+            i18n::paren(&i18n::count(rows.len()), lang)
+        )),
+        header: vec![
+            Msg::Segment.text(lang).into(),
+            Msg::Value.text(lang).into(),
+            Msg::N.text(lang).into(),
+        ],
+        align: vec!["left", "left", "right"],
+        muted: vec![false; rows.len().min(40)],
+        rows: rows
+            .iter()
+            .take(40)
+            .map(|c| {
+                vec![
+                    i18n::segment_name(&c.segment, lang).to_string(),
+                    inp.cfg
+                        .segment_label(&c.segment, &c.value, lang)
+                        .to_string(),
+                    i18n::count(c.n),
+                ]
+            })
+            .collect(),
+    })
+}
+
 /// Build the report model.
-pub fn build(inp: &Inputs) -> Result<Report, RenderError> {
+pub fn build(inp: &Inputs, charts: &[(String, AnyChart)]) -> Result<Report, RenderError> {
     let lang = inp.lang;
     let cfg = inp.cfg;
     let sat = sat_cells(inp.satisfaction)?;
@@ -530,9 +601,9 @@ pub fn build(inp: &Inputs) -> Result<Report, RenderError> {
                 item.label(lang).to_string()
             } else {
                 format!(
-                    "{}（{}）",
+                    "{}{}",
                     Msg::HeadlineOverall.text(lang),
-                    item.label(lang)
+                    i18n::paren(item.label(lang), lang)
                 )
             },
             value: i18n::score(o.mean, lang),
@@ -579,44 +650,59 @@ pub fn build(inp: &Inputs) -> Result<Report, RenderError> {
         });
     }
 
-    let mut sat_tables = vec![items_table(inp, &sat)];
-    for seg in &cfg.report_segments {
-        sat_tables.extend(sat_table(inp, &sat, seg, &item.id));
+    let mut seg_tables = Vec::new();
+    for seg in cfg
+        .report_segments
+        .iter()
+        .filter(|s| s.as_str() != "channel")
+    {
+        seg_tables.extend(sat_table(inp, &sat, seg, &item.id));
     }
     let mut nps_tables = Vec::new();
     for seg in std::iter::once("all").chain(cfg.report_segments.iter().map(String::as_str)) {
         nps_tables.extend(nps_table(inp, &nps, seg));
     }
-    let sections = vec![
+    nps_tables.extend(loyalty_table(inp));
+    let mut sections = vec![
         Section {
             title: Msg::SatisfactionSection.text(lang).into(),
-            intro: Some(Msg::SatisfactionIntro.text(lang).into()),
-            chart: Some("/charts/satisfaction_by_region.svg".into()),
-            chart_caption: Some(Msg::ChartRegionTitle.text(lang).into()),
-            tables: sat_tables,
-            notes: vec![Msg::SuppressedNote.text(lang).into()],
+            intro: Some(Msg::TrendIntro.text(lang).into()),
+            charts: chart_refs(charts, &["trend_overall", "trend_csi"]),
+            tables: vec![items_table(inp, &sat)],
+            notes: Vec::new(),
         },
         Section {
             title: Msg::NpsSection.text(lang).into(),
             intro: Some(Msg::NpsIntro.text(lang).into()),
-            chart: Some("/charts/nps_by_region.svg".into()),
-            chart_caption: Some(Msg::ChartNpsTitle.text(lang).into()),
+            charts: chart_refs(charts, &["nps_by_region"]),
             tables: nps_tables,
             notes: Vec::new(),
         },
+        Section {
+            title: Msg::SegmentsSection.text(lang).into(),
+            intro: Some(Msg::SegmentsIntro.text(lang).into()),
+            charts: chart_refs(
+                charts,
+                &[
+                    "satisfaction_by_region",
+                    "satisfaction_by_store",
+                    "satisfaction_by_tier",
+                ],
+            ),
+            tables: seg_tables,
+            notes: vec![Msg::SuppressedNote.text(lang).into()],
+        },
     ];
-    let mut sections = sections;
-    if inp.marts.contains_key("trend") {
-        sections.push(Section {
-            title: Msg::TrendSection.text(lang).into(),
-            intro: Some(Msg::TrendIntro.text(lang).into()),
-            chart: Some("/charts/trend_csi.svg".into()),
-            chart_caption: Some(Msg::ChartTrendTitle.text(lang).into()),
-            tables: Vec::new(),
-            notes: Vec::new(),
-        });
+    let mut extra = extra_sections(inp, charts);
+    // Channels come right after the segments; the others keep their order.
+    let channels_title = Msg::ChannelsSection.text(lang);
+    if let Some(i) = extra.iter().position(|s| s.title == channels_title) {
+        let mut ch = extra.remove(i);
+        ch.tables.extend(sat_table(inp, &sat, "channel", &item.id));
+        sections.push(ch);
     }
-    sections.extend(extra_sections(inp));
+    sections.extend(extra);
+    sections.extend(actions_section(inp, charts));
     sections.push(data_section(inp)?);
     let org = match lang {
         Lang::Zh => cfg.org_zh.clone(),
@@ -641,21 +727,23 @@ pub fn build(inp: &Inputs) -> Result<Report, RenderError> {
         headlines_title: Msg::Headlines.text(lang).into(),
         headlines,
         findings_title: Msg::Findings.text(lang).into(),
-        findings: {
-            let mut all: BTreeMap<&str, &DataFrame> =
-                inp.marts.iter().map(|(k, v)| (*k, v)).collect();
-            all.insert("satisfaction", inp.satisfaction);
-            all.insert("nps", inp.nps);
-            super::findings::findings(cfg, lang, &all, 8)
-                .into_iter()
-                .map(|f| f.text)
-                .collect()
-        },
+        findings: findings(inp),
         sections,
     })
 }
 
-/// The headline numbers of a period (language-independent).
+/// The findings of the executive summary (at most 8), from all marts of the period.
+fn findings(inp: &Inputs) -> Vec<String> {
+    let mut all: BTreeMap<&str, &DataFrame> = inp.marts.iter().map(|(k, v)| (*k, v)).collect();
+    all.insert("satisfaction", inp.satisfaction);
+    all.insert("nps", inp.nps);
+    super::findings::findings(inp.cfg, inp.lang, &all, 8)
+        .into_iter()
+        .map(|f| f.text)
+        .collect()
+}
+
+/// The headline numbers of a period and the findings in the report's language.
 pub fn summary(inp: &Inputs) -> Result<Summary, RenderError> {
     let sat = sat_cells(inp.satisfaction)?;
     let nps = nps_cells(inp.nps)?;
@@ -671,6 +759,8 @@ pub fn summary(inp: &Inputs) -> Result<Summary, RenderError> {
     };
     Ok(Summary {
         period: inp.period.to_string(),
+        lang: inp.lang.code(),
+        findings: findings(inp),
         data_as_of: inp.period.last_day().to_string(),
         generated_on: inp.generated_on.clone(),
         responses: overall.map(|o| o.n).unwrap_or(0),
@@ -707,28 +797,28 @@ pub fn summary(inp: &Inputs) -> Result<Summary, RenderError> {
 
 /// Columns of a mart as strings/numbers for the section tables (missing columns read as
 /// empty, so an older mart does not break the report).
-struct Cols<'a>(&'a DataFrame);
+pub(super) struct Cols<'a>(pub(super) &'a DataFrame);
 
 impl Cols<'_> {
-    fn s(&self, c: &str) -> Vec<String> {
+    pub(super) fn s(&self, c: &str) -> Vec<String> {
         frame::strs(self.0, c)
             .map(|v| v.into_iter().map(|x| x.unwrap_or_default()).collect())
             .unwrap_or_else(|_| vec![String::new(); self.0.height()])
     }
-    fn f(&self, c: &str) -> Vec<Option<f64>> {
+    pub(super) fn f(&self, c: &str) -> Vec<Option<f64>> {
         frame::f64s(self.0, c).unwrap_or_else(|_| vec![None; self.0.height()])
     }
 }
 
-fn opt(x: Option<f64>, d: usize) -> String {
+pub(super) fn opt(x: Option<f64>, d: usize) -> String {
     x.map(|v| i18n::signed(v, d)).unwrap_or_else(|| "—".into())
 }
 
-fn pct(x: Option<f64>) -> String {
+pub(super) fn pct(x: Option<f64>) -> String {
     x.map(i18n::percent).unwrap_or_else(|| "—".into())
 }
 
-fn measure_name(cfg: &Config, m: &str, lang: Lang) -> String {
+pub(super) fn measure_name(cfg: &Config, m: &str, lang: Lang) -> String {
     cfg.item(m)
         .map(|i| i.label(lang).to_string())
         .or_else(|| {
@@ -743,16 +833,188 @@ fn measure_name(cfg: &Config, m: &str, lang: Lang) -> String {
         .unwrap_or_else(|| m.to_uppercase())
 }
 
+/// Loyalty index and customer churn by segment, from the loyalty mart.
+fn loyalty_table(inp: &Inputs) -> Option<Table> {
+    let df = inp.marts.get("loyalty")?;
+    let lang = inp.lang;
+    let t = |m: Msg| m.text(lang).to_string();
+    let c = Cols(df);
+    let (seg, val, n, li, llo, lhi, cust, rate, clo, chi) = (
+        c.s("segment"),
+        c.s("segment_value"),
+        c.f("n"),
+        c.f("loyalty_index"),
+        c.f("loyalty_ci_low"),
+        c.f("loyalty_ci_high"),
+        c.f("customers"),
+        c.f("churn_rate"),
+        c.f("churn_ci_low"),
+        c.f("churn_ci_high"),
+    );
+    let sup = frame::bools(df, "suppressed").unwrap_or_else(|_| vec![None; df.height()]);
+    let idx: Vec<usize> = (0..df.height())
+        .filter(|&i| seg[i] == "all" || seg[i] == "region" || seg[i] == "tier")
+        .collect();
+    if idx.is_empty() {
+        return None;
+    }
+    let rows: Vec<Vec<String>> = idx
+        .iter()
+        .map(|&i| {
+            vec![
+                if seg[i] == "all" {
+                    t(Msg::AllCustomers)
+                } else {
+                    format!(
+                        "{} · {}",
+                        i18n::segment_name(&seg[i], lang),
+                        inp.cfg.segment_label(&seg[i], &val[i], lang)
+                    )
+                },
+                n[i].map(|v| i18n::count(v as usize))
+                    .unwrap_or_else(|| "—".into()),
+                opt(li[i], 1),
+                ci_text(llo[i].zip(lhi[i]), 1),
+                cust[i]
+                    .map(|v| i18n::count(v as usize))
+                    .unwrap_or_else(|| "—".into()),
+                pct(rate[i]),
+                clo[i]
+                    .zip(chi[i])
+                    .map(|(a, b)| format!("{}–{}", i18n::percent(a), i18n::percent(b)))
+                    .unwrap_or_else(|| "—".into()),
+            ]
+        })
+        .collect();
+    Some(Table {
+        caption: Some(t(Msg::LoyaltyTable)),
+        header: vec![
+            t(Msg::Segment),
+            t(Msg::N),
+            t(Msg::LoyaltyIndex),
+            t(Msg::Ci),
+            t(Msg::Customers),
+            t(Msg::ChurnRate),
+            t(Msg::Ci),
+        ],
+        align: vec!["left", "right", "right", "right", "right", "right", "right"],
+        muted: idx.iter().map(|&i| sup[i] == Some(true)).collect(),
+        rows,
+    })
+}
+
+/// The improvement actions: each action with its target measure before and after (see the
+/// actions mart), open actions with their baseline, and the chart of closed ones.
+fn actions_section(inp: &Inputs, charts: &[(String, AnyChart)]) -> Option<Section> {
+    let df = inp.marts.get("actions")?;
+    let (cfg, lang) = (inp.cfg, inp.lang);
+    let t = |m: Msg| m.text(lang).to_string();
+    let c = Cols(df);
+    let (id, title, measure, store, owner, opened, closed, status, note) = (
+        c.s("action_id"),
+        c.s("title"),
+        c.s("measure"),
+        c.s("store"),
+        c.s("owner"),
+        c.s("opened"),
+        c.s("closed"),
+        c.s("status"),
+        c.s("status_note"),
+    );
+    let (bm, am, d, lo, hi, p) = (
+        c.f("before_mean"),
+        c.f("after_mean"),
+        c.f("diff"),
+        c.f("diff_ci_low"),
+        c.f("diff_ci_high"),
+        c.f("p_value"),
+    );
+    let rows: Vec<Vec<String>> = (0..df.height())
+        .map(|i| {
+            let scope = if store[i].is_empty() {
+                String::new()
+            } else {
+                i18n::paren(cfg.segment_label("store", &store[i], lang), lang)
+            };
+            let state = match note[i].as_str() {
+                "open" => t(Msg::StatusOpen),
+                "too_early" => t(Msg::StatusTooEarly),
+                "no_data_before" => t(Msg::StatusNoBefore),
+                "no_data_after" => t(Msg::StatusNoAfter),
+                "not_a_survey_measure" => t(Msg::StatusNotSurvey),
+                _ if status[i] == "closed" => t(Msg::StatusClosed),
+                _ => t(Msg::StatusOpen),
+            };
+            let target = if cfg.item(&measure[i]).is_some()
+                || measure[i] == "csi"
+                || cfg.dimensions.iter().any(|x| x.id == measure[i])
+            {
+                measure_name(cfg, &measure[i], lang)
+            } else {
+                measure[i].clone()
+            };
+            vec![
+                format!("{} {}{} · {}", id[i], title[i], scope, target),
+                owner[i].clone(),
+                format!(
+                    "{} – {}",
+                    opened[i],
+                    if closed[i].is_empty() {
+                        "…"
+                    } else {
+                        closed[i].as_str()
+                    }
+                ),
+                opt(bm[i], 2),
+                opt(am[i], 2),
+                match d[i] {
+                    Some(v) => format!(
+                        "{} {}",
+                        i18n::signed_plus(v, 2),
+                        ci_text(lo[i].zip(hi[i]), 2)
+                    ),
+                    None => "—".into(),
+                },
+                p[i].map(i18n::pvalue).unwrap_or_else(|| "—".into()),
+                state,
+            ]
+        })
+        .collect();
+    Some(Section {
+        title: t(Msg::ActionsSection),
+        intro: Some(t(Msg::ActionsIntro)),
+        charts: chart_refs(charts, &["actions"]),
+        tables: vec![Table {
+            caption: None,
+            header: vec![
+                format!("{} · {}", t(Msg::Action), t(Msg::Measure)),
+                t(Msg::Owner),
+                format!("{}–{}", t(Msg::Opened), t(Msg::Closed)),
+                t(Msg::Before),
+                t(Msg::After),
+                format!("{} ({})", t(Msg::Change), t(Msg::Ci)),
+                t(Msg::PValue),
+                t(Msg::Status),
+            ],
+            align: vec![
+                "left", "left", "left", "right", "right", "right", "right", "left",
+            ],
+            muted: vec![false; rows.len()],
+            rows,
+        }],
+        notes: vec![t(Msg::ActionsFootnote)],
+    })
+}
+
 /// Sections for the marts beyond satisfaction and NPS, each when its mart exists.
-pub fn extra_sections(inp: &Inputs) -> Vec<Section> {
+pub fn extra_sections(inp: &Inputs, charts: &[(String, AnyChart)]) -> Vec<Section> {
     let (cfg, lang) = (inp.cfg, inp.lang);
     let t = |m: Msg| m.text(lang).to_string();
     let mut out = Vec::new();
     let section = |title: Msg, intro: Msg, tables: Vec<Table>| Section {
         title: title.text(lang).into(),
         intro: Some(intro.text(lang).into()),
-        chart: None,
-        chart_caption: None,
+        charts: Vec::new(),
         tables,
         notes: Vec::new(),
     };
@@ -799,28 +1061,32 @@ pub fn extra_sections(inp: &Inputs) -> Vec<Section> {
                 ]
             })
             .collect();
-        out.push(section(
-            Msg::BenchmarkSection,
-            Msg::BenchmarkIntro,
-            vec![Table {
-                caption: None,
-                header: vec![
-                    t(Msg::Measure),
-                    t(Msg::Brand),
-                    t(Msg::N),
-                    t(Msg::Mean),
-                    t(Msg::Ci),
-                    t(Msg::Gap),
-                    t(Msg::GapCi),
-                    t(Msg::QValue),
-                    t(Msg::Rank),
-                ],
-                align: vec![
-                    "left", "left", "right", "right", "right", "right", "right", "right", "right",
-                ],
-                muted: vec![false; rows.len()],
-                rows,
-            }],
+        out.push(with_charts(
+            chart_refs(charts, &["competitor_gaps"]),
+            section(
+                Msg::BenchmarkSection,
+                Msg::BenchmarkIntro,
+                vec![Table {
+                    caption: None,
+                    header: vec![
+                        t(Msg::Measure),
+                        t(Msg::Brand),
+                        t(Msg::N),
+                        t(Msg::Mean),
+                        t(Msg::Ci),
+                        t(Msg::Gap),
+                        t(Msg::GapCi),
+                        t(Msg::QValue),
+                        t(Msg::Rank),
+                    ],
+                    align: vec![
+                        "left", "left", "right", "right", "right", "right", "right", "right",
+                        "right",
+                    ],
+                    muted: vec![false; rows.len()],
+                    rows,
+                }],
+            ),
         ));
     }
     if let Some(df) = inp.marts.get("drivers") {
@@ -870,8 +1136,7 @@ pub fn extra_sections(inp: &Inputs) -> Vec<Section> {
                 rows,
             }],
         );
-        s.chart = Some("/charts/drivers_quadrant.svg".into());
-        s.chart_caption = Some(Msg::ChartQuadrantTitle.text(lang).into());
+        s.charts = chart_refs(charts, &["drivers_quadrant"]);
         if let (Some(n), Some(r2)) = (
             c.f("model_n").first().copied().flatten(),
             c.f("model_r2").first().copied().flatten(),
@@ -943,8 +1208,7 @@ pub fn extra_sections(inp: &Inputs) -> Vec<Section> {
                 rows,
             }],
         );
-        complaints_section.chart = Some("/charts/complaints_pareto.svg".into());
-        complaints_section.chart_caption = Some(Msg::ChartParetoTitle.text(lang).into());
+        complaints_section.charts = chart_refs(charts, &["complaints_pareto", "complaint_times"]);
         out.push(complaints_section);
     }
     if let Some(df) = inp.marts.get("complaint_churn") {
@@ -1016,10 +1280,7 @@ pub fn extra_sections(inp: &Inputs) -> Vec<Section> {
                 rows,
             }],
         );
-        if inp.marts.contains_key("survival") {
-            churn_section.chart = Some("/charts/survival.svg".into());
-            churn_section.chart_caption = Some(Msg::ChartSurvivalTitle.text(lang).into());
-        }
+        churn_section.charts = chart_refs(charts, &["survival"]);
         out.push(churn_section);
     }
     if let Some(df) = inp.marts.get("channels") {
@@ -1056,177 +1317,31 @@ pub fn extra_sections(inp: &Inputs) -> Vec<Section> {
                 ]
             })
             .collect();
-        out.push(section(
-            Msg::ChannelsSection,
-            Msg::ChannelsIntro,
-            vec![Table {
-                caption: None,
-                header: vec![
-                    t(Msg::Channel),
-                    t(Msg::N),
-                    t(Msg::Invitations),
-                    t(Msg::ResponseRate),
-                    t(Msg::Mean),
-                    t(Msg::Ci),
-                    t(Msg::DiffVsReference),
-                    t(Msg::QValue),
-                ],
-                align: vec![
-                    "left", "right", "right", "right", "right", "right", "right", "right",
-                ],
-                muted: vec![false; rows.len()],
-                rows,
-            }],
+        out.push(with_charts(
+            chart_refs(charts, &["channels_trend", "satisfaction_by_channel"]),
+            section(
+                Msg::ChannelsSection,
+                Msg::ChannelsIntro,
+                vec![Table {
+                    caption: None,
+                    header: vec![
+                        t(Msg::Channel),
+                        t(Msg::N),
+                        t(Msg::Invitations),
+                        t(Msg::ResponseRate),
+                        t(Msg::Mean),
+                        t(Msg::Ci),
+                        t(Msg::DiffVsReference),
+                        t(Msg::QValue),
+                    ],
+                    align: vec![
+                        "left", "right", "right", "right", "right", "right", "right", "right",
+                    ],
+                    muted: vec![false; rows.len()],
+                    rows,
+                }],
+            ),
         ));
     }
     out
-}
-
-/// The CSI control chart of everyone, from the trend mart.
-pub fn trend_chart(inp: &Inputs) -> Option<super::chart::ControlChart> {
-    let df = inp.marts.get("trend")?;
-    let c = Cols(df);
-    let (mo, m, seg, v, center, lcl, ucl) = (
-        c.s("month"),
-        c.s("measure"),
-        c.s("segment"),
-        c.f("value"),
-        c.f("center"),
-        c.f("lcl"),
-        c.f("ucl"),
-    );
-    let ooc = frame::bools(df, "out_of_control").ok()?;
-    let idx: Vec<usize> = (0..df.height())
-        .filter(|&i| m[i] == "csi" && seg[i] == "all" && v[i].is_some())
-        .collect();
-    let lang = inp.lang;
-    Some(super::chart::ControlChart {
-        title: Msg::ChartTrendTitle.text(lang).into(),
-        axis: "CSI (0–100)".into(),
-        months: idx.iter().map(|&i| mo[i].clone()).collect(),
-        values: idx.iter().map(|&i| v[i].unwrap_or(f64::NAN)).collect(),
-        center: idx.first().and_then(|&i| center[i]),
-        limits: idx.iter().map(|&i| lcl[i].zip(ucl[i])).collect(),
-        out_of_control: idx.iter().map(|&i| ooc[i] == Some(true)).collect(),
-        no_data: Msg::NoData.text(lang).into(),
-        center_label: Msg::CenterLine.text(lang).into(),
-    })
-}
-
-/// This month's complaints by category in Pareto order, from the complaints mart.
-pub fn pareto_chart(inp: &Inputs) -> Option<super::chart::ParetoChart> {
-    let df = inp.marts.get("complaints")?;
-    let c = Cols(df);
-    let (seg, val, n) = (c.s("segment"), c.s("segment_value"), c.f("count"));
-    let idx: Vec<usize> = (0..df.height()).filter(|&i| seg[i] == "category").collect();
-    Some(super::chart::ParetoChart {
-        title: Msg::ChartParetoTitle.text(inp.lang).into(),
-        axis: Msg::Count.text(inp.lang).into(),
-        categories: idx.iter().map(|&i| val[i].clone()).collect(),
-        counts: idx.iter().map(|&i| n[i].unwrap_or(0.0)).collect(),
-        no_data: Msg::NoData.text(inp.lang).into(),
-    })
-}
-
-/// Kaplan–Meier curves by complaint group, from the survival mart.
-pub fn survival_chart(inp: &Inputs) -> Option<super::chart::SurvivalChart> {
-    let df = inp.marts.get("survival")?;
-    let c = Cols(df);
-    let (g, day, sv, lo, hi, p) = (
-        c.s("group"),
-        c.f("day"),
-        c.f("survival"),
-        c.f("ci_low"),
-        c.f("ci_high"),
-        c.f("logrank_p"),
-    );
-    let lang = inp.lang;
-    let label = |x: &str| match x {
-        "none" => Msg::GroupNone.text(lang).to_string(),
-        "any" => Msg::GroupAny.text(lang).to_string(),
-        "closed_within_commitment" => Msg::GroupWithin.text(lang).to_string(),
-        "closed_late" => Msg::GroupLate.text(lang).to_string(),
-        "unresolved" => Msg::GroupUnresolved.text(lang).to_string(),
-        other => other.to_string(),
-    };
-    let mut groups: Vec<(String, Vec<(f64, f64, Option<(f64, f64)>)>)> = Vec::new();
-    for i in 0..df.height() {
-        let (Some(d), Some(s)) = (day[i], sv[i]) else {
-            continue;
-        };
-        let name = label(&g[i]);
-        match groups.iter_mut().find(|(n, _)| *n == name) {
-            Some((_, pts)) => pts.push((d, s, lo[i].zip(hi[i]))),
-            None => groups.push((name, vec![(d, s, lo[i].zip(hi[i]))])),
-        }
-    }
-    Some(super::chart::SurvivalChart {
-        title: Msg::ChartSurvivalTitle.text(lang).into(),
-        x_axis: Msg::Days.text(lang).into(),
-        y_axis: Msg::Retention.text(lang).into(),
-        groups,
-        note: p
-            .first()
-            .copied()
-            .flatten()
-            .map(|p| format!("log-rank {}", i18n::qvalue(p).replacen('q', "p", 1)))
-            .unwrap_or_default(),
-        no_data: Msg::NoData.text(lang).into(),
-    })
-}
-
-/// The importance–performance quadrant of the drivers mart.
-pub fn quadrant_chart(inp: &Inputs) -> Option<super::chart::QuadrantChart> {
-    let df = inp.marts.get("drivers")?;
-    let c = Cols(df);
-    let (a, imp, perf) = (c.s("attribute"), c.f("importance"), c.f("performance"));
-    let lang = inp.lang;
-    let points: Vec<(String, f64, f64)> = (0..df.height())
-        .filter_map(|i| Some((measure_name(inp.cfg, &a[i], lang), imp[i]?, perf[i]?)))
-        .collect();
-    Some(super::chart::QuadrantChart {
-        title: Msg::ChartQuadrantTitle.text(lang).into(),
-        x_axis: Msg::Importance.text(lang).into(),
-        y_axis: Msg::Performance.text(lang).into(),
-        points,
-        quadrants: [
-            Msg::FixFirst.text(lang).into(),
-            Msg::KeepUp.text(lang).into(),
-            Msg::LowPriority.text(lang).into(),
-            Msg::PossibleOverkill.text(lang).into(),
-        ],
-        no_data: Msg::NoData.text(lang).into(),
-    })
-}
-
-/// NPS by region as stacked bars, from the NPS mart.
-pub fn nps_chart(inp: &Inputs) -> Result<super::chart::NpsChart, RenderError> {
-    let lang = inp.lang;
-    let rows = nps_cells(inp.nps)?
-        .into_iter()
-        .filter(|c| c.segment == "region" && c.n > 0)
-        .map(|c| {
-            let n = c.n as f64;
-            (
-                inp.cfg.segment_label("region", &c.value, lang).to_string(),
-                c.detractors as f64 / n,
-                c.passives as f64 / n,
-                c.promoters as f64 / n,
-                c.nps,
-                c.ci,
-                c.suppressed,
-            )
-        })
-        .collect();
-    Ok(super::chart::NpsChart {
-        title: Msg::ChartNpsTitle.text(lang).into(),
-        rows,
-        legend: [
-            Msg::Detractors.text(lang).into(),
-            Msg::Passives.text(lang).into(),
-            Msg::Promoters.text(lang).into(),
-        ],
-        suppressed_label: Msg::Suppressed.text(lang).into(),
-        no_data: Msg::NoData.text(lang).into(),
-    })
 }

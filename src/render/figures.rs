@@ -1,0 +1,583 @@
+//! The charts of the report, built from the marts in the report's language: each a plain
+//! value of [`super::chart`] that draws itself as SVG and PNG.
+
+use crate::frame;
+
+use super::chart::{
+    AnyChart, ChannelTrendChart, CiChart, CiPoint, ControlChart, Flag, HistPanel, HistogramChart,
+};
+use super::i18n::{self, Msg};
+use super::model::{measure_name, nps_cells, overall_item, sat_cells, Cols, Inputs};
+use super::RenderError;
+
+/// Satisfaction with the overall item by `segment` (region, store, tier, channel): mean and
+/// interval per group, the company mean as reference; significant changes vs last month
+/// in red (drop) or green (rise) with the change and its q-value; suppressed groups grey.
+pub fn segment_chart(inp: &Inputs, segment: &str) -> Result<CiChart, RenderError> {
+    let cells = sat_cells(inp.satisfaction)?;
+    let item = overall_item(inp.cfg);
+    let lang = inp.lang;
+    let points = cells
+        .iter()
+        .filter(|c| c.segment == segment && c.measure == item.id)
+        .map(|c| {
+            let marked = c.significant && !c.suppressed;
+            CiPoint {
+                label: inp.cfg.segment_label(segment, &c.value, lang).to_string(),
+                mean: c.mean,
+                ci: c.ci,
+                n: c.n,
+                suppressed: c.suppressed,
+                note: match (marked, c.delta, c.q) {
+                    (true, Some(d), Some(q)) => Some(format!(
+                        "{}{}",
+                        i18n::signed_plus(d, 2),
+                        i18n::paren(&i18n::qvalue(q), lang)
+                    )),
+                    _ => None,
+                },
+                flag: match (marked, c.delta) {
+                    (true, Some(d)) if d < 0.0 => Flag::Down,
+                    (true, Some(_)) => Flag::Up,
+                    _ => Flag::None,
+                },
+            }
+        })
+        .collect();
+    let reference = cells
+        .iter()
+        .find(|c| c.segment == "all" && c.measure == item.id)
+        .map(|c| (Msg::CompanyAverage.text(lang).to_string(), c.mean));
+    Ok(CiChart {
+        title: i18n::by_segment_title(segment, lang),
+        axis: format!(
+            "{}{}",
+            item.label(lang),
+            i18n::paren(&format!("{:.0}–{:.0}", item.min, item.max), lang)
+        ),
+        points,
+        range: (item.min, item.max),
+        reference,
+        no_data: Msg::NoData.text(lang).to_string(),
+        suppressed_label: Msg::Suppressed.text(lang).to_string(),
+        footnote: Some(Msg::SignificanceFootnote.text(lang).to_string()),
+        decimals: 2,
+    })
+}
+
+/// A control chart of everyone from the trend mart: `measure` is "csi" or the overall
+/// item; the band is each month's confidence interval.
+pub fn trend_chart(inp: &Inputs, measure: &str) -> Option<ControlChart> {
+    let df = inp.marts.get("trend")?;
+    let c = Cols(df);
+    let (mo, m, seg, v, center, lcl, ucl, clo, chi) = (
+        c.s("month"),
+        c.s("measure"),
+        c.s("segment"),
+        c.f("value"),
+        c.f("center"),
+        c.f("lcl"),
+        c.f("ucl"),
+        c.f("ci_low"),
+        c.f("ci_high"),
+    );
+    let ooc = frame::bools(df, "out_of_control").ok()?;
+    let idx: Vec<usize> = (0..df.height())
+        .filter(|&i| m[i] == measure && seg[i] == "all" && v[i].is_some())
+        .collect();
+    let lang = inp.lang;
+    let (title, axis) = if measure == "csi" {
+        (
+            Msg::ChartTrendTitle.text(lang).to_string(),
+            "CSI (0–100)".to_string(),
+        )
+    } else {
+        let item = overall_item(inp.cfg);
+        (
+            Msg::ChartTrendOverallTitle.text(lang).to_string(),
+            format!(
+                "{}{}",
+                item.label(lang),
+                i18n::paren(&format!("{:.0}–{:.0}", item.min, item.max), lang)
+            ),
+        )
+    };
+    Some(ControlChart {
+        title,
+        axis,
+        months: idx.iter().map(|&i| mo[i].clone()).collect(),
+        values: idx.iter().map(|&i| v[i].unwrap_or(f64::NAN)).collect(),
+        center: idx.first().and_then(|&i| center[i]),
+        limits: idx.iter().map(|&i| lcl[i].zip(ucl[i])).collect(),
+        out_of_control: idx.iter().map(|&i| ooc[i] == Some(true)).collect(),
+        band: idx.iter().map(|&i| clo[i].zip(chi[i])).collect(),
+        no_data: Msg::NoData.text(lang).into(),
+        center_label: Msg::CenterLine.text(lang).into(),
+    })
+}
+
+/// Competitor gaps (competitor − us) per measure with their Welch intervals, and the
+/// external references (industry average, leader) minus our own survey figure, from the
+/// benchmark mart. Measures on the 0–10 NPS scale are left to the table.
+pub fn gap_chart(inp: &Inputs) -> Option<CiChart> {
+    let df = inp.marts.get("benchmark")?;
+    let c = Cols(df);
+    let (m, brand, src, n, mean, gap, lo, hi, q, sig) = (
+        c.s("measure"),
+        c.s("brand"),
+        c.s("source"),
+        c.f("n"),
+        c.f("mean"),
+        c.f("gap"),
+        c.f("gap_ci_low"),
+        c.f("gap_ci_high"),
+        c.f("q_value"),
+        frame::bools(df, "significant").unwrap_or_else(|_| vec![None; df.height()]),
+    );
+    let lang = inp.lang;
+    let cfg = inp.cfg;
+    let mut points = Vec::new();
+    for i in 0..df.height() {
+        if brand[i] == "ours" || m[i] == "nps" {
+            continue;
+        }
+        let label = format!(
+            "{} · {}",
+            measure_name(cfg, &m[i], lang),
+            cfg.segment_label("brand", &brand[i], lang)
+        );
+        if let Some(g) = gap[i] {
+            let significant = sig[i] == Some(true);
+            points.push(CiPoint {
+                label,
+                mean: g,
+                ci: lo[i].zip(hi[i]),
+                n: n[i].unwrap_or(0.0) as usize,
+                suppressed: false,
+                note: q[i].filter(|_| significant).map(i18n::qvalue),
+                flag: match (significant, g > 0.0) {
+                    (true, true) => Flag::Down,
+                    (true, false) => Flag::Up,
+                    _ => Flag::None,
+                },
+            });
+        } else if let Some(v) = mean[i] {
+            // An external reference: its value minus our own survey's mean of the measure.
+            let ours = (0..df.height())
+                .find(|&j| m[j] == m[i] && brand[j] == "ours" && src[j] != src[i])
+                .or_else(|| (0..df.height()).find(|&j| m[j] == m[i] && brand[j] == "ours"))
+                .and_then(|j| mean[j]);
+            if let Some(o) = ours {
+                points.push(CiPoint {
+                    label,
+                    mean: v - o,
+                    ci: None,
+                    n: 0,
+                    suppressed: false,
+                    note: Some(Msg::ExternalReference.text(lang).to_string()),
+                    flag: Flag::None,
+                });
+            }
+        }
+    }
+    let reach = points
+        .iter()
+        .flat_map(|p| {
+            [
+                p.mean.abs(),
+                p.ci.map(|c| c.0.abs().max(c.1.abs())).unwrap_or(0.0),
+            ]
+        })
+        .fold(0.25, f64::max);
+    // Room on the right for the value and its q-value.
+    let reach = (reach * 1.6 * 4.0).ceil() / 4.0;
+    Some(CiChart {
+        title: Msg::ChartGapTitle.text(lang).into(),
+        axis: Msg::GapAxis.text(lang).into(),
+        points,
+        range: (-reach, reach),
+        reference: Some((Msg::Ours.text(lang).into(), 0.0)),
+        no_data: Msg::NoData.text(lang).into(),
+        suppressed_label: Msg::Suppressed.text(lang).into(),
+        footnote: Some(Msg::GapFootnote.text(lang).into()),
+        decimals: 2,
+    })
+}
+
+/// First-response and resolution times of this month's complaints against the 24-hour and
+/// 3-working-day commitments, from the complaint_times mart.
+pub fn times_chart(inp: &Inputs) -> Option<HistogramChart> {
+    let df = inp.marts.get("complaint_times")?;
+    let c = Cols(df);
+    let (m, lo, hi, n, commit) = (
+        c.s("measure"),
+        c.f("bin_low"),
+        c.f("bin_high"),
+        c.f("count"),
+        c.f("commitment"),
+    );
+    let lang = inp.lang;
+    let mut panels = Vec::new();
+    for (measure, title, unit, missing, commitment_label) in [
+        (
+            "first_response_h",
+            Msg::FirstResponseHours,
+            Msg::Hours,
+            Msg::NoResponse,
+            Msg::Commitment24h,
+        ),
+        (
+            "resolution_wd",
+            Msg::ResolutionDays,
+            Msg::WorkingDays,
+            Msg::NotClosed,
+            Msg::Commitment3wd,
+        ),
+    ] {
+        let idx: Vec<usize> = (0..df.height()).filter(|&i| m[i] == measure).collect();
+        if idx.is_empty() {
+            continue;
+        }
+        let commitment = idx.iter().find_map(|&i| commit[i]).unwrap_or(0.0);
+        let mut bars = Vec::new();
+        let mut at = 0;
+        let (mut total, mut met) = (0.0, 0.0);
+        for &i in &idx {
+            let k = n[i].unwrap_or(0.0);
+            total += k;
+            let label = match (lo[i], hi[i]) {
+                (Some(l), Some(_)) => format!("{l:.0}"),
+                (Some(l), None) => format!("≥{l:.0}"),
+                _ => missing.text(lang).to_string(),
+            };
+            if let Some(l) = lo[i] {
+                // Whole working days: ≤ 3 means bars 0..=3 meet the commitment; hours are
+                // continuous, so bars ending at or before 24 h meet it.
+                let meets = if measure == "resolution_wd" {
+                    l <= commitment
+                } else {
+                    hi[i].is_some_and(|h| h <= commitment)
+                };
+                if meets {
+                    met += k;
+                    at = bars.len() + 1;
+                }
+            }
+            bars.push((label, k, lo[i].is_none()));
+        }
+        panels.push(HistPanel {
+            title: title.text(lang).into(),
+            x_axis: unit.text(lang).into(),
+            bars,
+            commitment_at: at,
+            commitment_label: commitment_label.text(lang).into(),
+            note: if total > 0.0 {
+                format!("{} {}", Msg::Met.text(lang), i18n::percent(met / total))
+            } else {
+                String::new()
+            },
+        });
+    }
+    Some(HistogramChart {
+        title: Msg::ChartTimesTitle.text(lang).into(),
+        y_axis: Msg::Count.text(lang).into(),
+        panels,
+        no_data: Msg::NoData.text(lang).into(),
+    })
+}
+
+/// The mix of answers by survey channel and each channel's mean of the overall item over the
+/// months of the trend mart.
+pub fn channel_chart(inp: &Inputs) -> Option<ChannelTrendChart> {
+    let df = inp.marts.get("trend")?;
+    let c = Cols(df);
+    let (mo, seg, val, v, n, lo, hi) = (
+        c.s("month"),
+        c.s("segment"),
+        c.s("segment_value"),
+        c.f("value"),
+        c.f("n"),
+        c.f("ci_low"),
+        c.f("ci_high"),
+    );
+    let item = overall_item(inp.cfg);
+    let rows: Vec<usize> = (0..df.height()).filter(|&i| seg[i] == "channel").collect();
+    let mut months: Vec<String> = rows.iter().map(|&i| mo[i].clone()).collect();
+    months.sort();
+    months.dedup();
+    let mut names: Vec<String> = rows.iter().map(|&i| val[i].clone()).collect();
+    names.sort();
+    names.dedup();
+    let lang = inp.lang;
+    let channels = names
+        .iter()
+        .map(|ch| {
+            let series = months
+                .iter()
+                .map(|mon| {
+                    rows.iter()
+                        .find(|&&i| &val[i] == ch && &mo[i] == mon)
+                        .and_then(|&i| Some((n[i]?, v[i]?, lo[i].zip(hi[i]))))
+                })
+                .collect();
+            (
+                inp.cfg.segment_label("channel", ch, lang).to_string(),
+                series,
+            )
+        })
+        .collect();
+    Some(ChannelTrendChart {
+        title: Msg::ChartChannelsTitle.text(lang).into(),
+        mix_axis: Msg::Mix.text(lang).into(),
+        mean_axis: format!(
+            "{}{}",
+            item.label(lang),
+            i18n::paren(&format!("{:.0}–{:.0}", item.min, item.max), lang)
+        ),
+        months,
+        channels,
+        range: (item.min, item.max),
+        no_data: Msg::NoData.text(lang).into(),
+    })
+}
+
+/// Closed improvement actions: the change of the target measure (after − before) with its
+/// Welch interval, the before → after means and the p-value written beside it.
+pub fn actions_chart(inp: &Inputs) -> Option<CiChart> {
+    let df = inp.marts.get("actions")?;
+    let c = Cols(df);
+    let (id, title, store, before, after, diff, lo, hi, p) = (
+        c.s("action_id"),
+        c.s("title"),
+        c.s("store"),
+        c.f("before_mean"),
+        c.f("after_mean"),
+        c.f("diff"),
+        c.f("diff_ci_low"),
+        c.f("diff_ci_high"),
+        c.f("p_value"),
+    );
+    let lang = inp.lang;
+    let points: Vec<CiPoint> = (0..df.height())
+        .filter_map(|i| {
+            let d = diff[i]?;
+            let significant = p[i].is_some_and(|p| p < 1.0 - inp.cfg.confidence);
+            let scope = if store[i].is_empty() {
+                String::new()
+            } else {
+                i18n::paren(inp.cfg.segment_label("store", &store[i], lang), lang)
+            };
+            Some(CiPoint {
+                label: format!("{} {}{}", id[i], title[i], scope),
+                mean: d,
+                ci: lo[i].zip(hi[i]),
+                n: 0,
+                suppressed: false,
+                note: Some(format!(
+                    "({:.2} → {:.2}, p {})",
+                    before[i]?,
+                    after[i]?,
+                    p[i].map(|p| {
+                        let v = i18n::pvalue(p);
+                        if v.starts_with('<') {
+                            v
+                        } else {
+                            format!("= {v}")
+                        }
+                    })
+                    .unwrap_or_else(|| "—".into())
+                )),
+                flag: match (significant, d > 0.0) {
+                    (true, true) => Flag::Up,
+                    (true, false) => Flag::Down,
+                    _ => Flag::None,
+                },
+            })
+        })
+        .collect();
+    let reach = points
+        .iter()
+        .flat_map(|p| {
+            [
+                p.mean.abs(),
+                p.ci.map(|c| c.0.abs().max(c.1.abs())).unwrap_or(0.0),
+            ]
+        })
+        .fold(0.25, f64::max);
+    let reach = (reach * 1.3 * 4.0).ceil() / 4.0;
+    Some(CiChart {
+        title: Msg::ChartActionsTitle.text(lang).into(),
+        axis: Msg::ActionsAxis.text(lang).into(),
+        points,
+        range: (-reach, reach * 3.0),
+        reference: Some((Msg::NoChange.text(lang).into(), 0.0)),
+        no_data: Msg::NoClosedActions.text(lang).into(),
+        suppressed_label: Msg::Suppressed.text(lang).into(),
+        footnote: Some(Msg::ActionsFootnote.text(lang).into()),
+        decimals: 2,
+    })
+}
+
+/// Every chart of the report by file name (without extension), in report order; a chart
+/// whose mart is absent is left out, a chart whose mart is empty draws its "no data" panel.
+pub fn all(inp: &Inputs) -> Result<Vec<(String, AnyChart)>, RenderError> {
+    let mut out: Vec<(String, AnyChart)> = Vec::new();
+    if let Some(t) = trend_chart(inp, &overall_item(inp.cfg).id) {
+        out.push(("trend_overall".into(), AnyChart::Control(t)));
+    }
+    if let Some(t) = trend_chart(inp, "csi") {
+        out.push(("trend_csi".into(), AnyChart::Control(t)));
+    }
+    out.push(("nps_by_region".into(), AnyChart::Nps(nps_chart(inp)?)));
+    for seg in inp
+        .cfg
+        .report_segments
+        .iter()
+        .filter(|s| matches!(s.as_str(), "region" | "store" | "tier" | "channel"))
+    {
+        out.push((
+            format!("satisfaction_by_{seg}"),
+            AnyChart::Ci(segment_chart(inp, seg)?),
+        ));
+    }
+    if let Some(c) = channel_chart(inp) {
+        out.push(("channels_trend".into(), AnyChart::Channels(c)));
+    }
+    if let Some(c) = gap_chart(inp) {
+        out.push(("competitor_gaps".into(), AnyChart::Ci(c)));
+    }
+    if let Some(q) = quadrant_chart(inp) {
+        out.push(("drivers_quadrant".into(), AnyChart::Quadrant(q)));
+    }
+    if let Some(p) = pareto_chart(inp) {
+        out.push(("complaints_pareto".into(), AnyChart::Pareto(p)));
+    }
+    if let Some(t) = times_chart(inp) {
+        out.push(("complaint_times".into(), AnyChart::Histogram(t)));
+    }
+    if let Some(k) = survival_chart(inp) {
+        out.push(("survival".into(), AnyChart::Survival(k)));
+    }
+    if let Some(a) = actions_chart(inp) {
+        out.push(("actions".into(), AnyChart::Ci(a)));
+    }
+    Ok(out)
+}
+
+/// This month's complaints by category in Pareto order, from the complaints mart.
+pub fn pareto_chart(inp: &Inputs) -> Option<super::chart::ParetoChart> {
+    let df = inp.marts.get("complaints")?;
+    let c = Cols(df);
+    let (seg, val, n) = (c.s("segment"), c.s("segment_value"), c.f("count"));
+    let idx: Vec<usize> = (0..df.height()).filter(|&i| seg[i] == "category").collect();
+    Some(super::chart::ParetoChart {
+        title: Msg::ChartParetoTitle.text(inp.lang).into(),
+        axis: Msg::Count.text(inp.lang).into(),
+        categories: idx.iter().map(|&i| val[i].clone()).collect(),
+        counts: idx.iter().map(|&i| n[i].unwrap_or(0.0)).collect(),
+        no_data: Msg::NoData.text(inp.lang).into(),
+    })
+}
+
+/// Kaplan–Meier curves by complaint group, from the survival mart.
+pub fn survival_chart(inp: &Inputs) -> Option<super::chart::SurvivalChart> {
+    let df = inp.marts.get("survival")?;
+    let c = Cols(df);
+    let (g, day, sv, lo, hi, p) = (
+        c.s("group"),
+        c.f("day"),
+        c.f("survival"),
+        c.f("ci_low"),
+        c.f("ci_high"),
+        c.f("logrank_p"),
+    );
+    let lang = inp.lang;
+    let label = |x: &str| match x {
+        "none" => Msg::GroupNone.text(lang).to_string(),
+        "any" => Msg::GroupAny.text(lang).to_string(),
+        "closed_within_commitment" => Msg::GroupWithin.text(lang).to_string(),
+        "closed_late" => Msg::GroupLate.text(lang).to_string(),
+        "unresolved" => Msg::GroupUnresolved.text(lang).to_string(),
+        other => other.to_string(),
+    };
+    let mut groups: Vec<(String, Vec<(f64, f64, Option<(f64, f64)>)>)> = Vec::new();
+    for i in 0..df.height() {
+        let (Some(d), Some(s)) = (day[i], sv[i]) else {
+            continue;
+        };
+        let name = label(&g[i]);
+        match groups.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, pts)) => pts.push((d, s, lo[i].zip(hi[i]))),
+            None => groups.push((name, vec![(d, s, lo[i].zip(hi[i]))])),
+        }
+    }
+    Some(super::chart::SurvivalChart {
+        title: Msg::ChartSurvivalTitle.text(lang).into(),
+        x_axis: Msg::Days.text(lang).into(),
+        y_axis: Msg::Retention.text(lang).into(),
+        groups,
+        note: p
+            .first()
+            .copied()
+            .flatten()
+            .map(|p| format!("log-rank {}", i18n::qvalue(p).replacen('q', "p", 1)))
+            .unwrap_or_default(),
+        no_data: Msg::NoData.text(lang).into(),
+    })
+}
+
+/// The importance–performance quadrant of the drivers mart.
+pub fn quadrant_chart(inp: &Inputs) -> Option<super::chart::QuadrantChart> {
+    let df = inp.marts.get("drivers")?;
+    let c = Cols(df);
+    let (a, imp, perf) = (c.s("attribute"), c.f("importance"), c.f("performance"));
+    let lang = inp.lang;
+    let points: Vec<(String, f64, f64)> = (0..df.height())
+        .filter_map(|i| Some((measure_name(inp.cfg, &a[i], lang), imp[i]?, perf[i]?)))
+        .collect();
+    Some(super::chart::QuadrantChart {
+        title: Msg::ChartQuadrantTitle.text(lang).into(),
+        x_axis: Msg::Importance.text(lang).into(),
+        y_axis: Msg::Performance.text(lang).into(),
+        points,
+        quadrants: [
+            Msg::FixFirst.text(lang).into(),
+            Msg::KeepUp.text(lang).into(),
+            Msg::LowPriority.text(lang).into(),
+            Msg::PossibleOverkill.text(lang).into(),
+        ],
+        no_data: Msg::NoData.text(lang).into(),
+    })
+}
+
+/// NPS by region as stacked bars, from the NPS mart.
+pub fn nps_chart(inp: &Inputs) -> Result<super::chart::NpsChart, RenderError> {
+    let lang = inp.lang;
+    let rows = nps_cells(inp.nps)?
+        .into_iter()
+        .filter(|c| c.segment == "region" && c.n > 0)
+        .map(|c| {
+            let n = c.n as f64;
+            (
+                inp.cfg.segment_label("region", &c.value, lang).to_string(),
+                c.detractors as f64 / n,
+                c.passives as f64 / n,
+                c.promoters as f64 / n,
+                c.nps,
+                c.ci,
+                c.suppressed,
+            )
+        })
+        .collect();
+    Ok(super::chart::NpsChart {
+        title: Msg::ChartNpsTitle.text(lang).into(),
+        rows,
+        legend: [
+            Msg::Detractors.text(lang).into(),
+            Msg::Passives.text(lang).into(),
+            Msg::Promoters.text(lang).into(),
+        ],
+        suppressed_label: Msg::Suppressed.text(lang).into(),
+        no_data: Msg::NoData.text(lang).into(),
+    })
+}
