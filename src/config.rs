@@ -124,6 +124,10 @@ pub struct RawPrivacy {
 #[serde(deny_unknown_fields)]
 pub struct RawReport {
     pub lang: Option<String>,
+    /// A Typst template replacing the built-in one (a copy of `src/render/report.typ`).
+    pub template: Option<String>,
+    /// The accent colour of headings and headline figures, `#rrggbb`.
+    pub accent: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -351,6 +355,10 @@ pub struct Config {
     pub org_zh: String,
     pub org_en: String,
     pub logo: Option<PathBuf>,
+    /// `[report] template`: the Typst template to use instead of the built-in one.
+    pub template: Option<PathBuf>,
+    /// `[report] accent`: `#rrggbb`.
+    pub accent: String,
     pub lake: PathBuf,
     pub marts: PathBuf,
     pub reports: PathBuf,
@@ -545,6 +553,33 @@ impl Config {
                 ));
             }
         }
+        let template = raw
+            .report
+            .template
+            .as_ref()
+            .filter(|t| !t.is_empty())
+            .map(|t| root.join(t));
+        if let Some(t) = &template {
+            if !t.is_file() {
+                p.push(format!(
+                    "report.template: no file at {}; copy src/render/report.typ there or remove the key",
+                    t.display()
+                ));
+            }
+        }
+        let accent = raw
+            .report
+            .accent
+            .clone()
+            .unwrap_or_else(|| "#1f5e9e".into());
+        if !(accent.len() == 7
+            && accent.starts_with('#')
+            && accent[1..].chars().all(|c| c.is_ascii_hexdigit()))
+        {
+            p.push(format!(
+                "report.accent = `{accent}`: not a colour; write it as #rrggbb, e.g. \"#1f5e9e\""
+            ));
+        }
         if !p.is_empty() {
             return Err(ConfigError::Invalid {
                 path: path.to_path_buf(),
@@ -566,6 +601,8 @@ impl Config {
                 .or(raw.organisation.name)
                 .unwrap_or_else(|| "(unnamed organisation)".into()),
             logo,
+            template,
+            accent: accent.to_lowercase(),
             lake: dir(&raw.workspace.lake, "data/lake"),
             marts: dir(&raw.workspace.marts, "data/marts"),
             reports: dir(&raw.workspace.reports, "reports"),

@@ -487,6 +487,58 @@ fn run_end_to_end_writes_a_real_report_and_every_table_reads_back() {
 }
 
 #[test]
+fn branding_and_layout_change_without_recompiling() {
+    // A logo, an accent colour and the user's own copy of the template, all from csat.toml.
+    let t = demo("brand");
+    let logo = std::fs::read(repo().join("reports/example-2026-10-page2.png")).unwrap();
+    std::fs::write(t.path().join("logo.png"), &logo).unwrap();
+    let template = std::fs::read_to_string(repo().join("src/render/report.typ")).unwrap();
+    let template = template.replace(
+        "#outline(",
+        "#text(fill: accent)[本报告使用自定义模板]\n#outline(",
+    );
+    std::fs::write(t.path().join("my-report.typ"), template).unwrap();
+    let cfg = std::fs::read_to_string(t.path().join("csat.toml")).unwrap();
+    let cfg = cfg.replace("logo = \"\"", "logo = \"logo.png\"").replace(
+        "[report]\n",
+        "[report]\ntemplate = \"my-report.typ\"\naccent = \"#AA3300\"\n",
+    );
+    assert!(cfg.contains("my-report.typ") && cfg.contains("logo.png"));
+    std::fs::write(t.path().join("csat.toml"), cfg).unwrap();
+    ok(t.path(), &["run", "--as-of", AS_OF]);
+    let dir = t.path().join("reports/2026-10");
+    let pdf = dir.join("report.pdf");
+    let text = tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
+    assert!(
+        text.contains("本报告使用自定义模板"),
+        "the user's template was not used"
+    );
+    let images = tool("pdfimages", &["-list", pdf.to_str().unwrap()]);
+    assert!(
+        images.lines().count() > 2,
+        "no logo image in the PDF:\n{images}"
+    );
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(html.contains("data:image/png;base64,") && html.contains("#aa3300"));
+
+    // A bad accent or a missing template is a configuration error naming the key.
+    let cfg = std::fs::read_to_string(t.path().join("csat.toml")).unwrap();
+    std::fs::write(
+        t.path().join("csat.toml"),
+        cfg.replace("#AA3300", "dark red")
+            .replace("my-report.typ", "gone.typ"),
+    )
+    .unwrap();
+    let out = csat(t.path(), &["report", "--as-of", AS_OF]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("report.accent") && err.contains("report.template"),
+        "{err}"
+    );
+}
+
+#[test]
 fn the_first_month_of_data_alone_still_gives_a_complete_report() {
     // 2025-11 is the demo's first month: one month of trend, no previous month to compare,
     // no action windows, few complaints. Every chart must draw (data or a "no data" panel).

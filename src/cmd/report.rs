@@ -73,6 +73,15 @@ pub fn report(cfg: &Config, period: Period, lang: Lang, as_of: NaiveDate) -> Cmd
         })?),
         None => None,
     };
+    let template = match &cfg.template {
+        Some(p) => Some(std::fs::read_to_string(p).map_err(|e| {
+            Failure::new(
+                exit::DATA,
+                format!("cannot read the report template {}: {e}", p.display()),
+            )
+        })?),
+        None => None,
+    };
     let inputs = Inputs {
         cfg,
         lang,
@@ -104,7 +113,7 @@ pub fn report(cfg: &Config, period: Period, lang: Lang, as_of: NaiveDate) -> Cmd
         .collect::<Result<_, _>>()?,
         generated_on: as_of.to_string(),
     };
-    let out = render::report(&inputs, as_of, logo)?;
+    let out = render::report(&inputs, as_of, logo, template.as_deref())?;
     for w in &out.warnings {
         tracing::warn!("{w}");
         eprintln!("warning: {w}");

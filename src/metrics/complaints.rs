@@ -482,35 +482,25 @@ pub struct Bin {
     pub count: usize,
 }
 
-/// Histogram of first-response times in hours: fixed 4 h bins from 0 to 72 h, one overflow
-/// bar (≥ 72 h) and one bar of complaints with no response recorded. Every complaint lands
-/// in exactly one bar. A time of exactly 24 h falls in `[24, 28)`, though it still meets
-/// the "within 24 h" commitment (≤ 24 h); the chart draws the commitment line at 24.
-pub fn response_histogram(hours: &[Option<f64>]) -> Vec<Bin> {
-    let k = (RESPONSE_BINS_MAX_H / RESPONSE_BIN_H) as usize;
-    let mut bins: Vec<Bin> = (0..k)
+/// Histogram with `k` bars `[i·width, (i+1)·width)` from 0, one overflow bar (≥ k·width)
+/// and one bar of missing values; negative values (clock skew) count in the first bar.
+/// Every value lands in exactly one bar.
+fn histogram(values: impl Iterator<Item = Option<f64>>, width: f64, k: usize) -> Vec<Bin> {
+    let mut bins: Vec<Bin> = (0..=k)
         .map(|i| Bin {
-            low: Some(i as f64 * RESPONSE_BIN_H),
-            high: Some((i + 1) as f64 * RESPONSE_BIN_H),
+            low: Some(i as f64 * width),
+            high: (i < k).then(|| (i + 1) as f64 * width),
             count: 0,
         })
-        .chain([
-            Bin {
-                low: Some(RESPONSE_BINS_MAX_H),
-                high: None,
-                count: 0,
-            },
-            Bin {
-                low: None,
-                high: None,
-                count: 0,
-            },
-        ])
+        .chain(std::iter::once(Bin {
+            low: None,
+            high: None,
+            count: 0,
+        }))
         .collect();
-    for h in hours {
-        let i = match h {
-            // A response logged before the complaint (clock skew) counts in the first bar.
-            Some(h) => ((h.max(0.0) / RESPONSE_BIN_H).floor() as usize).min(k),
+    for v in values {
+        let i = match v {
+            Some(v) => ((v.max(0.0) / width).floor() as usize).min(k),
             None => k + 1,
         };
         bins[i].count += 1;
@@ -518,37 +508,25 @@ pub fn response_histogram(hours: &[Option<f64>]) -> Vec<Bin> {
     bins
 }
 
+/// Histogram of first-response times in hours: 4 h bars from 0 to 72 h, one overflow bar
+/// (≥ 72 h) and one bar of complaints with no response recorded. A time of exactly 24 h
+/// falls in `[24, 28)` though it still meets the "within 24 h" commitment (≤ 24 h).
+pub fn response_histogram(hours: &[Option<f64>]) -> Vec<Bin> {
+    histogram(
+        hours.iter().copied(),
+        RESPONSE_BIN_H,
+        (RESPONSE_BINS_MAX_H / RESPONSE_BIN_H) as usize,
+    )
+}
+
 /// Histogram of resolution times in working days: one bar per day 0..=10 (`[d, d+1)`), one
 /// overflow bar (> 10) and one bar of complaints not closed.
 pub fn resolution_histogram(days: &[Option<i64>]) -> Vec<Bin> {
-    let k = RESOLUTION_BINS_MAX_WD as usize + 1;
-    let mut bins: Vec<Bin> = (0..k)
-        .map(|d| Bin {
-            low: Some(d as f64),
-            high: Some(d as f64 + 1.0),
-            count: 0,
-        })
-        .chain([
-            Bin {
-                low: Some(k as f64),
-                high: None,
-                count: 0,
-            },
-            Bin {
-                low: None,
-                high: None,
-                count: 0,
-            },
-        ])
-        .collect();
-    for d in days {
-        let i = match d {
-            Some(d) => (*d).clamp(0, k as i64) as usize,
-            None => k + 1,
-        };
-        bins[i].count += 1;
-    }
-    bins
+    histogram(
+        days.iter().map(|d| d.map(|d| d as f64)),
+        1.0,
+        RESOLUTION_BINS_MAX_WD as usize + 1,
+    )
 }
 
 /// The `complaint_times` mart: this month's complaints binned by first-response hours and

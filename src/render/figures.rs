@@ -116,6 +116,21 @@ pub fn trend_chart(inp: &Inputs, measure: &str) -> Option<ControlChart> {
     })
 }
 
+/// Half-width of a symmetric axis around 0 that holds every point and interval of a
+/// difference chart, times `room`, rounded up to a quarter point (at least 0.25·room).
+fn reach(points: &[CiPoint], room: f64) -> f64 {
+    let r = points
+        .iter()
+        .flat_map(|p| {
+            [
+                p.mean.abs(),
+                p.ci.map(|c| c.0.abs().max(c.1.abs())).unwrap_or(0.0),
+            ]
+        })
+        .fold(0.25, f64::max);
+    (r * room * 4.0).ceil() / 4.0
+}
+
 /// Competitor gaps (competitor − us) per measure with their Welch intervals, and the
 /// external references (industry average, leader) minus our own survey figure, from the
 /// benchmark mart. Measures on the 0–10 NPS scale are left to the table.
@@ -180,17 +195,8 @@ pub fn gap_chart(inp: &Inputs) -> Option<CiChart> {
             }
         }
     }
-    let reach = points
-        .iter()
-        .flat_map(|p| {
-            [
-                p.mean.abs(),
-                p.ci.map(|c| c.0.abs().max(c.1.abs())).unwrap_or(0.0),
-            ]
-        })
-        .fold(0.25, f64::max);
     // Room on the right for the value and its q-value.
-    let reach = (reach * 1.6 * 4.0).ceil() / 4.0;
+    let reach = reach(&points, 1.6);
     Some(CiChart {
         title: Msg::ChartGapTitle.text(lang).into(),
         axis: Msg::GapAxis.text(lang).into(),
@@ -395,16 +401,7 @@ pub fn actions_chart(inp: &Inputs) -> Option<CiChart> {
             })
         })
         .collect();
-    let reach = points
-        .iter()
-        .flat_map(|p| {
-            [
-                p.mean.abs(),
-                p.ci.map(|c| c.0.abs().max(c.1.abs())).unwrap_or(0.0),
-            ]
-        })
-        .fold(0.25, f64::max);
-    let reach = (reach * 1.3 * 4.0).ceil() / 4.0;
+    let reach = reach(&points, 1.3);
     Some(CiChart {
         title: Msg::ChartActionsTitle.text(lang).into(),
         axis: Msg::ActionsAxis.text(lang).into(),

@@ -56,7 +56,7 @@ fn table(out: &mut String, t: &Table) {
 }
 
 /// Render the page. `charts` maps a section's chart path to its SVG text.
-pub fn render(r: &Report, charts: &HashMap<String, String>) -> String {
+pub fn render(r: &Report, charts: &HashMap<String, String>, logo: Option<&[u8]>) -> String {
     let mut o = String::new();
     let _ = write!(
         o,
@@ -64,11 +64,15 @@ pub fn render(r: &Report, charts: &HashMap<String, String>) -> String {
         lang = if r.lang == "zh" { "zh-CN" } else { "en" },
         title = escape(&r.title),
         period = escape(&r.period),
-        css = CSS.replace("{FAMILY}", FAMILY),
+        css = CSS.replace("{FAMILY}", FAMILY).replace("{ACCENT}", &accent(&r.accent)),
     );
+    o.push_str("<header>\n");
+    if let Some(uri) = logo.and_then(data_uri) {
+        let _ = write!(o, "<img class=\"logo\" src=\"{uri}\" alt=\"\">\n");
+    }
     let _ = write!(
         o,
-        "<header>\n<p class=\"org\">{}</p>\n<h1>{}</h1>\n<p class=\"period\">{}</p>\n<dl>",
+        "<p class=\"org\">{}</p>\n<h1>{}</h1>\n<p class=\"period\">{}</p>\n<dl>",
         escape(&r.org),
         escape(&r.title),
         escape(&r.period_long)
@@ -132,20 +136,70 @@ pub fn render(r: &Report, charts: &HashMap<String, String>) -> String {
     o
 }
 
+/// The accent colour if it is `#rrggbb` (config validates it), else the default: it goes
+/// into CSS, so nothing else may pass.
+fn accent(a: &str) -> String {
+    if a.len() == 7 && a.starts_with('#') && a[1..].chars().all(|c| c.is_ascii_hexdigit()) {
+        a.to_string()
+    } else {
+        "#1f5e9e".into()
+    }
+}
+
+/// A logo as a `data:` URI (PNG, JPEG, GIF or SVG, by their first bytes); `None` for
+/// anything else, so an unknown file is left out rather than shown broken.
+fn data_uri(bytes: &[u8]) -> Option<String> {
+    let mime = if bytes.starts_with(b"\x89PNG") {
+        "image/png"
+    } else if bytes.starts_with(&[0xFF, 0xD8]) {
+        "image/jpeg"
+    } else if bytes.starts_with(b"GIF8") {
+        "image/gif"
+    } else if String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).contains("<svg") {
+        "image/svg+xml"
+    } else {
+        return None;
+    };
+    Some(format!("data:{mime};base64,{}", base64(bytes)))
+}
+
+/// Standard base64 with padding (RFC 4648 §4).
+fn base64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
 const CSS: &str = r#"body { margin: 0; background: #f3f5f8; color: #222; font: 15px/1.6 "{FAMILY}", "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif; }
 main { max-width: 960px; margin: 0 auto; background: #fff; padding: 2rem 2.5rem 3rem; }
-header { border-bottom: 3px solid #1f5e9e; margin-bottom: 1.5rem; }
+header { border-bottom: 3px solid {ACCENT}; margin-bottom: 1.5rem; }
 header .org { color: #777; margin: 0; }
-h1 { color: #1f5e9e; font-size: 1.9rem; margin: .2rem 0; }
+header .logo { max-height: 3rem; display: block; margin-bottom: .5rem; }
+h1 { color: {ACCENT}; font-size: 1.9rem; margin: .2rem 0; }
 header .period { font-size: 1.2rem; margin: 0 0 .6rem; }
 dl { display: grid; grid-template-columns: max-content auto; gap: .1rem 1rem; color: #444; }
 dt { color: #777; } dd { margin: 0; }
-h2 { color: #1f5e9e; border-bottom: 1px solid #dde5ee; padding-bottom: .2rem; margin-top: 2rem; }
+h2 { color: {ACCENT}; border-bottom: 1px solid #dde5ee; padding-bottom: .2rem; margin-top: 2rem; }
 h3 { font-size: 1rem; margin: 1.2rem 0 .4rem; }
 .headlines { display: grid; grid-template-columns: repeat(auto-fit, minmax(200px, 1fr)); gap: .8rem; }
 .headline { background: #f4f8fc; border: 1px solid #c8d6e5; border-radius: 4px; padding: .7rem .9rem; }
 .headline .label { color: #777; font-size: .85rem; }
-.headline .value { color: #1f5e9e; font-size: 1.6rem; font-weight: bold; }
+.headline .value { color: {ACCENT}; font-size: 1.6rem; font-weight: bold; }
 .headline .detail { font-size: .85rem; }
 figure { margin: 1rem 0; } figure svg { width: 100%; height: auto; }
 figure svg text { font-family: "{FAMILY}", "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif; }
@@ -161,6 +215,28 @@ tr.muted td { color: #999; }
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base64_matches_rfc_4648_test_vectors() {
+        // RFC 4648 §10.
+        for (i, o) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64(i.as_bytes()), o, "{i}");
+        }
+        assert!(data_uri(b"\x89PNG\r\n")
+            .unwrap()
+            .starts_with("data:image/png;base64,"));
+        assert_eq!(data_uri(b"MZ not an image"), None);
+        assert_eq!(accent("#ABCDEF"), "#ABCDEF");
+        assert_eq!(accent("red;}body{display:none"), "#1f5e9e");
+    }
 
     #[test]
     fn escapes_everything_that_could_be_markup() {

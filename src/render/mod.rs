@@ -38,6 +38,7 @@ pub fn report(
     inp: &model::Inputs,
     today: chrono::NaiveDate,
     logo: Option<Vec<u8>>,
+    template: Option<&str>,
 ) -> Result<Rendered, RenderError> {
     let figs = figures::all(inp)?;
     let report = model::build(inp, &figs)?;
@@ -66,13 +67,14 @@ pub fn report(
     for (name, c) in &figs {
         add(name, c.svg()?, c.png()?);
     }
-    if let Some(l) = logo {
-        vfiles.push(("/logo".to_string(), l));
+    if let Some(l) = &logo {
+        vfiles.push(("/logo".to_string(), l.clone()));
     }
     let ident = format!("csat-report-{}-{}", report.period, report.lang);
-    let (pdf, typst_warnings) = pdf::compile(pdf::TEMPLATE, vfiles, &ident, today)?;
+    let (pdf, typst_warnings) =
+        pdf::compile(template.unwrap_or(pdf::TEMPLATE), vfiles, &ident, today)?;
     warnings.extend(typst_warnings);
-    let html = html::render(&report, &charts);
+    let html = html::render(&report, &charts, logo.as_deref());
     let mut summary_json =
         serde_json::to_vec_pretty(&summary).map_err(|e| RenderError::Json(e.to_string()))?;
     summary_json.push(b'\n');

@@ -23,6 +23,8 @@ pub struct Report {
     pub period: String,
     pub period_long: String,
     pub logo: Option<String>,
+    /// Accent colour `#rrggbb` (`[report] accent`).
+    pub accent: String,
     /// Label/value pairs on the cover.
     pub cover: Vec<(String, String)>,
     pub contents: String,
@@ -715,6 +717,7 @@ pub fn build(inp: &Inputs, charts: &[(String, AnyChart)]) -> Result<Report, Rend
         period: inp.period.to_string(),
         period_long: period_long(inp.period, lang),
         logo: cfg.logo.as_ref().map(|_| "/logo".to_string()),
+        accent: cfg.accent.clone(),
         cover: vec![
             (Msg::Period.text(lang).into(), period_long(inp.period, lang)),
             (
