@@ -83,7 +83,7 @@ pub fn render(r: &Report, charts: &HashMap<String, String>, logo: Option<&[u8]>)
     o.push_str("</dl>\n</header>\n");
     let _ = write!(
         o,
-        "<section>\n<h2>{}</h2>\n<div class=\"headlines\">\n",
+        "<section>\n<h2>1. {}</h2>\n<div class=\"headlines\">\n",
         escape(&r.headlines_title)
     );
     for h in &r.headlines {

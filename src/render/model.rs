@@ -710,7 +710,7 @@ pub fn build(inp: &Inputs, charts: &[(String, AnyChart)]) -> Result<Report, Rend
         Lang::Zh => cfg.org_zh.clone(),
         Lang::En => cfg.org_en.clone(),
     };
-    Ok(Report {
+    let mut report = Report {
         lang: lang.code(),
         title: Msg::ReportTitle.text(lang).into(),
         org,
@@ -732,7 +732,40 @@ pub fn build(inp: &Inputs, charts: &[(String, AnyChart)]) -> Result<Report, Rend
         findings_title: Msg::Findings.text(lang).into(),
         findings: findings(inp),
         sections,
-    })
+    };
+    report.relabel_level(cfg.confidence);
+    Ok(report)
+}
+
+/// The catalogue writes intervals as "95%"; with another `[thresholds] confidence` every
+/// text of the report says that level instead (e.g. "90%").
+fn relabel_level(text: &mut String, confidence: f64) {
+    let level = format!("{}%", (confidence * 1000.0).round() / 10.0);
+    if level != "95%" && text.contains("95%") {
+        *text = text.replace("95%", &level);
+    }
+}
+
+impl Report {
+    fn relabel_level(&mut self, confidence: f64) {
+        let f = |t: &mut String| relabel_level(t, confidence);
+        self.findings.iter_mut().for_each(f);
+        for h in &mut self.headlines {
+            f(&mut h.label);
+            f(&mut h.detail);
+        }
+        for s in &mut self.sections {
+            f(&mut s.title);
+            s.intro.iter_mut().for_each(f);
+            s.notes.iter_mut().for_each(f);
+            s.charts.iter_mut().for_each(|c| f(&mut c.caption));
+            for t in &mut s.tables {
+                t.caption.iter_mut().for_each(f);
+                t.header.iter_mut().for_each(f);
+                t.rows.iter_mut().flatten().for_each(f);
+            }
+        }
+    }
 }
 
 /// The findings of the executive summary (at most 8), from all marts of the period.
@@ -742,7 +775,11 @@ fn findings(inp: &Inputs) -> Vec<String> {
     all.insert("nps", inp.nps);
     super::findings::findings(inp.cfg, inp.lang, &all, 8)
         .into_iter()
-        .map(|f| f.text)
+        .map(|f| {
+            let mut t = f.text;
+            relabel_level(&mut t, inp.cfg.confidence);
+            t
+        })
         .collect()
 }
 
@@ -1347,4 +1384,22 @@ pub fn extra_sections(inp: &Inputs, charts: &[(String, AnyChart)]) -> Vec<Sectio
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interval_labels_follow_the_configured_confidence() {
+        let mut t = "95% 置信区间 [3.66, 3.75]".to_string();
+        relabel_level(&mut t, 0.90);
+        assert_eq!(t, "90% 置信区间 [3.66, 3.75]");
+        let mut t = "95% CI".to_string();
+        relabel_level(&mut t, 0.995);
+        assert_eq!(t, "99.5% CI");
+        let mut t = "95% CI".to_string();
+        relabel_level(&mut t, 0.95);
+        assert_eq!(t, "95% CI");
+    }
 }
