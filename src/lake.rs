@@ -11,7 +11,8 @@
 //! Files have flat schemas; categorical columns are Parquet dictionaries; the partition
 //! column `period` lives in the directory name only. Every file is written whole to a
 //! temporary name beside its target and renamed over it ([`write_atomic`]), so a reader
-//! never sees a half-written file.
+//! never sees a half-written file; the outputs of one command are switched over together
+//! ([`Switch`]), so a killed run leaves the old complete state or the new one.
 
 use std::collections::BTreeSet;
 use std::io::{Cursor, Write};
@@ -43,19 +44,46 @@ pub enum LakeError {
     Parquet { path: PathBuf, message: String },
 }
 
-/// Write `bytes` to `path` atomically: a temporary file in the same directory, flushed to
-/// disk, then renamed over the target. Creates missing parent directories.
+/// Files csat writes are readable by their owner and group only (`0640`), directories
+/// `0750`: reports and the lake hold customer data.
+#[cfg(unix)]
+const FILE_MODE: u32 = 0o640;
+#[cfg(unix)]
+const DIR_MODE: u32 = 0o750;
+
+/// Create `dir` and its missing parents (mode `0750` on Unix).
+pub fn create_dirs(dir: &Path) -> std::io::Result<()> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(DIR_MODE);
+    }
+    b.create(dir)
+}
+
+/// Write `bytes` to `path` atomically: a temporary file in the same directory (mode
+/// `0640`), flushed to disk, then renamed over the target. Creates missing parent
+/// directories.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), LakeError> {
     let err = |source| LakeError::Write {
         path: path.to_path_buf(),
         source,
     };
     let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(err)?;
+    create_dirs(dir).map_err(err)?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
     let tmp = dir.join(format!(".csat-{}-{name}.tmp", std::process::id()));
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
+        let mut o = std::fs::OpenOptions::new();
+        o.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            o.mode(FILE_MODE);
+        }
+        let mut f = o.open(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)
@@ -64,6 +92,186 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), LakeError> {
         let _ = std::fs::remove_file(&tmp);
     }
     result.map_err(err)
+}
+
+const JOURNAL: &str = ".csat-journal";
+const STAGE: &str = ".csat-stage-";
+const OLD: &str = ".csat-old-";
+
+/// A set of outputs that is switched over only when all of it is written: each target
+/// (a file or a directory under `root`) is first written to a hidden staging path beside
+/// it; [`Switch::commit`] then writes a journal naming every staged path and target
+/// (atomically), moves the old targets aside, the staged ones in, and deletes the old ones
+/// and the journal. A crash before the journal exists leaves the old state (the staged
+/// leftovers are swept by [`recover`]); a crash after it is rolled forward by [`recover`],
+/// which every writing command runs first, under the workspace lock. Readers that go
+/// through csat therefore see either the old or the new complete set, never a mix.
+pub struct Switch {
+    root: PathBuf,
+    id: String,
+    /// (staged path or `None` for a deletion, target), both relative to `root`.
+    entries: Vec<(Option<PathBuf>, PathBuf)>,
+}
+
+impl Switch {
+    pub fn new(root: &Path) -> Switch {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        Switch {
+            root: root.to_path_buf(),
+            id: format!("{}-{nanos}", std::process::id()),
+            entries: Vec::new(),
+        }
+    }
+
+    fn rel(&self, target: &Path) -> PathBuf {
+        target
+            .strip_prefix(&self.root)
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| target.to_path_buf())
+    }
+
+    /// Where to write the new content of `target` (a file or a directory under the root).
+    pub fn stage(&mut self, target: &Path) -> PathBuf {
+        let rel = self.rel(target);
+        let name = rel
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let staged = rel.with_file_name(format!("{STAGE}{}-{name}", self.id));
+        let abs = self.root.join(&staged);
+        if let Some(e) = self.entries.iter().find(|(_, t)| *t == rel) {
+            if let Some(s) = &e.0 {
+                return self.root.join(s);
+            }
+        }
+        self.entries.push((Some(staged), rel));
+        abs
+    }
+
+    /// Delete `target` when the switch is committed.
+    pub fn remove(&mut self, target: &Path) {
+        let rel = self.rel(target);
+        self.entries.push((None, rel));
+    }
+
+    /// Switch every target over (see the type's documentation).
+    pub fn commit(self) -> Result<(), LakeError> {
+        if self.entries.is_empty() {
+            return Ok(());
+        }
+        let mut text = format!("{}\n", self.id);
+        for (s, t) in &self.entries {
+            text.push_str(&format!(
+                "{}\t{}\n",
+                s.as_ref()
+                    .map(|p| p.to_string_lossy().to_string())
+                    .unwrap_or_default(),
+                t.to_string_lossy()
+            ));
+        }
+        // Fault injection for the crash tests: stop right after the journal is written.
+        write_atomic(&self.root.join(JOURNAL), text.as_bytes())?;
+        if std::env::var_os("CSAT_TEST_CRASH_AFTER_JOURNAL").is_some() {
+            std::process::abort();
+        }
+        apply_journal(&self.root)
+    }
+}
+
+/// Roll a committed switch forward (idempotent): move each old target aside and its
+/// staged replacement in, then delete the old ones and the journal.
+fn apply_journal(root: &Path) -> Result<(), LakeError> {
+    let jpath = root.join(JOURNAL);
+    let text = match std::fs::read_to_string(&jpath) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(source) => {
+            return Err(LakeError::Read {
+                path: jpath,
+                source,
+            })
+        }
+    };
+    let mut lines = text.lines();
+    let id = lines.next().unwrap_or("x").to_string();
+    let werr = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| LakeError::Write { path, source }
+    };
+    let mut olds = Vec::new();
+    for line in lines {
+        let Some((s, t)) = line.split_once('\t') else {
+            continue;
+        };
+        let target = root.join(t);
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let old = target.with_file_name(format!("{OLD}{id}-{name}"));
+        let staged = (!s.is_empty()).then(|| root.join(s));
+        let pending = staged.as_ref().is_none_or(|p| p.exists());
+        if pending && target.exists() && !old.exists() {
+            std::fs::rename(&target, &old).map_err(werr(&target))?;
+        }
+        if let Some(st) = staged.filter(|p| p.exists()) {
+            if let Some(parent) = target.parent() {
+                create_dirs(parent).map_err(werr(parent))?;
+            }
+            std::fs::rename(&st, &target).map_err(werr(&target))?;
+        }
+        olds.push(old);
+    }
+    for old in olds {
+        remove_any(&old).map_err(werr(&old))?;
+    }
+    std::fs::remove_file(&jpath).map_err(werr(&jpath))
+}
+
+fn remove_any(p: &Path) -> std::io::Result<()> {
+    match std::fs::symlink_metadata(p) {
+        Ok(m) if m.is_dir() => std::fs::remove_dir_all(p),
+        Ok(_) => std::fs::remove_file(p),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Finish or undo what a killed run left under `root`: roll a committed switch forward,
+/// then delete staged and old copies and temporary files (in `root` and two levels
+/// below). Call it holding the workspace lock. Returns how many leftovers were removed.
+pub fn recover(root: &Path) -> Result<usize, LakeError> {
+    if !root.exists() {
+        return Ok(0);
+    }
+    apply_journal(root)?;
+    let mut removed = 0;
+    let mut dirs = vec![(root.to_path_buf(), 0)];
+    while let Some((dir, depth)) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().to_string();
+            let p = e.path();
+            if name.starts_with(STAGE)
+                || name.starts_with(OLD)
+                || (name.starts_with(".csat-") && name.ends_with(".tmp"))
+            {
+                remove_any(&p).map_err(|source| LakeError::Write {
+                    path: p.clone(),
+                    source,
+                })?;
+                removed += 1;
+            } else if depth < 2 && e.file_type().is_ok_and(|t| t.is_dir()) {
+                dirs.push((p, depth + 1));
+            }
+        }
+    }
+    Ok(removed)
 }
 
 /// Serialise a frame to Parquet bytes (zstd, with statistics).
@@ -104,10 +312,16 @@ pub fn table_dir(lake: &Path, table: &str) -> PathBuf {
     lake.join(table)
 }
 
+/// The file of a partition.
+pub const PART_FILE: &str = "part-0.parquet";
+
+/// The directory of one month of a table.
+pub fn partition_dir(lake: &Path, table: &str, period: Period) -> PathBuf {
+    table_dir(lake, table).join(format!("period={period}"))
+}
+
 pub fn partition_path(lake: &Path, table: &str, period: Period) -> PathBuf {
-    table_dir(lake, table)
-        .join(format!("period={period}"))
-        .join("part-0.parquet")
+    partition_dir(lake, table, period).join(PART_FILE)
 }
 
 /// Write one month of a table, replacing what was there.

@@ -20,6 +20,7 @@ pub mod demo;
 pub mod frame;
 pub mod ingest;
 pub mod lake;
+pub mod lock;
 pub mod metrics;
 pub mod period;
 pub mod render;

@@ -15,6 +15,10 @@ struct Cli {
     /// More log output on stderr (-v info, -vv debug).
     #[arg(long, short = 'v', action = clap::ArgAction::Count, global = true)]
     verbose: u8,
+    /// Messages on stderr as plain lines (text) or one JSON object per line (json), for
+    /// schedulers and log collectors.
+    #[arg(long, value_enum, default_value = "text", global = true)]
+    log_format: cmd::say::LogFormat,
     #[command(subcommand)]
     command: Command,
 }
@@ -36,6 +40,9 @@ enum Command {
     /// The monthly job: ingest, analyze and report.
     #[command(after_help = EXIT_CODES_HELP)]
     Run(cmd::run::Args),
+    /// What the workspace holds (finishing or undoing an interrupted run first).
+    #[command(after_help = EXIT_CODES_HELP)]
+    Status(cmd::status::Args),
     /// Dry-run ingest of given files: layout, encoding, mapping, rejects; writes nothing.
     #[command(after_help = EXIT_CODES_HELP)]
     Validate(cmd::validate::Args),
@@ -49,18 +56,22 @@ fn main() -> ExitCode {
         std::env::set_var("POLARS_MAX_THREADS", "1");
     }
     let cli = Cli::parse();
+    cmd::say::init(cli.log_format);
     let level = match cli.verbose {
         0 => tracing::Level::WARN,
         1 => tracing::Level::INFO,
         _ => tracing::Level::DEBUG,
     };
     use std::io::IsTerminal;
-    tracing_subscriber::fmt()
+    let fmt = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_max_level(level)
-        .with_target(false)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
+        .with_target(false);
+    if cli.log_format == cmd::say::LogFormat::Json {
+        fmt.json().init();
+    } else {
+        fmt.with_ansi(std::io::stderr().is_terminal()).init();
+    }
     let result = match &cli.command {
         Command::Demo(a) => cmd::demo::run(a),
         Command::Ingest(a) => cmd::ingest::run(a),
@@ -68,11 +79,13 @@ fn main() -> ExitCode {
         Command::Report(a) => cmd::report::run(a),
         Command::Run(a) => cmd::run::run(a),
         Command::Validate(a) => cmd::validate::run(a),
+        Command::Status(a) => cmd::status::run(a),
     };
     match result {
+        Ok(()) if cmd::say::warnings() > 0 => ExitCode::from(cmd::exit::WARNINGS),
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
-            eprintln!("error: {}", f.message);
+            cmd::say::error(&f.message);
             f.exit_code()
         }
     }

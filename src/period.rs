@@ -87,11 +87,13 @@ impl FromStr for Period {
     }
 }
 
-/// What `--period` asked for: a given month, or the newest month that has data.
+/// What `--period` asked for: a given month, the newest month that has data, or the
+/// calendar month before the analysis date (for schedules on the 1st).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PeriodArg {
     Month(Period),
     Latest,
+    LastMonth,
 }
 
 impl FromStr for PeriodArg {
@@ -100,10 +102,12 @@ impl FromStr for PeriodArg {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         if s.trim().eq_ignore_ascii_case("latest") {
             Ok(PeriodArg::Latest)
+        } else if s.trim().eq_ignore_ascii_case("last-month") {
+            Ok(PeriodArg::LastMonth)
         } else {
             s.parse()
                 .map(PeriodArg::Month)
-                .map_err(|e| format!("{e}, or `latest`"))
+                .map_err(|e| format!("{e}, `latest` or `last-month`"))
         }
     }
 }
@@ -143,6 +147,10 @@ mod tests {
             assert!(err.contains("YYYY-MM"), "{bad}: {err}");
         }
         assert_eq!("latest".parse::<PeriodArg>().unwrap(), PeriodArg::Latest);
+        assert_eq!(
+            "last-month".parse::<PeriodArg>().unwrap(),
+            PeriodArg::LastMonth
+        );
         assert!("2026-00"
             .parse::<PeriodArg>()
             .unwrap_err()

@@ -15,6 +15,8 @@ mod analytics;
 mod churn;
 #[path = "e2e/ingest_fixtures.rs"]
 mod ingest_fixtures;
+#[path = "e2e/unattended.rs"]
+mod unattended;
 
 const AS_OF: &str = "2026-11-01";
 

@@ -21,11 +21,23 @@ pub struct Args {
 
 pub fn run(args: &Args) -> CmdResult {
     let cfg = args.common.load()?;
-    let period = resolve_period(&cfg, args.common.period)?;
-    analyze(&cfg, period)
+    let _lock = super::lock_workspace(&cfg)?;
+    let period = resolve_period(
+        &cfg,
+        args.common
+            .period
+            .unwrap_or(crate::period::PeriodArg::Latest),
+        args.common.as_of(),
+    )?;
+    analyze(&cfg, period).map(|_| ())
 }
 
-pub fn analyze(cfg: &Config, period: Period) -> CmdResult {
+/// Compute and write the marts of `period` (switched over together); returns how many.
+pub fn analyze(cfg: &Config, period: Period) -> Result<usize, Failure> {
+    let dir = cfg.marts.join(format!("period={period}"));
+    let mut switch = lake::Switch::new(&cfg.marts);
+    let staged = switch.stage(&dir);
+    let out = |name: &str| staged.join(format!("{name}.parquet"));
     let months: Vec<Period> = (0..13)
         .scan(period, |p, i| {
             let out = *p;
@@ -53,21 +65,22 @@ pub fn analyze(cfg: &Config, period: Period) -> CmdResult {
             return Err(Failure::new(super::exit::DATA, format!("nothing to analyse for {period}: no responses, complaints or customers; run `csat ingest`")));
         }
         for (name, df) in &marts {
-            lake::write_file(&lake::mart_path(&cfg.marts, period, name), df)?;
+            lake::write_file(&out(name), df)?;
         }
-        write_notes(cfg, period, &notes)?;
+        write_notes(&out("notes"), period, &notes)?;
+        switch.commit()?;
         for n in &notes {
-            eprintln!("note: {n}");
+            super::say::notice(n);
         }
-        eprintln!(
+        super::say::info(&format!(
             "analyze {period}: {} (no survey data)",
             marts
                 .iter()
                 .map(|(n, d)| format!("{n} ({})", d.height()))
                 .collect::<Vec<_>>()
                 .join(", ")
-        );
-        return Ok(());
+        ));
+        return Ok(marts.len() + 1);
     };
     let benchmarks = lake::read_table(&cfg.lake, "benchmarks", Some(&[period]))?;
     let invitations = lake::read_table(&cfg.lake, "invitations", Some(&[period]))?;
@@ -95,7 +108,7 @@ pub fn analyze(cfg: &Config, period: Period) -> CmdResult {
     let marts = metrics::marts::build(&inputs)?;
     let computed = started.elapsed() - loaded;
     for (name, df) in &marts.tables {
-        lake::write_file(&lake::mart_path(&cfg.marts, period, name), df)?;
+        lake::write_file(&out(name), df)?;
     }
     tracing::info!(
         responses = responses.height(),
@@ -104,26 +117,27 @@ pub fn analyze(cfg: &Config, period: Period) -> CmdResult {
         write_ms = (started.elapsed() - loaded - computed).as_millis() as u64,
         "analyze timing"
     );
-    write_notes(cfg, period, &marts.notes)?;
+    write_notes(&out("notes"), period, &marts.notes)?;
+    switch.commit()?;
     for n in &marts.notes {
-        eprintln!("note: {n}");
+        super::say::notice(n);
     }
     let summary: Vec<String> = marts
         .tables
         .iter()
         .map(|(n, df)| format!("{n} ({})", df.height()))
         .collect();
-    eprintln!(
+    super::say::info(&format!(
         "analyze {period}: {} in {}",
         summary.join(", "),
         cfg.marts.join(format!("period={period}")).display()
-    );
-    Ok(())
+    ));
+    Ok(marts.tables.len() + 1)
 }
 
 /// The analysis notes of a period (a model that could not be fitted, a year without a
 /// holiday calendar), as a small mart the report prints in its appendix.
-fn write_notes(cfg: &Config, period: Period, notes: &[String]) -> CmdResult {
+fn write_notes(path: &std::path::Path, period: Period, notes: &[String]) -> CmdResult {
     use crate::frame::Values;
     let df = crate::frame::build_plain(vec![
         (
@@ -136,6 +150,6 @@ fn write_notes(cfg: &Config, period: Period, notes: &[String]) -> CmdResult {
         ),
     ])
     .map_err(|e| Failure::new(super::exit::INTERNAL, e.to_string()))?;
-    lake::write_file(&lake::mart_path(&cfg.marts, period, "notes"), &df)?;
+    lake::write_file(path, &df)?;
     Ok(())
 }

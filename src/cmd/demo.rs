@@ -26,13 +26,13 @@ pub fn run(args: &Args) -> CmdResult {
         crate::lake::write_atomic(&args.out.join(&f.path), &f.bytes)?;
     }
     let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
-    eprintln!(
+    super::say::info(&format!(
         "wrote the demo workspace (seed {}) to {}: {} files, {} KB. Next: csat run --config {}",
         args.seed,
         args.out.display(),
         files.len(),
         bytes / 1024,
         args.out.join("csat.toml").display()
-    );
+    ));
     Ok(())
 }

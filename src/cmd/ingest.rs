@@ -30,13 +30,30 @@ pub struct Limits {
     /// still written so the cause can be seen; the lake tables are left as they were.
     #[arg(long, default_value_t = 0.05, value_name = "SHARE")]
     pub max_reject_share: f64,
+    /// Warn (and exit 6 when done) when a file's rejected rows exceed this share.
+    #[arg(long, default_value_t = 0.01, value_name = "SHARE")]
+    pub warn_reject_share: f64,
+}
+
+/// What an ingest did, for the run's summary line.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Counts {
+    pub read: usize,
+    pub accepted: usize,
+    pub rejected: usize,
 }
 
 pub fn run(args: &Args) -> CmdResult {
     let cfg = args.common.load()?;
+    let _lock = super::lock_workspace(&cfg)?;
     let opts = options(&cfg, args.common.as_of())?;
     let out = ingest::ingest(&cfg, &opts)?;
-    write(&cfg, out, args.common.period, &args.limits)
+    let period = match args.common.period {
+        Some(PeriodArg::Month(p)) => PeriodArg::Month(p),
+        _ => PeriodArg::Latest,
+    };
+    write(&cfg, out, period, &args.limits)?;
+    Ok(())
 }
 
 /// The ingest options of a workspace: the privacy key and the previous ledger.
@@ -91,17 +108,29 @@ fn privacy_key(cfg: &Config) -> Result<Vec<u8>, Failure> {
         use std::os::unix::fs::PermissionsExt;
         let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
     }
-    eprintln!(
+    super::say::info(&format!(
         "created the privacy key {} (keep it with the workspace; see README, Privacy)",
         path.display()
-    );
+    ));
     Ok(key.into_bytes())
 }
 
-/// Write an ingest's tables, rejects and ledger to the lake.
-pub fn write(cfg: &Config, out: Ingested, period: PeriodArg, limits: &Limits) -> CmdResult {
-    let (read, accepted, rejected) = (out.rows_read(), out.accepted(), out.rejected());
+/// Write an ingest's tables, rejects and ledger to the lake, switched over together (a
+/// killed ingest leaves the previous lake). With too many rejects only the rejects and the
+/// ledger are written, to explain the failure.
+pub fn write(
+    cfg: &Config,
+    out: Ingested,
+    period: PeriodArg,
+    limits: &Limits,
+) -> Result<Counts, Failure> {
+    let counts = Counts {
+        read: out.rows_read(),
+        accepted: out.accepted(),
+        rejected: out.rejected(),
+    };
     let superseded = out.superseded();
+    let mut switch = lake::Switch::new(&cfg.lake);
     // Rejects and the ledger first: they explain a failure below.
     let sources: BTreeSet<&str> = cfg.sources.iter().map(|s| s.name.as_str()).collect();
     for s in &sources {
@@ -111,25 +140,21 @@ pub fn write(cfg: &Config, out: Ingested, period: PeriodArg, limits: &Limits) ->
             .filter(|r| r.source == *s)
             .cloned()
             .collect();
-        lake::write_file(
-            &lake::rejects_path(&cfg.lake, s),
-            &ingest::rejects_frame(&mine)?,
-        )?;
+        let target = lake::rejects_path(&cfg.lake, s);
+        lake::write_file(&switch.stage(&target), &ingest::rejects_frame(&mine)?)?;
     }
-    lake::write_file(
-        &cfg.lake.join("_ledger").join("files.parquet"),
-        &ingest::ledger_frame(&out.ledger)?,
-    )?;
+    let ledger = cfg.lake.join("_ledger").join("files.parquet");
+    lake::write_file(&switch.stage(&ledger), &ingest::ledger_frame(&out.ledger)?)?;
     for r in out
         .rejects
         .iter()
         .filter(|r| !r.code.is_exclusion())
         .take(20)
     {
-        eprintln!(
+        super::say::info(&format!(
             "rejected {}:{} [{}] `{}`: {}",
             r.file, r.line, r.column, r.value, r.reason
-        );
+        ));
     }
     let errors = out
         .rejects
@@ -137,38 +162,46 @@ pub fn write(cfg: &Config, out: Ingested, period: PeriodArg, limits: &Limits) ->
         .filter(|r| !r.code.is_exclusion())
         .count();
     if errors > 20 {
-        eprintln!(
+        super::say::info(&format!(
             "… and {} more rejected rows in {}",
             errors - 20,
             cfg.lake.join("_rejects").display()
-        );
+        ));
     }
-    let too_bad: Vec<String> = out
-        .ledger
-        .iter()
-        .filter(|l| {
-            l.rows_read > 0
-                && (l.rejected - l.excluded) as f64 / l.rows_read as f64 > limits.max_reject_share
-        })
-        .map(|l| {
-            format!(
-                "{} rejects {} of {} rows ({:.1}%)",
-                l.file,
-                l.rejected - l.excluded,
-                l.rows_read,
-                100.0 * (l.rejected - l.excluded) as f64 / l.rows_read as f64
-            )
-        })
-        .collect();
+    let share = |l: &ingest::FileLedger| (l.rejected - l.excluded) as f64 / l.rows_read as f64;
+    let over = |limit: f64| -> Vec<String> {
+        out.ledger
+            .iter()
+            .filter(|l| l.rows_read > 0 && share(l) > limit)
+            .map(|l| {
+                format!(
+                    "{} rejects {} of {} rows ({:.1}%)",
+                    l.file,
+                    l.rejected - l.excluded,
+                    l.rows_read,
+                    100.0 * share(l)
+                )
+            })
+            .collect()
+    };
+    let too_bad = over(limits.max_reject_share);
     if !too_bad.is_empty() {
+        switch.commit()?;
         return Err(Failure::new(
             super::exit::DATA,
             format!(
-                "too many rejected rows (more than {:.1}% of a file): {}. The lake was not changed; see {} for the reasons, fix the export or the mapping, or raise --max-reject-share",
+                "too many rejected rows (more than {:.1}% of a file): {}. The lake tables were not changed; see {} for the reasons, fix the export or the mapping, or raise --max-reject-share",
                 limits.max_reject_share * 100.0,
                 too_bad.join("; "),
                 cfg.lake.join("_rejects").display()
             ),
+        ));
+    }
+    for w in over(limits.warn_reject_share) {
+        super::say::warn(&format!(
+            "{w}: above the warning level of {:.1}% (--warn-reject-share); see {}",
+            limits.warn_reject_share * 100.0,
+            cfg.lake.join("_rejects").display()
         ));
     }
     for (table, rows) in out.tables {
@@ -180,21 +213,33 @@ pub fn write(cfg: &Config, out: Ingested, period: PeriodArg, limits: &Limits) ->
                     continue;
                 }
             }
-            lake::write_partition(&cfg.lake, table.name(), *p, df)?;
+            let dir = lake::partition_dir(&cfg.lake, table.name(), *p);
+            lake::write_file(&switch.stage(&dir).join(lake::PART_FILE), df)?;
             written.insert(*p);
         }
         if period == PeriodArg::Latest {
-            lake::remove_partitions_except(&cfg.lake, table.name(), &written)?;
+            for p in lake::partitions(&cfg.lake, table.name())? {
+                if !written.contains(&p) {
+                    switch.remove(&lake::partition_dir(&cfg.lake, table.name(), p));
+                }
+            }
         }
     }
+    switch.commit()?;
     let also = if superseded > 0 {
         format!(" + {superseded} superseded")
     } else {
         String::new()
     };
-    eprintln!(
-        "ingest: {read} rows read = {accepted} accepted + {rejected} rejected{also}, lake at {}",
-        cfg.lake.display()
+    super::say::info_with(
+        &format!(
+            "ingest: {} rows read = {} accepted + {} rejected{also}, lake at {}",
+            counts.read,
+            counts.accepted,
+            counts.rejected,
+            cfg.lake.display()
+        ),
+        serde_json::json!({"stage": "ingest", "rows_read": counts.read, "rows_accepted": counts.accepted, "rows_rejected": counts.rejected}),
     );
-    Ok(())
+    Ok(counts)
 }

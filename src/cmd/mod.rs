@@ -6,6 +6,8 @@ pub mod demo;
 pub mod ingest;
 pub mod report;
 pub mod run;
+pub mod say;
+pub mod status;
 pub mod validate;
 
 use std::path::PathBuf;
@@ -30,6 +32,11 @@ pub mod exit {
     pub const DATA: u8 = 3;
     /// An output could not be written (permissions, disk full).
     pub const OUTPUT: u8 = 4;
+    /// Another run holds the workspace lock; nothing was done.
+    pub const LOCKED: u8 = 5;
+    /// Done, with warnings worth a look (e.g. a file's reject share above
+    /// `--warn-reject-share`, characters the report font lacks).
+    pub const WARNINGS: u8 = 6;
 }
 
 pub const EXIT_CODES_HELP: &str = "\
@@ -38,7 +45,9 @@ Exit codes:
   1  internal error (a bug; please report it)
   2  usage or configuration error (the message names the key and the fix)
   3  data error (unreadable input, missing column, no data, too many rejects)
-  4  output error (a file could not be written)";
+  4  output error (a file could not be written)
+  5  another run holds the workspace lock (its pid and start time are printed); nothing done
+  6  success with warnings (e.g. reject share above --warn-reject-share); outputs written";
 
 /// A failed command: the message for stderr and the exit code.
 #[derive(Debug)]
@@ -106,7 +115,39 @@ impl From<crate::render::RenderError> for Failure {
     }
 }
 
+impl From<crate::lock::LockError> for Failure {
+    fn from(e: crate::lock::LockError) -> Failure {
+        let code = match e {
+            crate::lock::LockError::Held { .. } => exit::LOCKED,
+            crate::lock::LockError::Io { .. } => exit::OUTPUT,
+        };
+        Failure::new(code, e.to_string())
+    }
+}
+
 pub type CmdResult = Result<(), Failure>;
+
+/// Take the workspace lock and finish or undo what a killed run left (see
+/// [`crate::lake::Switch`]). Every command that writes to the workspace starts here.
+pub fn lock_workspace(cfg: &Config) -> Result<crate::lock::Lock, Failure> {
+    let started = chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let lock = crate::lock::acquire(&cfg.root, &started)?;
+    if let Some(prev) = &lock.took_over {
+        say::notice(&format!(
+            "the previous run ({prev}) did not finish; its lock was released when it stopped, taking over"
+        ));
+    }
+    let mut cleaned = 0;
+    for root in [&cfg.lake, &cfg.marts, &cfg.reports] {
+        cleaned += crate::lake::recover(root)?;
+    }
+    if cleaned > 0 {
+        say::notice(&format!(
+            "removed {cleaned} partial outputs of an interrupted run; the last complete state is kept"
+        ));
+    }
+    Ok(lock)
+}
 
 /// Options every workspace command shares.
 #[derive(Debug, Clone, clap::Args)]
@@ -114,14 +155,11 @@ pub struct Common {
     /// The workspace configuration.
     #[arg(long, short = 'c', default_value = "csat.toml", value_name = "FILE")]
     pub config: PathBuf,
-    /// The month to work on: YYYY-MM, or `latest` (the newest month with survey data).
-    #[arg(
-        long,
-        short = 'p',
-        default_value = "latest",
-        value_name = "YYYY-MM|latest"
-    )]
-    pub period: PeriodArg,
+    /// The month to work on: YYYY-MM; `latest` (the newest month with data; the default
+    /// of ingest, analyze and report); `last-month` (the calendar month before --as-of; the
+    /// default of run, for schedules on the 1st).
+    #[arg(long, short = 'p', value_name = "YYYY-MM|latest|last-month")]
+    pub period: Option<PeriodArg>,
     /// The analysis date (default: today). Timestamps after it are rejected as keying
     /// errors; reports show it as their generation date. Fix it for reproducible runs.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
@@ -144,8 +182,14 @@ impl Common {
     }
 }
 
-/// Resolve `--period`: `latest` is the newest month of the `responses` table.
-pub fn resolve_period(cfg: &Config, arg: PeriodArg) -> Result<Period, Failure> {
+/// Resolve `--period`: `latest` is the newest month of the `responses` table (or of the
+/// complaints and customers when there are no surveys); `last-month` the month before
+/// `as_of`, which must have data.
+pub fn resolve_period(cfg: &Config, arg: PeriodArg, as_of: NaiveDate) -> Result<Period, Failure> {
+    let arg = match arg {
+        PeriodArg::LastMonth => PeriodArg::Month(Period::of_date(as_of).prev()),
+        other => other,
+    };
     let mut months = crate::lake::partitions(&cfg.lake, "responses")?;
     if months.is_empty() {
         // A workspace without surveys (complaints and customers only) is analysed by the
@@ -160,11 +204,13 @@ pub fn resolve_period(cfg: &Config, arg: PeriodArg) -> Result<Period, Failure> {
         PeriodArg::Month(p) => Err(Failure::new(
             exit::DATA,
             format!(
-                "no survey data for {p} in {}; months with data: {}. Run `csat ingest` or choose one of those months",
+                "no data for {p} in {}; months with data: {}. Sources looked at: {}. Add the month's exports to those paths and run again, or choose a month with data (--period)",
                 cfg.lake.display(),
-                if months.is_empty() { "none".to_string() } else { months.iter().map(|m| m.to_string()).collect::<Vec<_>>().join(", ") }
+                if months.is_empty() { "none".to_string() } else { months.iter().map(|m| m.to_string()).collect::<Vec<_>>().join(", ") },
+                cfg.sources.iter().map(|s| format!("{} ({})", s.name, s.pattern)).collect::<Vec<_>>().join(", ")
             ),
         )),
+        PeriodArg::LastMonth => unreachable!("resolved above"),
         PeriodArg::Latest => months.last().copied().ok_or_else(|| {
             Failure::new(
                 exit::DATA,

@@ -22,16 +22,31 @@ pub struct Args {
 
 pub fn run(args: &Args) -> CmdResult {
     let cfg = args.common.load()?;
-    let period = resolve_period(&cfg, args.common.period)?;
+    let _lock = super::lock_workspace(&cfg)?;
+    let period = resolve_period(
+        &cfg,
+        args.common
+            .period
+            .unwrap_or(crate::period::PeriodArg::Latest),
+        args.common.as_of(),
+    )?;
     report(
         &cfg,
         period,
         args.lang.unwrap_or(cfg.lang),
         args.common.as_of(),
     )
+    .map(|_| ())
 }
 
-pub fn report(cfg: &Config, period: Period, lang: Lang, as_of: NaiveDate) -> CmdResult {
+/// Render the report of `period` into `<reports>/YYYY-MM/` (switched over whole); returns
+/// the path of the PDF.
+pub fn report(
+    cfg: &Config,
+    period: Period,
+    lang: Lang,
+    as_of: NaiveDate,
+) -> Result<std::path::PathBuf, Failure> {
     let mart = |name: &str| -> Result<_, Failure> {
         let path = lake::mart_path(&cfg.marts, period, name);
         if !path.is_file() {
@@ -115,19 +130,21 @@ pub fn report(cfg: &Config, period: Period, lang: Lang, as_of: NaiveDate) -> Cmd
     };
     let out = render::report(&inputs, as_of, logo, template.as_deref())?;
     for w in &out.warnings {
-        tracing::warn!("{w}");
-        eprintln!("warning: {w}");
+        super::say::warn(w);
     }
     let dir = cfg.reports.join(period.to_string());
+    let mut switch = lake::Switch::new(&cfg.reports);
+    let staged = switch.stage(&dir);
     for (name, bytes) in &out.files {
-        lake::write_atomic(&dir.join(name), bytes)?;
+        lake::write_atomic(&staged.join(name), bytes)?;
     }
-    eprintln!(
+    switch.commit()?;
+    super::say::info(&format!(
         "report {period} ({}): {}",
         lang.code(),
         dir.join("report.pdf").display()
-    );
-    Ok(())
+    ));
+    Ok(dir.join("report.pdf"))
 }
 
 fn read_rejects(cfg: &Config) -> Result<Option<crate::frame::DataFrame>, Failure> {

@@ -1,11 +1,13 @@
 //! `csat run`: ingest, analyze and report in one go (the monthly job).
 
-use super::{resolve_period, CmdResult, Common};
+use super::{resolve_period, say, CmdResult, Common};
 use crate::config::Lang;
 use crate::ingest;
+use crate::period::PeriodArg;
 
 /// The monthly job: ingest every source, compute the marts of the period and render its
-/// report. `--period latest` (the default) is the newest month with survey data.
+/// report, under the workspace lock, ending with one summary line. The period defaults to
+/// `last-month` (the calendar month before --as-of), for a schedule on the 1st.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
@@ -18,12 +20,44 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> CmdResult {
+    let started = std::time::Instant::now();
     let cfg = args.common.load()?;
+    let _lock = super::lock_workspace(&cfg)?;
     let as_of = args.common.as_of();
+    say::progress(1, 3, "ingest");
     let opts = super::ingest::options(&cfg, as_of)?;
     let out = ingest::ingest(&cfg, &opts)?;
-    super::ingest::write(&cfg, out, crate::period::PeriodArg::Latest, &args.limits)?;
-    let period = resolve_period(&cfg, args.common.period)?;
-    super::analyze::analyze(&cfg, period)?;
-    super::report::report(&cfg, period, args.lang.unwrap_or(cfg.lang), as_of)
+    let counts = super::ingest::write(&cfg, out, PeriodArg::Latest, &args.limits)?;
+    let period = resolve_period(
+        &cfg,
+        args.common.period.unwrap_or(PeriodArg::LastMonth),
+        as_of,
+    )?;
+    say::progress(2, 3, &format!("analyze {period}"));
+    let marts = super::analyze::analyze(&cfg, period)?;
+    say::progress(3, 3, &format!("report {period}"));
+    let pdf = super::report::report(&cfg, period, args.lang.unwrap_or(cfg.lang), as_of)?;
+    let secs = started.elapsed().as_secs_f64();
+    say::info_with(
+        &format!(
+            "csat run {period}: {} rows read, {} accepted, {} rejected; {marts} marts; report {}; {} warnings; {secs:.1} s",
+            counts.read,
+            counts.accepted,
+            counts.rejected,
+            pdf.display(),
+            say::warnings()
+        ),
+        serde_json::json!({
+            "event": "summary",
+            "period": period.to_string(),
+            "rows_read": counts.read,
+            "rows_accepted": counts.accepted,
+            "rows_rejected": counts.rejected,
+            "marts": marts,
+            "report": pdf.display().to_string(),
+            "warnings": say::warnings(),
+            "seconds": (secs * 10.0).round() / 10.0,
+        }),
+    );
+    Ok(())
 }

@@ -321,7 +321,15 @@ fn no_personal_data_from_any_fixture_reaches_the_lake_or_a_report() {
     copy_dir(&fixtures(), t.path());
     ok(
         t.path(),
-        &["run", "--as-of", "2026-11-01", "--max-reject-share", "1"],
+        &[
+            "run",
+            "--as-of",
+            "2026-11-01",
+            "--max-reject-share",
+            "1",
+            "--warn-reject-share",
+            "1",
+        ],
     );
     let pii = [
         "116.228.1.20",
@@ -385,7 +393,15 @@ fn reingest_adds_nothing_and_a_corrected_file_replaces_its_rows() {
     let ingest = |as_of: &str| {
         ok(
             t.path(),
-            &["ingest", "--as-of", as_of, "--max-reject-share", "1"],
+            &[
+                "ingest",
+                "--as-of",
+                as_of,
+                "--max-reject-share",
+                "1",
+                "--warn-reject-share",
+                "1",
+            ],
         )
     };
     ingest("2026-11-01");

@@ -1,0 +1,89 @@
+//! What csat tells the person (or scheduler) running it, on stderr: plain lines for people,
+//! one JSON object per line with `--log-format json` for schedulers and log collectors.
+//! Warnings worth a look are counted: a run that had any exits with
+//! [`super::exit::WARNINGS`] instead of 0.
+
+use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+static JSON: AtomicBool = AtomicBool::new(false);
+static WARNINGS: AtomicUsize = AtomicUsize::new(0);
+
+/// The format of stderr messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+pub fn init(format: LogFormat) {
+    JSON.store(format == LogFormat::Json, Ordering::Relaxed);
+}
+
+pub fn json() -> bool {
+    JSON.load(Ordering::Relaxed)
+}
+
+fn emit(level: &str, msg: &str, fields: Option<serde_json::Value>) {
+    let mut err = std::io::stderr().lock();
+    if json() {
+        let mut o = serde_json::json!({
+            "time": chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            "level": level,
+            "msg": msg,
+        });
+        if let (Some(serde_json::Value::Object(f)), Some(obj)) = (fields, o.as_object_mut()) {
+            obj.extend(f);
+        }
+        let _ = writeln!(err, "{o}");
+    } else {
+        match level {
+            "info" => {
+                let _ = writeln!(err, "{msg}");
+            }
+            _ => {
+                let _ = writeln!(err, "{level}: {msg}");
+            }
+        }
+    }
+}
+
+/// A line of progress or a result.
+pub fn info(msg: &str) {
+    emit("info", msg, None);
+}
+
+/// A result with machine-readable fields (the fields appear only in JSON).
+pub fn info_with(msg: &str, fields: serde_json::Value) {
+    emit("info", msg, Some(fields));
+}
+
+/// A warning worth a look; it makes the run exit with code 6.
+pub fn warn(msg: &str) {
+    WARNINGS.fetch_add(1, Ordering::Relaxed);
+    emit("warning", msg, None);
+}
+
+/// Something the user should know that needs no action (not counted as a warning).
+pub fn notice(msg: &str) {
+    emit("notice", msg, None);
+}
+
+pub fn error(msg: &str) {
+    emit("error", msg, None);
+}
+
+/// Warnings so far in this process.
+pub fn warnings() -> usize {
+    WARNINGS.load(Ordering::Relaxed)
+}
+
+/// Progress for a person at a terminal: "[2/3] analyze 2026-10 …". Never written when
+/// stderr is not a terminal (cron mail, log files) or with JSON logs.
+pub fn progress(step: usize, of: usize, what: &str) {
+    if json() || !std::io::stderr().is_terminal() {
+        return;
+    }
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "[{step}/{of}] {what} …");
+}

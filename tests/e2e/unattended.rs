@@ -1,0 +1,318 @@
+//! Unattended monthly runs (issue 7): the workspace lock, period selection for schedules,
+//! exit codes, JSON logs and the summary line, file permissions, and crash safety under
+//! SIGKILL at many points of ingest, analyze and report.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::{csat, demo, files_under, ok, TempDir, AS_OF};
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+fn spawn(dir: &Path, args: &[&str]) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_csat"))
+        .current_dir(dir)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn csat")
+}
+
+#[test]
+fn two_runs_at_once_one_proceeds_and_the_other_exits_with_the_lock_code() {
+    let t = demo("lock");
+    let mut first = spawn(t.path(), &["run", "--as-of", AS_OF]);
+    // Wait until the first run has taken the lock (the file names its pid).
+    let lock = t.path().join(".csat.lock");
+    let pid = first.id();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !std::fs::read_to_string(&lock).is_ok_and(|s| s.contains(&format!("pid {pid}"))) {
+        assert!(
+            Instant::now() < deadline,
+            "the first run never took the lock"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let second = csat(t.path(), &["run", "--as-of", AS_OF]);
+    assert_eq!(second.status.code(), Some(5), "{}", stderr(&second));
+    let msg = stderr(&second);
+    assert!(
+        msg.contains(&format!("pid {pid}")) && msg.contains("started"),
+        "{msg}"
+    );
+    let status = first.wait().unwrap();
+    assert!(status.success(), "the first run failed");
+    // A lock left by a run that was killed does not block: the next run takes it over.
+    std::fs::write(&lock, "pid 4000000\nstarted 2026-11-01T02:00:00+08:00\n").unwrap();
+    let third = ok(t.path(), &["status"]);
+    assert!(stderr(&third).contains("pid 4000000"), "{}", stderr(&third));
+}
+
+#[test]
+fn run_defaults_to_last_month_and_says_which_sources_it_looked_at() {
+    let t = demo("last-month");
+    let out = ok(t.path(), &["run", "--as-of", "2026-11-03"]);
+    assert!(
+        stderr(&out).contains("csat run 2026-10:"),
+        "{}",
+        stderr(&out)
+    );
+    // On 2026-12-01 the previous month (2026-11) has no data yet: a data error naming the
+    // sources, not a silent report of an older month.
+    let out = csat(t.path(), &["run", "--as-of", "2026-12-01"]);
+    assert_eq!(out.status.code(), Some(3));
+    let msg = stderr(&out);
+    assert!(msg.contains("no data for 2026-11"), "{msg}");
+    assert!(
+        msg.contains("Sources looked at: web_survey") && msg.contains("complaints ("),
+        "{msg}"
+    );
+    // `latest` picks the newest month with data whatever the date.
+    let out = ok(
+        t.path(),
+        &["run", "--as-of", "2026-12-01", "--period", "latest"],
+    );
+    assert!(stderr(&out).contains("csat run 2026-10:"));
+}
+
+#[test]
+fn json_logs_summary_line_warnings_exit_code_and_private_files() {
+    let t = demo("json");
+    let out = csat(
+        t.path(),
+        &[
+            "run",
+            "--as-of",
+            AS_OF,
+            "--log-format",
+            "json",
+            "--warn-reject-share",
+            "0.0001",
+        ],
+    );
+    // 6: done, with warnings (the demo's files each reject a few planted rows).
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    let lines: Vec<serde_json::Value> = stderr(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    assert!(lines.iter().any(|l| l["level"] == "warning"));
+    let summary = lines.last().unwrap();
+    assert_eq!(summary["event"], "summary");
+    assert_eq!(summary["period"], "2026-10");
+    assert_eq!(
+        summary["rows_read"].as_u64().unwrap(),
+        summary["rows_accepted"].as_u64().unwrap() + summary["rows_rejected"].as_u64().unwrap()
+    );
+    assert_eq!(summary["rows_rejected"], 9);
+    assert!(summary["report"].as_str().unwrap().ends_with("report.pdf"));
+    assert!(summary["warnings"].as_u64().unwrap() > 0);
+    // Without the low warning level the same run is a plain success, with no progress
+    // lines (stderr is not a terminal here) and a readable summary line.
+    let out = ok(t.path(), &["run", "--as-of", AS_OF]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stderr(&out);
+    assert!(!text.contains("[1/3]"), "progress lines outside a terminal");
+    assert!(text
+        .lines()
+        .last()
+        .unwrap()
+        .starts_with("csat run 2026-10: 19168 rows read"));
+    // Outputs are not world-readable: reports and the lake hold customer data.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for p in [
+            "reports/2026-10/report.pdf",
+            "reports/2026-10/summary.json",
+            "marts/period=2026-10/satisfaction.parquet",
+            "lake/responses/period=2026-10/part-0.parquet",
+            "lake/_ledger/files.parquet",
+        ] {
+            let mode = std::fs::metadata(t.path().join(p))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o007, 0, "{p} is world-accessible: {mode:o}");
+        }
+        let mode = std::fs::metadata(t.path().join("reports/2026-10"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o007, 0, "reports/2026-10: {mode:o}");
+    }
+}
+
+/// The state of one stage's outputs: every file under it, by relative path.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    files_under(dir)
+        .into_iter()
+        .filter(|(k, _)| !k.contains(".csat-"))
+        .collect()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    let _ = std::fs::remove_dir_all(to);
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let (src, dst) = (e.path(), to.join(e.file_name()));
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&src, &dst);
+        } else {
+            std::fs::copy(&src, &dst).unwrap();
+        }
+    }
+}
+
+/// The new inputs: the complaint log loses its last 60 rows, so the lake, the marts and
+/// the report all differ from the old state.
+fn change_inputs(ws: &Path) {
+    let p = ws.join("raw/投诉登记表.csv");
+    let text = std::fs::read(&p).unwrap();
+    let lines: Vec<&[u8]> = text.split(|b| *b == b'\n').collect();
+    let keep = lines.len().saturating_sub(61);
+    std::fs::write(&p, lines[..keep].join(&b'\n')).unwrap();
+}
+
+#[test]
+fn sigkill_at_many_points_leaves_the_old_or_the_new_complete_state() {
+    // States: S0 all old; S1 the lake new; S2 lake and marts new; S3 all new. A kill during
+    // ingest (from S0), analyze (from S1) or report (from S2) must leave each of lake,
+    // marts and reports equal to its old or its new complete version, after the next
+    // command's recovery (here `csat status`); a rerun then reaches S3 exactly.
+    let base = demo("kill-base");
+    ok(base.path(), &["run", "--as-of", AS_OF]);
+    let s0 = TempDir::new("kill-s0");
+    copy_dir(base.path(), s0.path());
+    change_inputs(s0.path());
+    let s1 = TempDir::new("kill-s1");
+    copy_dir(s0.path(), s1.path());
+    ok(s1.path(), &["ingest", "--as-of", AS_OF]);
+    let s2 = TempDir::new("kill-s2");
+    copy_dir(s1.path(), s2.path());
+    ok(s2.path(), &["analyze", "--period", "2026-10"]);
+    let s3 = TempDir::new("kill-s3");
+    copy_dir(s2.path(), s3.path());
+    ok(
+        s3.path(),
+        &["report", "--period", "2026-10", "--as-of", AS_OF],
+    );
+    let parts = ["lake", "marts", "reports"];
+    let state = |ws: &Path| -> Vec<BTreeMap<String, Vec<u8>>> {
+        parts.iter().map(|p| snapshot(&ws.join(p))).collect()
+    };
+    let states = [
+        state(s0.path()),
+        state(s1.path()),
+        state(s2.path()),
+        state(s3.path()),
+    ];
+    for i in 0..3 {
+        assert!(
+            states[i][i] != states[i + 1][i],
+            "stage {i}: old and new must differ"
+        );
+    }
+    let stages: [(&str, &[&str], &Path); 3] = [
+        ("ingest", &["ingest", "--as-of", AS_OF], s0.path()),
+        ("analyze", &["analyze", "--period", "2026-10"], s1.path()),
+        (
+            "report",
+            &["report", "--period", "2026-10", "--as-of", AS_OF],
+            s2.path(),
+        ),
+    ];
+    // How long each stage takes here, to spread the kills over its whole run.
+    let mut took = Vec::new();
+    let probe = TempDir::new("kill-probe");
+    for (_, args, from) in &stages {
+        copy_dir(from, probe.path());
+        let t = Instant::now();
+        ok(probe.path(), args);
+        took.push(t.elapsed());
+    }
+    let mut seed: u64 = 0x5eed_c5a7;
+    let mut rand = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let ws = TempDir::new("kill-ws");
+    let mut kills = [0usize; 3];
+    let mut attempts = 0;
+    while kills.iter().sum::<usize>() < 51 {
+        attempts += 1;
+        assert!(attempts < 120, "too few kills landed: {kills:?}");
+        let k = attempts % 3;
+        let (name, args, from) = stages[k];
+        copy_dir(from, ws.path());
+        let mut child = spawn(ws.path(), args);
+        let delay = took[k].mul_f64(0.02 + 0.98 * rand());
+        std::thread::sleep(delay);
+        let killed = child.try_wait().unwrap().is_none();
+        if killed {
+            child.kill().unwrap(); // SIGKILL
+        }
+        let status = child.wait().unwrap();
+        if !killed {
+            assert!(status.success(), "{name} failed without being killed");
+            continue;
+        }
+        kills[k] += 1;
+        // The next command finishes or undoes the interrupted switch.
+        ok(ws.path(), &["status"]);
+        let now = state(ws.path());
+        for (j, part) in parts.iter().enumerate() {
+            let (old, new) = (&states[k][j], &states[k + 1][j]);
+            assert!(
+                now[j] == *old || now[j] == *new,
+                "{name} killed after {delay:?}: {part} is neither the old nor the new state"
+            );
+        }
+    }
+    assert!(kills.iter().all(|&n| n >= 10), "kills per stage: {kills:?}");
+    // After the last kill, the monthly job finishes and reaches exactly the new state.
+    ok(ws.path(), &["run", "--as-of", AS_OF]);
+    assert!(
+        state(ws.path()) == states[3],
+        "the rerun after kills differs from a clean run"
+    );
+    eprintln!("kills per stage (ingest, analyze, report): {kills:?}, timings {took:?}");
+}
+
+#[test]
+fn a_crash_after_the_journal_is_rolled_forward_by_the_next_command() {
+    let t = demo("journal");
+    ok(t.path(), &["run", "--as-of", AS_OF]);
+    let before = snapshot(&t.path().join("marts"));
+    change_inputs(t.path());
+    ok(t.path(), &["ingest", "--as-of", AS_OF]);
+    let crashed = Command::new(env!("CARGO_BIN_EXE_csat"))
+        .current_dir(t.path())
+        .args(["analyze", "--period", "2026-10"])
+        .env("CSAT_TEST_CRASH_AFTER_JOURNAL", "1")
+        .output()
+        .unwrap();
+    assert!(
+        !crashed.status.success(),
+        "the fault injection did not fire"
+    );
+    assert!(t.path().join("marts/.csat-journal").is_file());
+    let out = ok(t.path(), &["status"]);
+    assert!(!t.path().join("marts/.csat-journal").exists());
+    assert!(stderr(&out).contains("marts: 2026-10"));
+    let rolled = snapshot(&t.path().join("marts"));
+    assert!(
+        rolled != before,
+        "the committed marts were not rolled forward"
+    );
+    // The rolled-forward marts are exactly what an uninterrupted analyze writes.
+    ok(t.path(), &["analyze", "--period", "2026-10"]);
+    assert!(snapshot(&t.path().join("marts")) == rolled);
+}
