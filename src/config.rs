@@ -553,6 +553,24 @@ impl Config {
                 ));
             }
         }
+        // Outputs stay inside the workspace: a `..` in an output directory could make a
+        // run overwrite files anywhere the user can write.
+        for (key, v) in [
+            ("workspace.lake", &raw.workspace.lake),
+            ("workspace.marts", &raw.workspace.marts),
+            ("workspace.reports", &raw.workspace.reports),
+        ] {
+            if let Some(v) = v {
+                if Path::new(v)
+                    .components()
+                    .any(|c| c == std::path::Component::ParentDir)
+                {
+                    p.push(format!(
+                        "{key} = `{v}`: `..` would write outside the workspace; use a directory inside it (or an absolute path)"
+                    ));
+                }
+            }
+        }
         let template = raw
             .report
             .template

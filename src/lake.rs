@@ -244,7 +244,9 @@ fn remove_any(p: &Path) -> std::io::Result<()> {
 /// then delete staged and old copies and temporary files (in `root` and two levels
 /// below). Call it holding the workspace lock. Returns how many leftovers were removed.
 pub fn recover(root: &Path) -> Result<usize, LakeError> {
-    if !root.exists() {
+    if !root.is_dir() {
+        // Nothing there yet (or something that is not a directory, which the first write
+        // will report as an output error).
         return Ok(0);
     }
     apply_journal(root)?;

@@ -72,14 +72,22 @@ fn main() -> ExitCode {
     } else {
         fmt.with_ansi(std::io::stderr().is_terminal()).init();
     }
-    let result = match &cli.command {
-        Command::Demo(a) => cmd::demo::run(a),
-        Command::Ingest(a) => cmd::ingest::run(a),
-        Command::Analyze(a) => cmd::analyze::run(a),
-        Command::Report(a) => cmd::report::run(a),
-        Command::Run(a) => cmd::run::run(a),
-        Command::Validate(a) => cmd::validate::run(a),
-        Command::Status(a) => cmd::status::run(a),
+    // A panic is a bug: report it as an internal error (exit 1), not Rust's 101. Fault
+    // injection for the exit-code test: CSAT_TEST_PANIC makes the command panic at once.
+    std::panic::set_hook(Box::new(|info| {
+        cmd::say::error(&format!(
+            "internal error (a bug; please report it with the command line and `csat --version`): {info}"
+        ));
+    }));
+    let run = || {
+        if std::env::var_os("CSAT_TEST_PANIC").is_some() {
+            panic!("CSAT_TEST_PANIC is set");
+        }
+        dispatch(&cli.command)
+    };
+    let result = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
+        Ok(r) => r,
+        Err(_) => return ExitCode::from(cmd::exit::INTERNAL),
     };
     match result {
         Ok(()) if cmd::say::warnings() > 0 => ExitCode::from(cmd::exit::WARNINGS),
@@ -88,5 +96,17 @@ fn main() -> ExitCode {
             cmd::say::error(&f.message);
             f.exit_code()
         }
+    }
+}
+
+fn dispatch(command: &Command) -> cmd::CmdResult {
+    match command {
+        Command::Demo(a) => cmd::demo::run(a),
+        Command::Ingest(a) => cmd::ingest::run(a),
+        Command::Analyze(a) => cmd::analyze::run(a),
+        Command::Report(a) => cmd::report::run(a),
+        Command::Run(a) => cmd::run::run(a),
+        Command::Validate(a) => cmd::validate::run(a),
+        Command::Status(a) => cmd::status::run(a),
     }
 }

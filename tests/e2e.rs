@@ -13,6 +13,8 @@ use parquet::file::reader::{FileReader, SerializedFileReader};
 mod analytics;
 #[path = "e2e/churn.rs"]
 mod churn;
+#[path = "e2e/hostile.rs"]
+mod hostile;
 #[path = "e2e/ingest_fixtures.rs"]
 mod ingest_fixtures;
 #[path = "e2e/unattended.rs"]

@@ -153,7 +153,11 @@ pub fn write(
     {
         super::say::info(&format!(
             "rejected {}:{} [{}] `{}`: {}",
-            r.file, r.line, r.column, r.value, r.reason
+            r.file,
+            r.line,
+            ingest::clip(&r.column, 60),
+            ingest::clip(&r.value, 60),
+            ingest::clip(&r.reason, 300)
         ));
     }
     let errors = out

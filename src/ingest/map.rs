@@ -169,13 +169,41 @@ impl<'a> FileMap<'a> {
             layout: layout.preset.name().to_string(),
             hint: hint.clone(),
             what,
-            available: layout
-                .table
-                .headers
-                .iter()
-                .map(|h| format!("`{h}`"))
-                .collect::<Vec<_>>()
-                .join(", "),
+            available: {
+                let hs = &layout.table.headers;
+                let mut shown: Vec<String> = hs
+                    .iter()
+                    .take(40)
+                    .map(|h| format!("`{}`", super::clip(h, 60)))
+                    .collect();
+                if hs.len() > 40 {
+                    shown.push(format!("… and {} more columns", hs.len() - 40));
+                }
+                shown.join(", ")
+            },
+        };
+        // A mapped column whose header appears more than once is ambiguous: refuse it rather
+        // than silently read the first.
+        let unique = |i: usize, mapped: &str| -> Result<usize, IngestError> {
+            let hs = &layout.table.headers;
+            let want = super::read::normalise_header(&hs[i]);
+            let same: Vec<usize> = (0..hs.len())
+                .filter(|&j| super::read::normalise_header(&hs[j]) == want)
+                .collect();
+            if same.len() > 1 {
+                return Err(IngestError::File {
+                    source_name: src.name.clone(),
+                    path: path.to_path_buf(),
+                    message: format!(
+                        "the header `{}` (mapped as `{}`) appears {} times, in columns {}; rename the duplicates in the export so the mapping is unambiguous",
+                        super::clip(&hs[i], 60),
+                        super::clip(mapped, 60),
+                        same.len(),
+                        same.iter().map(|j| (j + 1).to_string()).collect::<Vec<_>>().join(", ")
+                    ),
+                });
+            }
+            Ok(i)
         };
         let mut fields = BTreeMap::new();
         let mut line_ids = Vec::new();
@@ -185,11 +213,12 @@ impl<'a> FileMap<'a> {
                 continue;
             }
             let col = match src.columns.get(f.name) {
-                Some(h) => Some(
+                Some(h) => Some(unique(
                     layout
                         .find(h)
                         .ok_or_else(|| missing(h, format!("field `{}`", f.name)))?,
-                ),
+                    h,
+                )?),
                 None => layout.meta.get(f.name).copied(),
             };
             match col {
@@ -214,9 +243,12 @@ impl<'a> FileMap<'a> {
         let mut items = Vec::new();
         for (id, h) in &src.items {
             let item = cfg.item(id).expect("validated item id");
-            let i = layout
-                .find(h)
-                .ok_or_else(|| missing(h, format!("item `{id}`")))?;
+            let i = unique(
+                layout
+                    .find(h)
+                    .ok_or_else(|| missing(h, format!("item `{id}`")))?,
+                h,
+            )?;
             items.push((item, i));
         }
         let file_zone = match (&src.timezone, &layout.timezone) {

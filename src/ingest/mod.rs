@@ -559,7 +559,8 @@ pub fn rejects_frame(rejects: &[Reject]) -> Result<DataFrame, IngestError> {
         ),
         ("column", ColType::Str, s(&|r| r.column.clone())),
         ("code", ColType::Cat, s(&|r| r.code.as_str().to_string())),
-        ("value", ColType::Str, s(&|r| r.value.clone())),
+        // A rejected cell is kept for diagnosis, but not a megabyte of it.
+        ("value", ColType::Str, s(&|r| clip(&r.value, 500))),
         ("reason", ColType::Str, s(&|r| r.reason.clone())),
     ])
     .map_err(|e| IngestError::Frame {
@@ -613,4 +614,15 @@ pub fn prior_from_ledger(df: &DataFrame) -> Vec<PriorFile> {
             })
         })
         .collect()
+}
+
+/// `text` cut to at most `max` characters, with "…(N more characters)" when cut: messages
+/// and rejects quote what they found without echoing a 10 MB header line.
+pub fn clip(text: &str, max: usize) -> String {
+    let n = text.chars().count();
+    if n <= max {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(max).collect();
+    format!("{head}…({} more characters)", n - max)
 }

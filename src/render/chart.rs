@@ -1702,3 +1702,24 @@ mod more_tests {
         assert!(to_svg(&empty).unwrap().contains("本期无数据"));
     }
 }
+
+#[cfg(test)]
+mod escape_tests {
+    use super::*;
+
+    #[test]
+    fn data_in_chart_text_is_escaped_in_the_svg() {
+        // Complaint categories come from the raw complaint log: a hostile one must stay text
+        // when the SVG is inlined in report.html.
+        let c = ParetoChart {
+            title: "投诉类别".into(),
+            axis: "件数".into(),
+            categories: vec!["<script>alert(1)</script>".into(), "A&B \"q\"".into()],
+            counts: vec![3.0, 2.0],
+            no_data: "无".into(),
+        };
+        let svg = to_svg(&c).unwrap();
+        assert!(!svg.contains("<script>"), "unescaped markup in the SVG");
+        assert!(svg.contains("&lt;script&gt;"), "{svg}");
+    }
+}

@@ -2,6 +2,7 @@
 //! `summary.json`. Everything here returns bytes or strings; `cmd::report` writes them.
 
 pub mod chart;
+pub mod export;
 pub mod figures;
 pub mod findings;
 pub mod fonts;
@@ -78,11 +79,15 @@ pub fn report(
     let mut summary_json =
         serde_json::to_vec_pretty(&summary).map_err(|e| RenderError::Json(e.to_string()))?;
     summary_json.push(b'\n');
+    let xlsx = export::tables_xlsx(&report, today)?;
+    let rejects = export::rejects_csv(inp.rejects)?;
     Ok(Rendered {
         files: [
             ("report.pdf".to_string(), pdf),
             ("report.html".to_string(), html.into_bytes()),
             ("summary.json".to_string(), summary_json),
+            ("tables.xlsx".to_string(), xlsx),
+            ("rejects.csv".to_string(), rejects),
         ]
         .into_iter()
         .chain(chart_files)

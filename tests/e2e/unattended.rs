@@ -316,3 +316,25 @@ fn a_crash_after_the_journal_is_rolled_forward_by_the_next_command() {
     ok(t.path(), &["analyze", "--period", "2026-10"]);
     assert!(snapshot(&t.path().join("marts")) == rolled);
 }
+
+#[test]
+fn output_errors_and_internal_errors_have_their_own_exit_codes() {
+    let t = demo("exit-more");
+    ok(t.path(), &["ingest", "--as-of", AS_OF]);
+    ok(t.path(), &["analyze"]);
+    // 4: an output cannot be written (here `reports` is a file, not a directory).
+    std::fs::write(t.path().join("reports"), "in the way").unwrap();
+    let out = csat(t.path(), &["report", "--as-of", AS_OF]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(stderr(&out).contains("cannot write"), "{}", stderr(&out));
+    std::fs::remove_file(t.path().join("reports")).unwrap();
+    // 1: a bug. A panic anywhere is caught, reported as an internal error, exit 1.
+    let out = Command::new(env!("CARGO_BIN_EXE_csat"))
+        .current_dir(t.path())
+        .args(["status"])
+        .env("CSAT_TEST_PANIC", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("internal error"), "{}", stderr(&out));
+}
