@@ -77,6 +77,9 @@ pub struct RawWorkspace {
     pub reports: Option<String>,
     /// The time zone of the lake's timestamps (default +08:00).
     pub timezone: Option<String>,
+    /// The month `csat run` works on without `--period`: `last-month` (default), `latest`
+    /// or YYYY-MM.
+    pub period: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -355,6 +358,8 @@ pub struct Config {
     pub org_zh: String,
     pub org_en: String,
     pub logo: Option<PathBuf>,
+    /// `[workspace] period`: what `csat run` works on without `--period`.
+    pub run_period: crate::period::PeriodArg,
     /// `[report] template`: the Typst template to use instead of the built-in one.
     pub template: Option<PathBuf>,
     /// `[report] accent`: `#rrggbb`.
@@ -571,6 +576,16 @@ impl Config {
                 }
             }
         }
+        let run_period = match raw.workspace.period.as_deref() {
+            None => crate::period::PeriodArg::LastMonth,
+            Some(v) => match v.parse() {
+                Ok(p) => p,
+                Err(e) => {
+                    p.push(format!("workspace.period = `{v}`: {e}"));
+                    crate::period::PeriodArg::LastMonth
+                }
+            },
+        };
         let template = raw
             .report
             .template
@@ -620,6 +635,7 @@ impl Config {
                 .unwrap_or_else(|| "(unnamed organisation)".into()),
             logo,
             template,
+            run_period,
             accent: accent.to_lowercase(),
             lake: dir(&raw.workspace.lake, "data/lake"),
             marts: dir(&raw.workspace.marts, "data/marts"),

@@ -1,6 +1,6 @@
 //! `csat analyze`: the lake → the marts of one month.
 
-use super::{resolve_period, CmdResult, Common, Failure};
+use super::{CmdResult, Common, Failure};
 use crate::config::Config;
 use crate::lake;
 use crate::metrics;
@@ -20,15 +20,7 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> CmdResult {
-    let cfg = args.common.load()?;
-    let _lock = super::lock_workspace(&cfg)?;
-    let period = resolve_period(
-        &cfg,
-        args.common
-            .period
-            .unwrap_or(crate::period::PeriodArg::Latest),
-        args.common.as_of(),
-    )?;
+    let (cfg, _lock, period) = args.common.open(crate::period::PeriodArg::Latest)?;
     analyze(&cfg, period).map(|_| ())
 }
 

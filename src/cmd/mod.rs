@@ -176,6 +176,15 @@ impl Common {
         Ok(Config::load(&self.config)?)
     }
 
+    /// Load the config, take the workspace lock (recovering an interrupted run) and resolve
+    /// `--period` (or `default` without one): how every writing command starts.
+    pub fn open(&self, default: PeriodArg) -> Result<(Config, crate::lock::Lock, Period), Failure> {
+        let cfg = self.load()?;
+        let lock = lock_workspace(&cfg)?;
+        let period = resolve_period(&cfg, self.period.unwrap_or(default), self.as_of())?;
+        Ok((cfg, lock, period))
+    }
+
     pub fn as_of(&self) -> NaiveDate {
         self.as_of
             .unwrap_or_else(|| chrono::Local::now().date_naive())

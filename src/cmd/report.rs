@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 
-use super::{exit, resolve_period, CmdResult, Common, Failure};
+use super::{exit, CmdResult, Common, Failure};
 use crate::config::{Config, Lang};
 use crate::lake;
 use crate::period::Period;
@@ -21,15 +21,7 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> CmdResult {
-    let cfg = args.common.load()?;
-    let _lock = super::lock_workspace(&cfg)?;
-    let period = resolve_period(
-        &cfg,
-        args.common
-            .period
-            .unwrap_or(crate::period::PeriodArg::Latest),
-        args.common.as_of(),
-    )?;
+    let (cfg, _lock, period) = args.common.open(crate::period::PeriodArg::Latest)?;
     report(
         &cfg,
         period,

@@ -7,7 +7,8 @@ use crate::period::PeriodArg;
 
 /// The monthly job: ingest every source, compute the marts of the period and render its
 /// report, under the workspace lock, ending with one summary line. The period defaults to
-/// `last-month` (the calendar month before --as-of), for a schedule on the 1st.
+/// `[workspace] period`, else `last-month` (the calendar month before --as-of), for a
+/// schedule on the 1st.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
@@ -28,11 +29,7 @@ pub fn run(args: &Args) -> CmdResult {
     let opts = super::ingest::options(&cfg, as_of)?;
     let out = ingest::ingest(&cfg, &opts)?;
     let counts = super::ingest::write(&cfg, out, PeriodArg::Latest, &args.limits)?;
-    let period = resolve_period(
-        &cfg,
-        args.common.period.unwrap_or(PeriodArg::LastMonth),
-        as_of,
-    )?;
+    let period = resolve_period(&cfg, args.common.period.unwrap_or(cfg.run_period), as_of)?;
     say::progress(2, 3, &format!("analyze {period}"));
     let marts = super::analyze::analyze(&cfg, period)?;
     say::progress(3, 3, &format!("report {period}"));

@@ -1036,8 +1036,10 @@ fn actions_section(inp: &Inputs, charts: &[(String, AnyChart)]) -> Option<Sectio
                 t(Msg::PValue),
                 t(Msg::Status),
             ],
+            // The dates are short: right-aligned columns take their natural width, leaving
+            // the room to the action's description.
             align: vec![
-                "left", "left", "left", "right", "right", "right", "right", "left",
+                "left", "left", "right", "right", "right", "right", "right", "left",
             ],
             muted: vec![false; rows.len()],
             rows,

@@ -1,4 +1,4 @@
-//! Hostile and broken input (issue 7): a corpus of 45 bad files and configurations, each
+//! Hostile and broken input (issue 7): a corpus of 49 bad files and configurations, each
 //! ingested by the real binary in its own workspace. Every case must end, within a time
 //! limit, in a clear outcome: a data or configuration error that names the file (exit 3 or
 //! 2) with the lake untouched, or an ingest whose rows are all accounted for (exit 0 or 6)

@@ -56,6 +56,18 @@ fn two_runs_at_once_one_proceeds_and_the_other_exits_with_the_lock_code() {
 #[test]
 fn run_defaults_to_last_month_and_says_which_sources_it_looked_at() {
     let t = demo("last-month");
+    // The demo's config says `period = "latest"` (so its README command works any day); a
+    // live workspace leaves the key out and gets `last-month`.
+    let cfg = std::fs::read_to_string(t.path().join("csat.toml")).unwrap();
+    let live = cfg.replace("period = \"latest\"\n", "");
+    assert_ne!(cfg, live);
+    let out = ok(t.path(), &["run", "--as-of", "2026-12-01"]);
+    assert!(
+        stderr(&out).contains("csat run 2026-10:"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::write(t.path().join("csat.toml"), live).unwrap();
     let out = ok(t.path(), &["run", "--as-of", "2026-11-03"]);
     assert!(
         stderr(&out).contains("csat run 2026-10:"),
