@@ -22,6 +22,7 @@ pub mod ingest;
 pub mod lake;
 pub mod lock;
 pub mod metrics;
+pub mod panics;
 pub mod period;
 pub mod render;
 pub mod schema;

@@ -75,6 +75,9 @@ fn main() -> ExitCode {
     // A panic is a bug: report it as an internal error (exit 1), not Rust's 101. Fault
     // injection for the exit-code test: CSAT_TEST_PANIC makes the command panic at once.
     std::panic::set_hook(Box::new(|info| {
+        if csat::panics::is_quiet() {
+            return; // a third-party parser on a damaged file: reported as a data error
+        }
         cmd::say::error(&format!(
             "internal error (a bug; please report it with the command line and `csat --version`): {info}"
         ));

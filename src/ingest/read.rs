@@ -198,7 +198,18 @@ pub fn read_csv_bytes(bytes: &[u8], encoding: Encoding) -> Result<RawTable, Stri
     })
 }
 
+/// Read a workbook with the Excel parser (calamine), which can panic on damaged files (a
+/// fuzzed XLS tripped an assertion in calamine 0.38): such a panic becomes the same clear
+/// error as any unreadable workbook, never a crash of the run.
 fn read_xlsx(bytes: &[u8], sheet: Option<&str>) -> Result<RawTable, String> {
+    crate::panics::quietly(|| read_xlsx_unguarded(bytes, sheet)).unwrap_or_else(|what| {
+        Err(format!(
+            "not a readable Excel workbook (the Excel reader failed: {what}); the file is damaged or not an Excel file; open it in Excel or WPS and save it again as .xlsx"
+        ))
+    })
+}
+
+fn read_xlsx_unguarded(bytes: &[u8], sheet: Option<&str>) -> Result<RawTable, String> {
     use calamine::{open_workbook_auto_from_rs, Data, Reader};
     let mut wb = open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| {
         format!("not a readable Excel workbook ({e}); save it again from Excel as .xlsx")
