@@ -428,6 +428,7 @@ fn run_end_to_end_writes_a_real_report_and_every_table_reads_back() {
         ("satisfaction_by_tier", "各会员等级总体满意度"),
         ("satisfaction_by_channel", "各调查渠道总体满意度"),
         ("nps_by_region", "各区域净推荐值构成"),
+        ("nps_by_store", "各门店净推荐值构成"),
         ("drivers_quadrant", "重要性—表现四象限"),
         ("competitor_gaps", "竞品差距"),
         ("complaints_pareto", "帕累托"),

@@ -209,7 +209,161 @@ fn read_xlsx(bytes: &[u8], sheet: Option<&str>) -> Result<RawTable, String> {
     })
 }
 
+/// The signature of an OLE compound file (CFB), the container of legacy `.xls` workbooks.
+const CFB_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+const CFB_END_OF_CHAIN: u32 = 0xFFFF_FFFE;
+
+/// Check the sector chains of a compound file (MS-CFB §2.2–2.3) before the Excel parser
+/// follows them: every chain of the FAT, the DIFAT and the mini FAT must end within the
+/// file, without cycles, and no stream may claim to be larger than the file. calamine 0.38
+/// follows a cyclic chain until memory runs out (a 4.7 KB file found by the fuzzer asked for
+/// 8 GB and aborted the process), which no panic guard can catch.
+pub fn cfb_sane(bytes: &[u8]) -> Result<(), String> {
+    let u16_at = |o: usize| -> Option<u32> {
+        bytes
+            .get(o..o + 2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]) as u32)
+    };
+    let u32_at = |o: usize| -> Option<u32> {
+        bytes
+            .get(o..o + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let bad = |why: &str| Err(format!("damaged compound file: {why}"));
+    if bytes.len() < 512 || bytes[..8] != CFB_MAGIC {
+        return bad("no valid header");
+    }
+    let ssize = match u16_at(0x1E) {
+        Some(9) => 512usize,
+        Some(12) => 4096,
+        _ => return bad("sector size is neither 512 nor 4096 bytes"),
+    };
+    let nsec = (bytes.len().saturating_sub(ssize.max(512))).div_ceil(ssize);
+    let sector = |id: u32| -> Option<&[u8]> {
+        let start = (id as usize + 1).checked_mul(ssize)?;
+        bytes.get(start..(start + ssize).min(bytes.len()))
+    };
+    // The DIFAT: 109 entries in the header, then a chain of DIFAT sectors.
+    let n_fat = u32_at(0x2C).unwrap_or(0) as usize;
+    if n_fat > nsec {
+        return bad("more FAT sectors than the file has");
+    }
+    let mut fat_ids: Vec<u32> = (0..109)
+        .filter_map(|i| u32_at(0x4C + 4 * i))
+        .filter(|&v| v < 0xFFFF_FFFA)
+        .collect();
+    let mut difat = u32_at(0x44).unwrap_or(CFB_END_OF_CHAIN);
+    let mut steps = 0;
+    while difat < 0xFFFF_FFFA {
+        steps += 1;
+        if steps > nsec {
+            return bad("the DIFAT chain loops");
+        }
+        let s = sector(difat).ok_or("a DIFAT sector lies outside the file")?;
+        let per = ssize / 4 - 1;
+        for i in 0..per {
+            let v = u32::from_le_bytes(
+                s.get(4 * i..4 * i + 4)
+                    .and_then(|b| b.try_into().ok())
+                    .unwrap_or([0xFF; 4]),
+            );
+            if v < 0xFFFF_FFFA {
+                fat_ids.push(v);
+            }
+        }
+        difat = s
+            .get(4 * per..4 * per + 4)
+            .and_then(|b| b.try_into().ok())
+            .map(u32::from_le_bytes)
+            .unwrap_or(CFB_END_OF_CHAIN);
+    }
+    let mut fat: Vec<u32> = Vec::new();
+    for id in fat_ids.iter().take(n_fat.max(1)) {
+        let s = sector(*id).ok_or("a FAT sector lies outside the file")?;
+        fat.extend(
+            s.chunks_exact(4)
+                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+        );
+    }
+    /// Any cycle among `next` pointers (values < len), or a pointer past `limit`.
+    fn acyclic(next: &[u32], limit: usize) -> bool {
+        // 0 = unseen, 1 = on the current path, 2 = known to end.
+        let mut state = vec![0u8; next.len()];
+        for start in 0..next.len() {
+            let mut path = Vec::new();
+            let mut i = start;
+            loop {
+                match state.get(i) {
+                    Some(2) => break,
+                    Some(1) => return false,
+                    Some(_) => {}
+                    None => break,
+                }
+                state[i] = 1;
+                path.push(i);
+                let n = next[i];
+                if n >= 0xFFFF_FFFA {
+                    break;
+                }
+                if n as usize >= limit {
+                    return false;
+                }
+                i = n as usize;
+            }
+            for p in path {
+                state[p] = 2;
+            }
+        }
+        true
+    }
+    if !acyclic(&fat, nsec.max(fat.len())) {
+        return bad("a sector chain loops or leaves the file");
+    }
+    // The mini FAT (its own chain in the FAT, then pointers between 64-byte mini sectors).
+    let mut mini = Vec::new();
+    let mut m = u32_at(0x3C).unwrap_or(CFB_END_OF_CHAIN);
+    let mut steps = 0;
+    while m < 0xFFFF_FFFA {
+        steps += 1;
+        if steps > nsec {
+            return bad("the mini FAT chain loops");
+        }
+        let s = sector(m).ok_or("a mini FAT sector lies outside the file")?;
+        mini.extend(
+            s.chunks_exact(4)
+                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+        );
+        m = *fat.get(m as usize).unwrap_or(&CFB_END_OF_CHAIN);
+    }
+    if !acyclic(&mini, mini.len().max(1) * 64) {
+        return bad("a mini-stream chain loops");
+    }
+    // Directory entries: no stream larger than the file.
+    let mut d = u32_at(0x30).unwrap_or(CFB_END_OF_CHAIN);
+    let mut steps = 0;
+    while d < 0xFFFF_FFFA {
+        steps += 1;
+        if steps > nsec {
+            return bad("the directory chain loops");
+        }
+        let s = sector(d).ok_or("a directory sector lies outside the file")?;
+        for e in s.chunks_exact(128) {
+            let size = u32::from_le_bytes([e[0x78], e[0x79], e[0x7A], e[0x7B]]) as usize;
+            if e[0x42] != 0 && size > bytes.len() {
+                return bad("a stream claims to be larger than the file");
+            }
+        }
+        d = *fat.get(d as usize).unwrap_or(&CFB_END_OF_CHAIN);
+    }
+    Ok(())
+}
+
 fn read_xlsx_unguarded(bytes: &[u8], sheet: Option<&str>) -> Result<RawTable, String> {
+    if bytes.starts_with(&CFB_MAGIC) {
+        cfb_sane(bytes).map_err(|e| {
+            format!("not a readable Excel workbook ({e}); open it in Excel or WPS and save it again as .xlsx")
+        })?;
+    }
     use calamine::{open_workbook_auto_from_rs, Data, Reader};
     let mut wb = open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| {
         format!("not a readable Excel workbook ({e}); save it again from Excel as .xlsx")
@@ -278,6 +432,23 @@ fn read_xlsx_unguarded(bytes: &[u8], sheet: Option<&str>) -> Result<RawTable, St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compound_files_with_looping_chains_are_refused_before_the_excel_parser() {
+        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let good = std::fs::read(fixtures.join("ingest/wjx_codes.xls")).unwrap();
+        assert_eq!(cfb_sane(&good), Ok(()), "a real .xls passes");
+        let cyclic = std::fs::read(fixtures.join("hostile/calamine_0.38_cfb_cycle.xls")).unwrap();
+        let err = cfb_sane(&cyclic).unwrap_err();
+        assert!(err.starts_with("damaged compound file"), "{err}");
+        // A FAT whose only used sector points to itself.
+        let mut tiny = good.clone();
+        let fat0 = u32::from_le_bytes(tiny[0x4C..0x50].try_into().unwrap()) as usize;
+        let at = (fat0 + 1) * 512;
+        tiny[at..at + 4].copy_from_slice(&0u32.to_le_bytes());
+        assert!(cfb_sane(&tiny).is_err(), "sector 0 → 0 is a loop");
+        assert!(cfb_sane(&good[..100]).is_err());
+    }
 
     #[test]
     fn utf8_is_never_read_as_gbk_and_gbk_is_decoded() {

@@ -425,7 +425,11 @@ pub fn all(inp: &Inputs) -> Result<Vec<(String, AnyChart)>, RenderError> {
     if let Some(t) = trend_chart(inp, "csi") {
         out.push(("trend_csi".into(), AnyChart::Control(t)));
     }
-    out.push(("nps_by_region".into(), AnyChart::Nps(nps_chart(inp)?)));
+    for seg in ["region", "store"] {
+        if seg == "region" || inp.cfg.report_segments.iter().any(|s| s == seg) {
+            out.push((format!("nps_by_{seg}"), AnyChart::Nps(nps_chart(inp, seg)?)));
+        }
+    }
     for seg in inp
         .cfg
         .report_segments
@@ -547,16 +551,16 @@ pub fn quadrant_chart(inp: &Inputs) -> Option<super::chart::QuadrantChart> {
     })
 }
 
-/// NPS by region as stacked bars, from the NPS mart.
-pub fn nps_chart(inp: &Inputs) -> Result<super::chart::NpsChart, RenderError> {
+/// NPS by `segment` as stacked detractor/passive/promoter bars, from the NPS mart.
+pub fn nps_chart(inp: &Inputs, segment: &str) -> Result<super::chart::NpsChart, RenderError> {
     let lang = inp.lang;
     let rows = nps_cells(inp.nps)?
         .into_iter()
-        .filter(|c| c.segment == "region" && c.n > 0)
+        .filter(|c| c.segment == segment && c.n > 0)
         .map(|c| {
             let n = c.n as f64;
             (
-                inp.cfg.segment_label("region", &c.value, lang).to_string(),
+                super::chart::shorten(inp.cfg.segment_label(segment, &c.value, lang), 10.0),
                 c.detractors as f64 / n,
                 c.passives as f64 / n,
                 c.promoters as f64 / n,
@@ -567,7 +571,7 @@ pub fn nps_chart(inp: &Inputs) -> Result<super::chart::NpsChart, RenderError> {
         })
         .collect();
     Ok(super::chart::NpsChart {
-        title: Msg::ChartNpsTitle.text(lang).into(),
+        title: i18n::nps_by_segment_title(segment, lang),
         rows,
         legend: [
             Msg::Detractors.text(lang).into(),

@@ -59,7 +59,6 @@ pub enum Msg {
     Channel,
     ProductLine,
     Page,
-    ChartNpsTitle,
     ChartQuadrantTitle,
     ChartSurvivalTitle,
     Days,
@@ -238,7 +237,6 @@ impl Msg {
             Msg::Channel => ("调查渠道", "Channel"),
             Msg::ProductLine => ("商品类别", "Product line"),
             Msg::Page => ("页", "Page"),
-            Msg::ChartNpsTitle => ("各区域净推荐值构成", "NPS by region"),
             Msg::ChartQuadrantTitle => ("重要性—表现四象限（IPA）", "Importance–performance quadrants (IPA)"),
             Msg::ChartSurvivalTitle => ("按投诉处理结果的顾客留存（Kaplan–Meier）", "Customer retention by complaint outcome (Kaplan–Meier)"),
             Msg::Days => ("天（近十二个月）", "Days (last twelve months)"),
@@ -410,6 +408,15 @@ pub fn paren(text: &str, lang: Lang) -> String {
     match lang {
         Lang::Zh => format!("（{text}）"),
         Lang::En => format!(" ({text})"),
+    }
+}
+
+/// The title of an "NPS by segment" chart: 各区域净推荐值构成 / NPS by region.
+pub fn nps_by_segment_title(segment: &str, lang: Lang) -> String {
+    let name = segment_name(segment, lang);
+    match lang {
+        Lang::Zh => format!("各{name}净推荐值构成"),
+        Lang::En => format!("NPS by {}", name.to_lowercase()),
     }
 }
 

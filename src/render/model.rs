@@ -676,7 +676,7 @@ pub fn build(inp: &Inputs, charts: &[(String, AnyChart)]) -> Result<Report, Rend
         Section {
             title: Msg::NpsSection.text(lang).into(),
             intro: Some(Msg::NpsIntro.text(lang).into()),
-            charts: chart_refs(charts, &["nps_by_region"]),
+            charts: chart_refs(charts, &["nps_by_region", "nps_by_store"]),
             tables: nps_tables,
             notes: Vec::new(),
         },

@@ -1,4 +1,4 @@
-//! Hostile and broken input (issue 7): a corpus of 50 bad files and configurations, each
+//! Hostile and broken input (issue 7): a corpus of 51 bad files and configurations, each
 //! ingested by the real binary in its own workspace. Every case must end, within a time
 //! limit, in a clear outcome: a data or configuration error that names the file (exit 3 or
 //! 2) with the lake untouched, or an ingest whose rows are all accounted for (exit 0 or 6)
@@ -140,6 +140,12 @@ fn cases() -> Vec<(&'static str, Input)> {
         ("text named .xlsx", Xlsx(format!("{HEADER}{}", good_rows()).into_bytes())),
         ("zip header then garbage named .xlsx", Xlsx([&b"PK\x03\x04"[..], &garbage(2000, 4)].concat())),
         // Found by the read_xlsx fuzz target: an assertion inside calamine 0.38 panicked.
+        // Found by the read_xlsx fuzz target: a 4.7 KB XLS whose sector chain loops made
+        // calamine allocate until the process aborted.
+        (
+            "fuzzed XLS with a looping sector chain",
+            Xlsx(std::fs::read(repo().join("tests/fixtures/hostile/calamine_0.38_cfb_cycle.xls")).unwrap()),
+        ),
         (
             "fuzzed XLS that panicked the Excel parser",
             Xlsx(std::fs::read(repo().join("tests/fixtures/hostile/calamine_0.38_assert.xls")).unwrap()),
