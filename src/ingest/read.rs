@@ -338,9 +338,10 @@ pub fn cfb_sane(bytes: &[u8]) -> Result<(), String> {
     if !acyclic(&mini, mini.len().max(1) * 64) {
         return bad("a mini-stream chain loops");
     }
-    // Directory entries: no stream larger than the file.
+    // Directory entries: no stream larger than the file; find the workbook stream.
     let mut d = u32_at(0x30).unwrap_or(CFB_END_OF_CHAIN);
     let mut steps = 0;
+    let (mut workbook, mut root) = (None, None);
     while d < 0xFFFF_FFFA {
         steps += 1;
         if steps > nsec {
@@ -348,15 +349,92 @@ pub fn cfb_sane(bytes: &[u8]) -> Result<(), String> {
         }
         let s = sector(d).ok_or("a directory sector lies outside the file")?;
         for e in s.chunks_exact(128) {
+            let start = u32::from_le_bytes([e[0x74], e[0x75], e[0x76], e[0x77]]);
             let size = u32::from_le_bytes([e[0x78], e[0x79], e[0x7A], e[0x7B]]) as usize;
             if e[0x42] != 0 && size > bytes.len() {
                 return bad("a stream claims to be larger than the file");
             }
+            let name_len = (u16::from_le_bytes([e[0x40], e[0x41]]) as usize).min(64);
+            let name: Vec<u16> = e[..name_len.saturating_sub(2)]
+                .chunks_exact(2)
+                .map(|b| u16::from_le_bytes([b[0], b[1]]))
+                .collect();
+            let name = String::from_utf16_lossy(&name);
+            match e[0x42] {
+                5 => root = Some((start, size)),
+                2 if name == "Workbook" || name == "Book" => workbook = Some((start, size)),
+                _ => {}
+            }
         }
         d = *fat.get(d as usize).unwrap_or(&CFB_END_OF_CHAIN);
     }
+    // The workbook stream's sheet dimensions: calamine reserves rows × columns cells up
+    // front (a fuzzed file claimed 10^15 bytes' worth and aborted the process).
+    let Some((start, size)) = workbook else {
+        return Ok(()); // no workbook stream: calamine reports that itself
+    };
+    let cutoff = u32_at(0x38).unwrap_or(4096) as usize;
+    let chain = |mut id: u32, next: &[u32], read: &dyn Fn(u32) -> Option<Vec<u8>>| {
+        let mut out = Vec::new();
+        let mut steps = 0;
+        while id < 0xFFFF_FFFA && out.len() < size && steps <= next.len() {
+            steps += 1;
+            out.extend(read(id).unwrap_or_default());
+            id = *next.get(id as usize).unwrap_or(&CFB_END_OF_CHAIN);
+        }
+        out.truncate(size);
+        out
+    };
+    let stream = if size < cutoff {
+        let Some((rs, _)) = root else {
+            return bad("no root entry for the mini stream");
+        };
+        let mini_stream = chain(rs, &fat, &|id| sector(id).map(<[u8]>::to_vec));
+        chain(start, &mini, &|id| {
+            mini_stream
+                .get(id as usize * 64..(id as usize * 64 + 64).min(mini_stream.len()))
+                .map(<[u8]>::to_vec)
+        })
+    } else {
+        chain(start, &fat, &|id| sector(id).map(<[u8]>::to_vec))
+    };
+    let mut at = 0;
+    while at + 4 <= stream.len() {
+        let typ = u16::from_le_bytes([stream[at], stream[at + 1]]);
+        let len = u16::from_le_bytes([stream[at + 2], stream[at + 3]]) as usize;
+        let data = &stream[(at + 4).min(stream.len())..(at + 4 + len).min(stream.len())];
+        if typ == 0x0200 {
+            let (rf, rl, cf, cl): (u64, u64, u64, u64) = match data.len() {
+                10 => (
+                    u16::from_le_bytes([data[0], data[1]]) as u64,
+                    u16::from_le_bytes([data[2], data[3]]) as u64,
+                    u16::from_le_bytes([data[4], data[5]]) as u64,
+                    u16::from_le_bytes([data[6], data[7]]) as u64,
+                ),
+                14 | 16 => (
+                    u32::from_le_bytes([data[0], data[1], data[2], data[3]]) as u64,
+                    u32::from_le_bytes([data[4], data[5], data[6], data[7]]) as u64,
+                    u16::from_le_bytes([data[8], data[9]]) as u64,
+                    u16::from_le_bytes([data[10], data[11]]) as u64,
+                ),
+                _ => (0, 0, 0, 0),
+            };
+            let rows = rl.saturating_sub(rf) + 1;
+            let cols = cl.min(0x100).saturating_sub(cf.min(0x100)) + 1;
+            if rl < rf || rows.saturating_mul(cols) > XLS_MAX_CELLS {
+                return Err(format!(
+                    "a sheet declares {rows} rows × {cols} columns, more than a legacy .xls holds sensibly ({XLS_MAX_CELLS} cells); save it as .xlsx"
+                ));
+            }
+        }
+        at += 4 + len;
+    }
     Ok(())
 }
+
+/// The largest sheet (rows × columns, as declared) read from a legacy `.xls`: 4 million cells,
+/// 160 MB of cells in memory; larger exports are refused with the advice to save as .xlsx.
+pub const XLS_MAX_CELLS: u64 = 4_000_000;
 
 fn read_xlsx_unguarded(bytes: &[u8], sheet: Option<&str>) -> Result<RawTable, String> {
     if bytes.starts_with(&CFB_MAGIC) {
@@ -448,6 +526,11 @@ mod tests {
         tiny[at..at + 4].copy_from_slice(&0u32.to_le_bytes());
         assert!(cfb_sane(&tiny).is_err(), "sector 0 → 0 is a loop");
         assert!(cfb_sane(&good[..100]).is_err());
+        // Found by the fuzzer: a sheet whose DIMENSIONS record claims ~10^13 cells.
+        let claims =
+            std::fs::read(fixtures.join("hostile/calamine_0.38_huge_dimensions.xls")).unwrap();
+        let err = cfb_sane(&claims).unwrap_err();
+        assert!(err.contains("rows ×"), "{err}");
     }
 
     #[test]
