@@ -398,8 +398,10 @@ pub fn cfb_sane(bytes: &[u8]) -> Result<(), String> {
     } else {
         chain(start, &fat, &|id| sector(id).map(<[u8]>::to_vec))
     };
-    let mut at = 0;
-    while at + 4 <= stream.len() {
+    // Every offset, not only record boundaries: calamine seeks to each sheet at the offset
+    // its BoundSheet record gives, which a hostile file can point into the middle of
+    // another record (a fuzzed file did).
+    for at in 0..stream.len().saturating_sub(4) {
         let typ = u16::from_le_bytes([stream[at], stream[at + 1]]);
         let len = u16::from_le_bytes([stream[at + 2], stream[at + 3]]) as usize;
         let data = &stream[(at + 4).min(stream.len())..(at + 4 + len).min(stream.len())];
@@ -427,7 +429,6 @@ pub fn cfb_sane(bytes: &[u8]) -> Result<(), String> {
                 ));
             }
         }
-        at += 4 + len;
     }
     Ok(())
 }
