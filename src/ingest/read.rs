@@ -370,34 +370,42 @@ pub fn cfb_sane(bytes: &[u8]) -> Result<(), String> {
     }
     // The workbook stream's sheet dimensions: calamine reserves rows × columns cells up
     // front (a fuzzed file claimed 10^15 bytes' worth and aborted the process).
-    let Some((start, size)) = workbook else {
+    let Some((start, _)) = workbook else {
         return Ok(()); // no workbook stream: calamine reports that itself
     };
-    let cutoff = u32_at(0x38).unwrap_or(4096) as usize;
+    // The stream as calamine may read it: through the FAT or through the mini FAT (a hostile
+    // header can make the two disagree about which applies), whole chains regardless of the
+    // declared size, and the raw file too (records inside one sector).
     let chain = |mut id: u32, next: &[u32], read: &dyn Fn(u32) -> Option<Vec<u8>>| {
         let mut out = Vec::new();
         let mut steps = 0;
-        while id < 0xFFFF_FFFA && out.len() < size && steps <= next.len() {
+        while id < 0xFFFF_FFFA && steps <= next.len() {
             steps += 1;
             out.extend(read(id).unwrap_or_default());
             id = *next.get(id as usize).unwrap_or(&CFB_END_OF_CHAIN);
         }
-        out.truncate(size);
         out
     };
-    let stream = if size < cutoff {
-        let Some((rs, _)) = root else {
-            return bad("no root entry for the mini stream");
-        };
+    let mut streams = vec![
+        bytes.to_vec(),
+        chain(start, &fat, &|id| sector(id).map(<[u8]>::to_vec)),
+    ];
+    if let Some((rs, _)) = root {
         let mini_stream = chain(rs, &fat, &|id| sector(id).map(<[u8]>::to_vec));
-        chain(start, &mini, &|id| {
+        streams.push(chain(start, &mini, &|id| {
             mini_stream
                 .get(id as usize * 64..(id as usize * 64 + 64).min(mini_stream.len()))
                 .map(<[u8]>::to_vec)
-        })
-    } else {
-        chain(start, &fat, &|id| sector(id).map(<[u8]>::to_vec))
-    };
+        }));
+    }
+    for stream in &streams {
+        scan_dimensions(stream)?;
+    }
+    Ok(())
+}
+
+/// Refuse any DIMENSIONS record (at any offset of `stream`) that declares an absurd sheet.
+fn scan_dimensions(stream: &[u8]) -> Result<(), String> {
     // Every offset, not only record boundaries: calamine seeks to each sheet at the offset
     // its BoundSheet record gives, which a hostile file can point into the middle of
     // another record (a fuzzed file did).
@@ -527,11 +535,16 @@ mod tests {
         tiny[at..at + 4].copy_from_slice(&0u32.to_le_bytes());
         assert!(cfb_sane(&tiny).is_err(), "sector 0 → 0 is a loop");
         assert!(cfb_sane(&good[..100]).is_err());
-        // Found by the fuzzer: a sheet whose DIMENSIONS record claims ~10^13 cells.
-        let claims =
-            std::fs::read(fixtures.join("hostile/calamine_0.38_huge_dimensions.xls")).unwrap();
-        let err = cfb_sane(&claims).unwrap_err();
-        assert!(err.contains("rows ×"), "{err}");
+        // Found by the fuzzer: sheets whose DIMENSIONS record claims ~10^13 cells, once in
+        // the workbook stream, once where only a mini-stream reading of it finds it.
+        for f in [
+            "hostile/calamine_0.38_huge_dimensions.xls",
+            "hostile/calamine_0.38_dimensions_mid_record.xls",
+        ] {
+            let claims = std::fs::read(fixtures.join(f)).unwrap();
+            let err = cfb_sane(&claims).unwrap_err();
+            assert!(err.contains("rows ×"), "{f}: {err}");
+        }
     }
 
     #[test]
