@@ -441,6 +441,9 @@ fn scan_dimensions(stream: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
+/// The largest XLSX sheet read: 20 million cells (header width × data rows).
+pub const XLSX_MAX_CELLS: u64 = 20_000_000;
+
 /// The largest sheet (rows × columns, as declared) read from a legacy `.xls`: 4 million cells,
 /// 160 MB of cells in memory; larger exports are refused with the advice to save as .xlsx.
 pub const XLS_MAX_CELLS: u64 = 4_000_000;
@@ -469,6 +472,11 @@ fn read_xlsx_unguarded(bytes: &[u8], sheet: Option<&str>) -> Result<RawTable, St
             })?,
         None => names.first().cloned().ok_or("the workbook has no sheet")?,
     };
+    // XLSX: read the cells one by one (calamine's dense range of a sheet with one cell in
+    // XFD1048576 asks for 550 GB and aborts; a 4.9 KB file did exactly that).
+    if let calamine::Sheets::Xlsx(x) = &mut wb {
+        return xlsx_cells(x, &name);
+    }
     let range = wb
         .worksheet_range(&name)
         .map_err(|e| format!("cannot read sheet `{name}`: {e}"))?;
@@ -497,6 +505,80 @@ fn read_xlsx_unguarded(bytes: &[u8], sheet: Option<&str>) -> Result<RawTable, St
         rows,
         encoding: "excel",
     });
+
+    /// The XLSX sheet from its sparse cells: the first row with a cell is the header row; a
+    /// row is as wide as the header (data without a header is not mapped to anything); the
+    /// table may hold at most [`XLSX_MAX_CELLS`] cells.
+    fn xlsx_cells(
+        x: &mut calamine::Xlsx<std::io::Cursor<&[u8]>>,
+        name: &str,
+    ) -> Result<RawTable, String> {
+        let mut reader = x
+            .worksheet_cells_reader(name)
+            .map_err(|e| format!("cannot read sheet `{name}`: {e}"))?;
+        let mut by_row: std::collections::BTreeMap<u32, Vec<(u32, Data)>> = Default::default();
+        let mut n = 0u64;
+        while let Some(c) = reader
+            .next_cell()
+            .map_err(|e| format!("cannot read sheet `{name}`: {e}"))?
+        {
+            let (r, col) = c.get_position();
+            let v: Data = c.get_value().clone().into();
+            if matches!(v, Data::Empty) {
+                continue;
+            }
+            n += 1;
+            if n > XLSX_MAX_CELLS {
+                return Err(format!(
+                    "sheet `{name}` has more than {XLSX_MAX_CELLS} cells; export the data as CSV"
+                ));
+            }
+            by_row.entry(r).or_default().push((col, v));
+        }
+        let mut rows_iter = by_row.into_iter();
+        let (_, header_cells) = rows_iter
+            .next()
+            .ok_or_else(|| format!("sheet `{name}` is empty; it needs a header row"))?;
+        let width = header_cells
+            .iter()
+            .map(|(c, _)| *c as usize + 1)
+            .max()
+            .unwrap_or(0);
+        let mut headers = vec![String::new(); width];
+        for (c, v) in &header_cells {
+            headers[*c as usize] = cell_of(v).as_text();
+        }
+        let n_rows = rows_iter.len() as u64;
+        if n_rows.saturating_mul(width as u64) > XLSX_MAX_CELLS {
+            return Err(format!(
+                "sheet `{name}` is {n_rows} rows × {width} columns, more than {XLSX_MAX_CELLS} cells; export the data as CSV"
+            ));
+        }
+        let mut rows = Vec::new();
+        for (r, cells) in rows_iter {
+            let mut row = vec![Cell::Empty; width];
+            for (c, v) in cells {
+                if let Some(slot) = row.get_mut(c as usize) {
+                    *slot = cell_of(&v);
+                }
+            }
+            if row
+                .iter()
+                .all(|c| matches!(c, Cell::Empty) || c.as_text().trim().is_empty())
+            {
+                continue;
+            }
+            rows.push(RawRow {
+                line: r as usize + 1,
+                cells: row,
+            });
+        }
+        Ok(RawTable {
+            headers,
+            rows,
+            encoding: "excel",
+        })
+    }
 
     fn cell_of(d: &Data) -> Cell {
         match d {
