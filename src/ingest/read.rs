@@ -400,6 +400,68 @@ pub fn cfb_sane(bytes: &[u8]) -> Result<(), String> {
     }
     for stream in &streams {
         scan_dimensions(stream)?;
+        scan_sheet_extents(stream)?;
+    }
+    Ok(())
+}
+
+/// The records of a BIFF stream from `at`: (type, data), until the stream ends.
+fn biff_records(stream: &[u8], mut at: usize) -> impl Iterator<Item = (u16, &[u8])> {
+    std::iter::from_fn(move || {
+        let head = stream.get(at..at + 4)?;
+        let typ = u16::from_le_bytes([head[0], head[1]]);
+        let len = u16::from_le_bytes([head[2], head[3]]) as usize;
+        let data = stream.get(at + 4..at + 4 + len)?;
+        at += 4 + len;
+        Some((typ, data))
+    })
+}
+
+/// What calamine will allocate for each sheet: it builds a dense range over the smallest
+/// rectangle holding every cell record, so one cell at row 65535, column 65535 means 4
+/// billion cells (a fuzzed file asked for 24 GB). Walk the sheets where the BoundSheet
+/// records point, as calamine does, and refuse extents beyond [`XLS_MAX_CELLS`].
+fn scan_sheet_extents(stream: &[u8]) -> Result<(), String> {
+    let sheets: Vec<usize> = biff_records(stream, 0)
+        .take_while(|(t, _)| *t != 0x000A)
+        .filter(|(t, d)| *t == 0x0085 && d.len() >= 4)
+        .map(|(_, d)| u32::from_le_bytes([d[0], d[1], d[2], d[3]]) as usize)
+        .collect();
+    for pos in sheets {
+        let (mut r0, mut r1, mut c0, mut c1) = (u64::MAX, 0u64, u64::MAX, 0u64);
+        let mut depth = 0usize;
+        let mut seen_bof = false;
+        for (typ, d) in biff_records(stream, pos) {
+            match typ {
+                0x0809 if seen_bof => depth += 1,
+                0x0809 => seen_bof = true,
+                0x000A if depth > 0 => depth -= 1,
+                0x000A => break,
+                _ if depth > 0 => {}
+                0x0203 | 0x0204 | 0x0205 | 0x027E | 0x00FD | 0x0006 | 0x00BD if d.len() >= 4 => {
+                    let row = u16::from_le_bytes([d[0], d[1]]) as u64;
+                    let first = u16::from_le_bytes([d[2], d[3]]) as u64;
+                    let last = if typ == 0x00BD && d.len() >= 6 {
+                        u16::from_le_bytes([d[d.len() - 2], d[d.len() - 1]]) as u64
+                    } else {
+                        first
+                    };
+                    r0 = r0.min(row);
+                    r1 = r1.max(row);
+                    c0 = c0.min(first.min(last));
+                    c1 = c1.max(first.max(last));
+                }
+                _ => {}
+            }
+        }
+        if r0 <= r1 && c0 <= c1 {
+            let (rows, cols) = (r1 - r0 + 1, c1 - c0 + 1);
+            if rows.saturating_mul(cols) > XLS_MAX_CELLS {
+                return Err(format!(
+                    "a sheet's cells span {rows} rows × {cols} columns, more than a legacy .xls holds sensibly ({XLS_MAX_CELLS} cells); save it as .xlsx"
+                ));
+            }
+        }
     }
     Ok(())
 }
@@ -622,6 +684,7 @@ mod tests {
         for f in [
             "hostile/calamine_0.38_huge_dimensions.xls",
             "hostile/calamine_0.38_dimensions_mid_record.xls",
+            "hostile/calamine_0.38_far_cell.xls",
         ] {
             let claims = std::fs::read(fixtures.join(f)).unwrap();
             let err = cfb_sane(&claims).unwrap_err();

@@ -1,4 +1,4 @@
-//! Hostile and broken input (issue 7): a corpus of 54 bad files and configurations, each
+//! Hostile and broken input (issue 7): a corpus of 55 bad files and configurations, each
 //! ingested by the real binary in its own workspace. Every case must end, within a time
 //! limit, in a clear outcome: a data or configuration error that names the file (exit 3 or
 //! 2) with the lake untouched, or an ingest whose rows are all accounted for (exit 0 or 6)
@@ -157,6 +157,10 @@ fn cases() -> Vec<(&'static str, Input)> {
         (
             "XLSX with one cell in XFD1048576",
             Xlsx(std::fs::read(repo().join("tests/fixtures/hostile/far_cell_xfd1048576.xlsx")).unwrap()),
+        ),
+        (
+            "fuzzed XLS with a cell in column 65535",
+            Xlsx(std::fs::read(repo().join("tests/fixtures/hostile/calamine_0.38_far_cell.xls")).unwrap()),
         ),
         (
             "fuzzed XLS that panicked the Excel parser",
