@@ -25,12 +25,7 @@ use crate::period::Period;
 pub const RESPONSE_HOURS: f64 = 24.0;
 pub const CLOSE_WORKING_DAYS: i64 = 3;
 
-fn err(mart: &'static str) -> impl Fn(polars::prelude::PolarsError) -> MetricsError {
-    move |e| MetricsError::Build {
-        mart,
-        message: e.to_string(),
-    }
-}
+use super::err;
 
 #[derive(Debug, Clone)]
 struct Complaint {

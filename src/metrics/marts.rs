@@ -39,12 +39,7 @@ pub struct Marts {
     pub notes: Vec<String>,
 }
 
-fn err(mart: &'static str) -> impl Fn(polars::prelude::PolarsError) -> MetricsError {
-    move |e| MetricsError::Build {
-        mart,
-        message: e.to_string(),
-    }
-}
+use super::err;
 
 /// A row of sums read back from [`cells::sums`].
 #[derive(Debug, Clone)]

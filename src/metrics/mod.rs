@@ -35,6 +35,14 @@ pub enum MetricsError {
     Weighting { period: Period, message: String },
 }
 
+/// A polars error while building `mart`, as a [`MetricsError`] (for `map_err`).
+fn err(mart: &'static str) -> impl Fn(polars::prelude::PolarsError) -> MetricsError {
+    move |e| MetricsError::Build {
+        mart,
+        message: e.to_string(),
+    }
+}
+
 /// Raking weights for our own survey responses of `periods`: each response's weight makes
 /// the respondents' margins on the configured variables (e.g. region, tier) match the
 /// active customers' in the customer file. Returns (response_id, period, source, rake_w).
