@@ -149,6 +149,38 @@ fn demo_is_deterministic_and_equals_the_committed_workspace() {
 }
 
 #[test]
+fn scaled_demo_multiplies_the_volume_and_keeps_the_planted_rows() {
+    let t = TempDir::new("demo-scale");
+    ok(t.path(), &["demo", "--out", ".", "--scale", "3"]);
+    let readme = std::fs::read_to_string(t.path().join("README.md")).unwrap();
+    assert!(readme.contains("`csat demo --seed 15 --scale 3`"), "{readme}");
+    assert!(readme.contains("18000 customers"), "{readme}");
+    ok(t.path(), &["ingest", "--as-of", AS_OF]);
+    let ledger = t.path().join("lake/_ledger/files.parquet");
+    let files = column_strings(&ledger, "file");
+    let num = |c: &str| {
+        column_strings(&ledger, c)
+            .iter()
+            .map(|v| v.parse::<i64>().unwrap())
+            .collect::<Vec<_>>()
+    };
+    let (read, rejected) = (num("rows_read"), num("rejected"));
+    let read_of = |f: &str| read[files.iter().position(|x| x == f).unwrap()];
+    assert_eq!(read_of("raw/wjx_满意度调查_202511-202610.csv"), 3 * 12 * 520);
+    assert_eq!(read_of("raw/电话回访记录.csv"), 3 * 12 * 120);
+    assert_eq!(read_of("raw/顾客档案.csv"), 3 * 6000);
+    // The same nine bad rows, on the same lines, and no others.
+    assert_eq!(rejected.iter().sum::<i64>(), 9);
+    let lines = column_strings(&t.path().join("lake/_rejects/web_survey.parquet"), "line");
+    assert_eq!(lines, ["402", "1202", "2302", "5502"]);
+    // Out of range is a usage error.
+    for bad in ["0", "1001", "x"] {
+        let out = csat(t.path(), &["demo", "--out", "other", "--scale", bad]);
+        assert_eq!(out.status.code(), Some(2), "--scale {bad}");
+    }
+}
+
+#[test]
 fn root_config_is_the_demo_config_with_workspace_paths() {
     let root = std::fs::read_to_string(repo().join("csat.toml")).unwrap();
     assert_eq!(
