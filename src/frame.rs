@@ -201,6 +201,37 @@ pub fn with_const_str(df: DataFrame, name: &str, value: &str) -> PolarsResult<Da
     Ok(df)
 }
 
+/// A string (or categorical) column as small integer codes in order of first appearance,
+/// and the strings they stand for. The strings are borrowed from the column while coding:
+/// no allocation per row (a `String` per row and column was most of the analysis' memory
+/// at 10 million answers).
+pub fn codes(df: &DataFrame, name: &str) -> PolarsResult<(Vec<Option<u32>>, Vec<String>)> {
+    let column = df.column(name)?.cast(&DataType::String)?;
+    let mut index: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+    let mut names = Vec::new();
+    let codes = column
+        .str()?
+        .iter()
+        .map(|s| {
+            s.map(|s| {
+                *index.entry(s).or_insert_with(|| {
+                    names.push(s.to_string());
+                    (names.len() - 1) as u32
+                })
+            })
+        })
+        .collect();
+    Ok((codes, names))
+}
+
+/// Add a constant string column without touching the others (categorical columns stay
+/// categorical: cheaper than [`with_const_str`] when the frame is only read).
+pub fn add_const_str(mut df: DataFrame, name: &str, value: &str) -> PolarsResult<DataFrame> {
+    let col = Series::new(name.into(), vec![value; df.height()]).into_column();
+    df.with_column(col)?;
+    Ok(df)
+}
+
 /// The column names of a frame, in order.
 pub fn column_names(df: &DataFrame) -> Vec<String> {
     df.columns().iter().map(|c| c.name().to_string()).collect()

@@ -408,6 +408,35 @@ pub fn read_table(
     Ok(acc)
 }
 
+/// Read one month of a table with only the named columns (projection at the Parquet scan:
+/// the other columns are never decoded), plus the `period` column. `None` when the table
+/// has no such partition. The analysis reads the survey answers this way, a month at a
+/// time, so that its memory is bounded by the largest month rather than the whole year.
+pub fn read_month(
+    lake: &Path,
+    table: &str,
+    period: Period,
+    columns: &[&str],
+) -> Result<Option<DataFrame>, LakeError> {
+    let path = partition_path(lake, table, period);
+    let f = match std::fs::File::open(&path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => return Err(LakeError::Read { path, source }),
+    };
+    let parquet = |e: polars::prelude::PolarsError| LakeError::Parquet {
+        path: path.clone(),
+        message: e.to_string(),
+    };
+    let df = ParquetReader::new(f)
+        .with_columns(Some(columns.iter().map(|c| c.to_string()).collect()))
+        .finish()
+        .map_err(parquet)?;
+    frame::add_const_str(df, "period", &period.to_string())
+        .map(Some)
+        .map_err(parquet)
+}
+
 pub fn mart_path(marts: &Path, period: Period, mart: &str) -> PathBuf {
     marts
         .join(format!("period={period}"))
@@ -475,6 +504,20 @@ mod tests {
             2
         );
         assert!(read_table(&lake, "nothing", None).unwrap().is_none());
+        // One month, projected: only the asked columns and the partition's period.
+        let month = read_month(&lake, "responses", "2026-09".parse().unwrap(), &["score"])
+            .unwrap()
+            .unwrap();
+        assert_eq!(frame::column_names(&month), ["score", "period"]);
+        assert_eq!(
+            frame::f64s(&month, "score").unwrap(),
+            [Some(4.0), Some(5.0)]
+        );
+        assert!(
+            read_month(&lake, "responses", "2026-08".parse().unwrap(), &["score"])
+                .unwrap()
+                .is_none()
+        );
         let keep = only.iter().copied().collect();
         remove_partitions_except(&lake, "responses", &keep).unwrap();
         assert_eq!(partitions(&lake, "responses").unwrap(), only);

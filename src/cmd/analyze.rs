@@ -40,9 +40,14 @@ pub fn analyze(cfg: &Config, period: Period) -> Result<usize, Failure> {
         })
         .collect();
     let started = std::time::Instant::now();
-    let responses = lake::read_table(&cfg.lake, "responses", Some(&months))?;
+    // The survey answers are read a month at a time by the marts (see metrics::scan), only
+    // the columns they use; here we only check that some month has them.
+    let survey_months = lake::partitions(&cfg.lake, "responses")?
+        .into_iter()
+        .filter(|p| months.contains(p))
+        .count();
     let customers = lake::read_table(&cfg.lake, "customers", None)?;
-    let Some(responses) = responses else {
+    if survey_months == 0 {
         // No surveys: only the complaint and churn marts.
         let complaints = lake::read_table(&cfg.lake, "complaints", None)?;
         let mut notes = Vec::new();
@@ -73,27 +78,27 @@ pub fn analyze(cfg: &Config, period: Period) -> Result<usize, Failure> {
                 .join(", ")
         ));
         return Ok(marts.len() + 1);
-    };
+    }
     let benchmarks = lake::read_table(&cfg.lake, "benchmarks", Some(&[period]))?;
     let invitations = lake::read_table(&cfg.lake, "invitations", Some(&[period]))?;
     let complaints = lake::read_table(&cfg.lake, "complaints", None)?;
     let actions = lake::read_table(&cfg.lake, "actions", None)?;
-    let weights = match (&cfg.weighting, &customers) {
-        (Some(_), Some(c)) => Some(metrics::rake_weights(&responses, c, cfg, &months[..2])?),
-        (Some(_), None) => {
-            return Err(Failure::new(super::exit::DATA, "weighting is configured but the lake has no customer file to weight to; add a customers source or remove [weighting]"))
-        }
-        _ => None,
+    if cfg.weighting.is_some() && customers.is_none() {
+        return Err(Failure::new(super::exit::DATA, "weighting is configured but the lake has no customer file to weight to; add a customers source or remove [weighting]"));
+    }
+    let columns = metrics::scan::needed_columns();
+    let load = |m: Period| {
+        lake::read_month(&cfg.lake, "responses", m, &columns)
+            .map_err(|e| metrics::MetricsError::Load(e.to_string()))
     };
     let inputs = metrics::marts::Inputs {
         cfg,
         period,
-        responses: &responses,
+        responses: &load,
         customers: customers.as_ref(),
         benchmarks: benchmarks.as_ref(),
         invitations: invitations.as_ref(),
         complaints: complaints.as_ref(),
-        weights: weights.as_ref(),
         actions: actions.as_ref(),
     };
     let loaded = started.elapsed();
@@ -102,8 +107,10 @@ pub fn analyze(cfg: &Config, period: Period) -> Result<usize, Failure> {
     for (name, df) in &marts.tables {
         lake::write_file(&out(name), df)?;
     }
+    // load_ms covers the tables read whole (customers, complaints, …); the survey answers
+    // are read month by month inside compute_ms.
     tracing::info!(
-        responses = responses.height(),
+        answers = marts.answers,
         load_ms = loaded.as_millis() as u64,
         compute_ms = computed.as_millis() as u64,
         write_ms = (started.elapsed() - loaded - computed).as_millis() as u64,

@@ -98,7 +98,9 @@ impl From<crate::ingest::IngestError> for Failure {
 impl From<crate::metrics::MetricsError> for Failure {
     fn from(e: crate::metrics::MetricsError) -> Failure {
         let code = match e {
-            crate::metrics::MetricsError::Column { .. } => exit::DATA,
+            crate::metrics::MetricsError::Column { .. } | crate::metrics::MetricsError::Load(_) => {
+                exit::DATA
+            }
             _ => exit::INTERNAL,
         };
         Failure::new(code, e.to_string())

@@ -1,13 +1,20 @@
-//! The columnar part of the metrics: polars lazy queries that turn the long `responses`
-//! table into observations (items, dimensions, CSI and loyalty per response), then one pass
-//! that sums them per period × segment × value × measure. Everything downstream works on
-//! these small tables of sufficient statistics.
+//! The columnar part of the metrics: one month of the long `responses` table → its
+//! observations (items, dimensions, CSI and loyalty per response) → sufficient statistics
+//! per month × segment × value × measure. Everything downstream works on these small tables.
+//!
+//! This is one pass of plain Rust over integer-coded columns, not a chain of dataframe
+//! queries: strings are coded once per month (codes in sorted order of the strings, so
+//! sorting rows is sorting integers), rows are put in a fixed order (source, response,
+//! item), and every sum is added in that order. The order makes the floating-point sums,
+//! and so the marts, byte-identical run to run; the single pass keeps the time linear in the
+//! number of answers and the memory to a few integer columns of one month. (It replaced
+//! polars lazy queries — join, sort, two group-bys, a second sort — that cost 15 µs and
+//! 1 KB per answer; see tests/bench/RESULTS.md.)
 
-use std::collections::BTreeMap;
-
-use polars::prelude::*;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::config::{Config, Role};
+use crate::frame::{self, DataFrame, FrameResult, Values};
 use crate::period::Period;
 use crate::schema::SourceKind;
 
@@ -16,212 +23,211 @@ pub const CSI: &str = "csi";
 /// The measure id of the loyalty index.
 pub const LOYALTY: &str = "loyalty";
 
-fn items_meta(cfg: &Config) -> PolarsResult<DataFrame> {
-    let items: Vec<_> = cfg
-        .items
-        .iter()
-        .filter(|i| i.role != Role::Comment)
-        .collect();
-    let role = |r: Role| match r {
-        Role::Rating => "rating",
-        Role::Nps => "nps",
-        Role::Loyalty => "loyalty",
-        Role::Overall => "overall",
-        Role::Comment => "comment",
-    };
-    let dw = |d: &Option<String>| {
-        d.as_ref()
-            .and_then(|d| cfg.dimensions.iter().find(|x| &x.id == d))
-            .map(|x| x.weight)
-    };
-    df!(
-        "item_id" => items.iter().map(|i| i.id.clone()).collect::<Vec<_>>(),
-        "role" => items.iter().map(|i| role(i.role)).collect::<Vec<_>>(),
-        "min" => items.iter().map(|i| i.min).collect::<Vec<_>>(),
-        "max" => items.iter().map(|i| i.max).collect::<Vec<_>>(),
-        "dimension" => items.iter().map(|i| i.dimension.clone()).collect::<Vec<_>>(),
-        "dw" => items.iter().map(|i| dw(&i.dimension)).collect::<Vec<_>>(),
-    )
+/// A string column as codes into its sorted distinct values (`None` stays `None`).
+struct Coded {
+    codes: Vec<Option<u32>>,
+    names: Vec<String>,
 }
 
-/// Our own brand's answers in `periods`, from our own surveys (competitor surveys rate us
-/// too, but feed the benchmark), joined with item metadata, with weight column `w`
-/// (`weights`: response_id, period, rake_w, when weighting).
-pub fn answers(
-    responses: &DataFrame,
-    cfg: &Config,
-    periods: &[Period],
-    weights: Option<&DataFrame>,
-) -> PolarsResult<LazyFrame> {
-    let mut keep = col("brand").eq(lit("ours")).and(col("score").is_not_null());
-    for s in cfg
-        .sources
-        .iter()
-        .filter(|s| s.kind == SourceKind::Competitor)
-    {
-        keep = keep.and(col("source").neq(lit(s.name.as_str())));
+impl Coded {
+    fn of(df: &DataFrame, column: &str) -> FrameResult<Coded> {
+        let (codes, names) = frame::codes(df, column)?;
+        // Renumber so that code order is string order (bytewise, as a sort of the strings).
+        let mut order: Vec<u32> = (0..names.len() as u32).collect();
+        order.sort_by(|a, b| names[*a as usize].cmp(&names[*b as usize]));
+        let mut rank = vec![0u32; names.len()];
+        for (r, c) in order.iter().enumerate() {
+            rank[*c as usize] = r as u32;
+        }
+        let mut sorted = names;
+        sorted.sort();
+        Ok(Coded {
+            codes: codes
+                .into_iter()
+                .map(|c| c.map(|c| rank[c as usize]))
+                .collect(),
+            names: sorted,
+        })
     }
-    let mut in_periods = lit(false);
-    for p in periods {
-        in_periods = in_periods.or(col("period").eq(lit(p.to_string())));
+
+    fn code_of(&self, s: &str) -> Option<u32> {
+        self.names
+            .binary_search_by(|n| n.as_str().cmp(s))
+            .ok()
+            .map(|i| i as u32)
     }
-    let mut lf = responses
-        .clone()
-        .lazy()
-        .filter(keep.and(in_periods))
-        .inner_join(items_meta(cfg)?.lazy(), col("item_id"), col("item_id"));
-    lf = match weights {
-        Some(w) => lf
-            .join(
-                w.clone().lazy(),
-                [col("response_id"), col("period"), col("source")],
-                [col("response_id"), col("period"), col("source")],
-                JoinArgs::new(JoinType::Left),
-            )
-            .with_column((col("weight") * col("rake_w").fill_null(lit(1.0))).alias("w")),
-        None => lf.with_column(col("weight").alias("w")),
-    };
-    // A fixed row order (joins and hash group-bys do not keep one): floating-point sums
-    // depend on the order of their terms, and outputs must be byte-identical run to run.
-    Ok(lf
-        .with_column(
-            ((col("score") - col("min")) / (col("max") - col("min")) * lit(100.0)).alias("index"),
-        )
-        .sort(
-            ["period", "source", "response_id", "item_id"],
-            SortMultipleOptions::default(),
-        ))
+
+    fn name(&self, row: usize) -> Option<&str> {
+        self.codes[row].map(|c| self.names[c as usize].as_str())
+    }
 }
 
-/// Observations: one row per response × measure with `x` (the score for items, the 0–100
-/// index for dimensions and CSI), `top2` (1/0 for items) and the weight `w`.
-pub fn observations(answers: LazyFrame, cfg: &Config) -> PolarsResult<LazyFrame> {
-    let segs: Vec<Expr> = cfg
-        .report_segments
-        .iter()
-        .map(|s| col(s.as_str()))
-        .collect();
-    let mut keys = vec![col("period"), col("source"), col("response_id"), col("w")];
-    keys.extend(segs.iter().cloned());
-    let cols_out = |extra: Vec<Expr>| {
-        let mut v = vec![col("period"), col("source"), col("response_id"), col("w")];
-        v.extend(segs.iter().cloned());
-        v.extend(extra);
-        v
-    };
-    let items = answers
-        .clone()
-        .filter(col("role").neq(lit("nps")))
-        .select(cols_out(vec![
-            col("item_id").alias("measure"),
-            lit("item").alias("kind"),
-            col("score").alias("x"),
-            col("score")
-                .gt_eq(col("max") - lit(1.0))
-                .cast(DataType::Float64)
-                .alias("top2"),
-        ]));
-    let mut dim_keys = keys.clone();
-    dim_keys.push(col("dimension"));
-    let dims = answers
-        .clone()
-        .filter(
-            col("role")
-                .eq(lit("rating"))
-                .and(col("dimension").is_not_null()),
-        )
-        .group_by_stable(dim_keys)
-        .agg([
-            col("index").mean().alias("x"),
-            col("dw").first().alias("dw"),
-        ])
-        .sort(
-            ["period", "source", "response_id", "dimension"],
-            SortMultipleOptions::default(),
-        );
-    let dim_obs = dims.clone().select(cols_out(vec![
-        col("dimension").alias("measure"),
-        lit("dimension").alias("kind"),
-        col("x"),
-        lit(NULL).cast(DataType::Float64).alias("top2"),
-    ]));
-    // The loyalty index per response: the mean 0–100 index of its loyalty items.
-    let loyalty = answers
-        .clone()
-        .filter(col("role").eq(lit("loyalty")))
-        .group_by_stable(keys.clone())
-        .agg([col("index").mean().alias("x")])
-        .select(cols_out(vec![
-            lit(LOYALTY).alias("measure"),
-            lit("loyalty").alias("kind"),
-            col("x"),
-            lit(NULL).cast(DataType::Float64).alias("top2"),
-        ]));
-    let mut parts = vec![items, dim_obs, loyalty];
-    if !cfg.dimensions.is_empty() {
-        parts.push(csi(dims, cfg)?.lazy());
-    }
-    concat(parts, UnionArgs::default())
+/// What the configuration says about an item, looked up by the item's code.
+#[derive(Clone, Copy)]
+struct ItemMeta {
+    role: Role,
+    min: f64,
+    max: f64,
+    /// Index into [`Month::dims`] (dimension ids in sorted order).
+    dim: Option<usize>,
 }
 
-/// CSI per response: the weighted mean of its answered dimensions' indices, weights
-/// renormalised over what the respondent answered. Computed in one ordered pass over the
-/// sorted dimension rows (not a polars group sum), so the value is the same in every run.
-fn csi(dims: LazyFrame, cfg: &Config) -> PolarsResult<DataFrame> {
-    let df = dims
-        .sort(
-            ["period", "source", "response_id", "dimension"],
-            SortMultipleOptions::default(),
-        )
-        .collect()?;
-    let key_cols = ["period", "source", "response_id"];
-    let keys: Vec<Vec<Option<String>>> = key_cols
-        .iter()
-        .map(|c| strs_of(&df, c))
-        .collect::<PolarsResult<_>>()?;
-    let (x, dw, w) = (
-        crate::frame::f64s(&df, "x")?,
-        crate::frame::f64s(&df, "dw")?,
-        crate::frame::f64s(&df, "w")?,
-    );
-    let segs: Vec<Vec<Option<String>>> = cfg
-        .report_segments
-        .iter()
-        .map(|c| strs_of(&df, c))
-        .collect::<PolarsResult<_>>()?;
-    let mut first = Vec::new();
-    let mut value = Vec::new();
-    let mut i = 0;
-    while i < df.height() {
-        let (mut num, mut den) = (0.0, 0.0);
-        let start = i;
-        while i < df.height() && keys.iter().all(|k| k[i] == k[start]) {
-            if let (Some(x), Some(d)) = (x[i], dw[i]) {
-                num += x * d;
-                den += d;
+/// One month of the `responses` table, decoded once.
+pub struct Month {
+    period: String,
+    source: Coded,
+    response: Coded,
+    item: Coded,
+    channel: Coded,
+    brand: Coded,
+    segs: Vec<Coded>,
+    score: Vec<Option<f64>>,
+    weight: Vec<Option<f64>>,
+    /// Per item code: its metadata when it is a configured, non-comment item.
+    meta: Vec<Option<ItemMeta>>,
+    /// Dimension ids of the configured items, sorted, with their CSI weight if configured.
+    dims: Vec<(String, Option<f64>)>,
+    /// Rows of our own brand from our own surveys with a score and a known item, in
+    /// (source, response, item) order: the answers the survey marts count.
+    ours: Vec<usize>,
+    /// Sources of kind `competitor`, as codes.
+    competitor: Vec<u32>,
+}
+
+impl Month {
+    /// Decode `df` (one month of `responses`, with the columns of
+    /// [`super::scan::needed_columns`]) for `period`.
+    pub fn new(df: &DataFrame, cfg: &Config, period: Period) -> FrameResult<Month> {
+        let item = Coded::of(df, "item_id")?;
+        let mut dims: Vec<(String, Option<f64>)> = Vec::new();
+        for i in cfg.items.iter().filter(|i| i.role != Role::Comment) {
+            if let Some(d) = &i.dimension {
+                if !dims.iter().any(|(id, _)| id == d) {
+                    let w = cfg.dimensions.iter().find(|x| &x.id == d).map(|x| x.weight);
+                    dims.push((d.clone(), w));
+                }
             }
-            i += 1;
         }
-        if den > 0.0 {
-            first.push(start);
-            value.push(num / den);
+        dims.sort_by(|a, b| a.0.cmp(&b.0));
+        let meta = item
+            .names
+            .iter()
+            .map(|name| {
+                cfg.items
+                    .iter()
+                    .find(|i| &i.id == name && i.role != Role::Comment)
+                    .map(|i| ItemMeta {
+                        role: i.role,
+                        min: i.min,
+                        max: i.max,
+                        dim: i
+                            .dimension
+                            .as_ref()
+                            .and_then(|d| dims.iter().position(|(id, _)| id == d)),
+                    })
+            })
+            .collect();
+        let source = Coded::of(df, "source")?;
+        let competitor = cfg
+            .sources
+            .iter()
+            .filter(|s| s.kind == SourceKind::Competitor)
+            .filter_map(|s| source.code_of(&s.name))
+            .collect();
+        let mut m = Month {
+            period: period.to_string(),
+            response: Coded::of(df, "response_id")?,
+            channel: Coded::of(df, "channel")?,
+            brand: Coded::of(df, "brand")?,
+            segs: cfg
+                .report_segments
+                .iter()
+                .map(|s| Coded::of(df, s))
+                .collect::<FrameResult<_>>()?,
+            score: frame::f64s(df, "score")?,
+            weight: frame::f64s(df, "weight")?,
+            source,
+            item,
+            meta,
+            dims,
+            ours: Vec::new(),
+            competitor,
+        };
+        let ours_brand = m.brand.code_of("ours");
+        let mut rows: Vec<usize> = (0..m.score.len())
+            .filter(|&i| {
+                m.brand.codes[i].is_some()
+                    && m.brand.codes[i] == ours_brand
+                    && m.score[i].is_some()
+                    && m.source.codes[i].is_some_and(|s| !m.competitor.contains(&s))
+                    && m.item.codes[i].is_some_and(|c| m.meta[c as usize].is_some())
+            })
+            .collect();
+        rows.sort_by_key(|&i| (m.source.codes[i], m.response.codes[i], m.item.codes[i]));
+        m.ours = rows;
+        Ok(m)
+    }
+
+    fn meta(&self, row: usize) -> ItemMeta {
+        self.item.codes[row]
+            .and_then(|c| self.meta[c as usize])
+            .expect("rows in `ours` have a known item")
+    }
+
+    /// The 0–100 index of a row's score.
+    fn index(&self, row: usize) -> f64 {
+        let m = self.meta(row);
+        let score = self.score[row].expect("rows in `ours` have a score");
+        (score - m.min) / (m.max - m.min) * 100.0
+    }
+
+    /// The rows of `ours` grouped by response (consecutive (source, response) codes).
+    fn responses(&self) -> impl Iterator<Item = &[usize]> + '_ {
+        self.ours.chunk_by(move |&a, &b| {
+            self.source.codes[a] == self.source.codes[b]
+                && self.response.codes[a] == self.response.codes[b]
+        })
+    }
+}
+
+/// A month's answers with their analysis weight `w`: the source's weight, times the
+/// raking weight when raking (a response without one keeps its own weight).
+pub struct Answers<'a> {
+    month: &'a Month,
+    /// Per row of the month (indexed like its columns).
+    w: Vec<Option<f64>>,
+}
+
+/// The answers of `month`, unweighted by raking (`rake` = None) or raked with
+/// (response_id, period, source, rake_w) rows from [`super::rake_weights`].
+pub fn answers<'a>(month: &'a Month, rake: Option<&DataFrame>) -> FrameResult<Answers<'a>> {
+    let Some(rake) = rake else {
+        return Ok(Answers {
+            month,
+            w: month.weight.clone(),
+        });
+    };
+    let (ids, srcs, ws) = (
+        frame::strs(rake, "response_id")?,
+        frame::strs(rake, "source")?,
+        frame::f64s(rake, "rake_w")?,
+    );
+    let mut by: HashMap<(&str, &str), f64> = HashMap::new();
+    for ((id, src), w) in ids.iter().zip(&srcs).zip(&ws) {
+        if let (Some(id), Some(src), Some(w)) = (id, src, w) {
+            by.insert((src.as_str(), id.as_str()), *w);
         }
     }
-    let pick = |v: &Vec<Option<String>>| first.iter().map(|&i| v[i].clone()).collect::<Vec<_>>();
-    let mut cols = vec![
-        Column::new("period".into(), pick(&keys[0])),
-        Column::new("source".into(), pick(&keys[1])),
-        Column::new("response_id".into(), pick(&keys[2])),
-        Column::new("w".into(), first.iter().map(|&i| w[i]).collect::<Vec<_>>()),
-    ];
-    for (name, v) in cfg.report_segments.iter().zip(&segs) {
-        cols.push(Column::new(name.as_str().into(), pick(v)));
-    }
-    cols.push(Column::new("measure".into(), vec![CSI; first.len()]));
-    cols.push(Column::new("kind".into(), vec!["csi"; first.len()]));
-    cols.push(Column::new("x".into(), value));
-    cols.push(Column::new("top2".into(), vec![None::<f64>; first.len()]));
-    DataFrame::new(first.len(), cols)
+    let w = (0..month.weight.len())
+        .map(|i| {
+            let r = match (month.source.name(i), month.response.name(i)) {
+                (Some(s), Some(id)) => by.get(&(s, id)).copied(),
+                _ => None,
+            };
+            month.weight[i].map(|w| w * r.unwrap_or(1.0))
+        })
+        .collect();
+    Ok(Answers { month, w })
 }
 
 /// Running sums of one cell.
@@ -241,88 +247,75 @@ struct Acc {
     kd: f64,
 }
 
-fn strs_of(df: &DataFrame, c: &str) -> PolarsResult<Vec<Option<String>>> {
-    crate::frame::strs(df, c)
+impl Acc {
+    fn add(&mut self, x: f64, w: f64, top2: Option<f64>) {
+        self.n += 1;
+        self.sw += w;
+        self.sw2 += w * w;
+        self.swx += w * x;
+        self.swx2 += w * x * x;
+        if let Some(t) = top2 {
+            self.swt += w * t;
+            self.kt += t;
+        }
+    }
 }
 
-/// A string column as small integer codes (and the strings they stand for), so that the
-/// accumulation below keys on integers instead of allocating strings per row.
-fn codes(v: &[Option<String>]) -> (Vec<Option<u32>>, Vec<String>) {
-    let mut index: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
-    let mut names = Vec::new();
-    let codes = v
-        .iter()
-        .map(|s| {
-            s.as_deref().map(|s| {
-                *index.entry(s).or_insert_with(|| {
-                    names.push(s.to_string());
-                    (names.len() - 1) as u32
-                })
-            })
-        })
-        .collect();
-    (codes, names)
+/// What an observation measures: an item (by code), a dimension (by index), the loyalty
+/// index or the CSI. Its kind is the variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Measure {
+    Item(u32),
+    Dimension(usize),
+    Loyalty,
+    Csi,
+}
+
+/// Cells of one month: (segment index (0 = all), value code, measure) → sums.
+type Cells = HashMap<(usize, u32, Option<Measure>), Acc>;
+
+/// Add an observation of the response whose first row is `row` to "all" and to each
+/// segment the row has a value of.
+fn add_to_cells(
+    cells: &mut Cells,
+    month: &Month,
+    row: usize,
+    measure: Option<Measure>,
+    f: impl Fn(&mut Acc),
+) {
+    f(cells.entry((0, 0, measure)).or_default());
+    for (si, seg) in month.segs.iter().enumerate() {
+        if let Some(v) = seg.codes[row] {
+            f(cells.entry((si + 1, v, measure)).or_default());
+        }
+    }
 }
 
 type CellKey = (String, String, String, String, String);
 
-/// Accumulate `df` (already in a fixed row order) per (period, segment, value, measure,
-/// kind) for everyone ("all") and each segment. The additions happen here, in row order,
-/// rather than in polars' vectorised kernels, whose float sums can differ in the last bit
-/// from run to run; this keeps outputs byte-identical. It is one pass of plain additions.
-fn accumulate(
-    df: &DataFrame,
-    segments: &[String],
-    with_measure: bool,
-    add: impl Fn(&mut Acc, usize),
-) -> PolarsResult<BTreeMap<CellKey, Acc>> {
-    let none = vec![None; df.height()];
-    let (period, pn) = codes(&strs_of(df, "period")?);
-    let (measure, mn) = if with_measure {
-        codes(&strs_of(df, "measure")?)
-    } else {
-        codes(&none)
-    };
-    let (kind, kn) = if with_measure {
-        codes(&strs_of(df, "kind")?)
-    } else {
-        codes(&none)
-    };
-    let mut segs = Vec::new();
-    for s in segments {
-        segs.push(codes(&strs_of(df, s)?));
-    }
-    // Key: (period, segment index (0 = all), value, measure, kind) as codes.
-    let mut acc: std::collections::HashMap<(u32, u32, u32, u32, u32), Acc> =
-        std::collections::HashMap::new();
-    let c = |v: Option<u32>| v.unwrap_or(u32::MAX);
-    for i in 0..df.height() {
-        let (p, m, k) = (c(period[i]), c(measure[i]), c(kind[i]));
-        add(acc.entry((p, 0, 0, m, k)).or_default(), i);
-        for (si, (vals, _)) in segs.iter().enumerate() {
-            if let Some(v) = vals[i] {
-                add(acc.entry((p, si as u32 + 1, v, m, k)).or_default(), i);
-            }
-        }
-    }
-    let name = |names: &[String], code: u32| names.get(code as usize).cloned().unwrap_or_default();
-    Ok(acc
+/// The cells with string keys, in the order of the published tables.
+fn named(month: &Month, cells: Cells, segments: &[String]) -> BTreeMap<CellKey, Acc> {
+    cells
         .into_iter()
-        .map(|((p, s, v, m, k), a)| {
+        .map(|((s, v, m), a)| {
             let (segment, value) = if s == 0 {
                 ("all".to_string(), "all".to_string())
             } else {
                 (
-                    segments[s as usize - 1].clone(),
-                    name(&segs[s as usize - 1].1, v),
+                    segments[s - 1].clone(),
+                    month.segs[s - 1].names[v as usize].clone(),
                 )
             };
-            (
-                (name(&pn, p), segment, value, name(&mn, m), name(&kn, k)),
-                a,
-            )
+            let (measure, kind) = match m {
+                None => (String::new(), String::new()),
+                Some(Measure::Item(c)) => (month.item.names[c as usize].clone(), "item".into()),
+                Some(Measure::Dimension(d)) => (month.dims[d].0.clone(), "dimension".into()),
+                Some(Measure::Loyalty) => (LOYALTY.into(), "loyalty".into()),
+                Some(Measure::Csi) => (CSI.into(), "csi".into()),
+            };
+            ((month.period.clone(), segment, value, measure, kind), a)
         })
-        .collect())
+        .collect()
 }
 
 /// The accumulated cells as a frame: the key columns (with measure and kind when
@@ -331,66 +324,102 @@ fn acc_frame(
     acc: BTreeMap<CellKey, Acc>,
     with_measure: bool,
     sums: &[(&str, fn(&Acc) -> f64)],
-) -> PolarsResult<DataFrame> {
+) -> FrameResult<DataFrame> {
     let rows: Vec<(CellKey, Acc)> = acc.into_iter().collect();
-    let key = |name: &str, f: fn(&CellKey) -> &String| {
-        Column::new(
-            name.into(),
-            rows.iter().map(|(k, _)| f(k).clone()).collect::<Vec<_>>(),
-        )
+    let key = |f: fn(&CellKey) -> &String| {
+        Values::Str(rows.iter().map(|(k, _)| Some(f(k).clone())).collect())
     };
     let mut cols = vec![
-        key("period", |k| &k.0),
-        key("segment", |k| &k.1),
-        key("segment_value", |k| &k.2),
+        ("period", key(|k| &k.0)),
+        ("segment", key(|k| &k.1)),
+        ("segment_value", key(|k| &k.2)),
     ];
     if with_measure {
-        cols.push(key("measure", |k| &k.3));
-        cols.push(key("kind", |k| &k.4));
+        cols.push(("measure", key(|k| &k.3)));
+        cols.push(("kind", key(|k| &k.4)));
     }
-    cols.push(Column::new(
-        "n".into(),
-        rows.iter().map(|(_, a)| a.n).collect::<Vec<_>>(),
+    cols.push((
+        "n",
+        Values::I64(rows.iter().map(|(_, a)| Some(a.n)).collect()),
     ));
     for (name, f) in sums {
-        cols.push(Column::new(
-            (*name).into(),
-            rows.iter().map(|(_, a)| f(a)).collect::<Vec<_>>(),
+        cols.push((
+            name,
+            Values::F64(rows.iter().map(|(_, a)| Some(f(a))).collect()),
         ));
     }
-    DataFrame::new(rows.len(), cols)
+    frame::build_plain(cols)
 }
 
-/// Sufficient statistics per period × segment × value × measure (+ kind): n, Σw, Σw²,
-/// Σwx, Σwx², Σw·top2, and the unweighted top-2 count. `segment = "all"` is everyone.
-pub fn sums(obs: LazyFrame, segments: &[String]) -> PolarsResult<DataFrame> {
-    let df = obs
-        .sort(
-            ["period", "source", "response_id", "measure"],
-            SortMultipleOptions::default(),
-        )
-        .collect()?;
-    let (x, w, t) = (
-        crate::frame::f64s(&df, "x")?,
-        crate::frame::f64s(&df, "w")?,
-        crate::frame::f64s(&df, "top2")?,
-    );
-    let acc = accumulate(&df, segments, true, |a, i| {
-        let (Some(x), Some(w)) = (x[i], w[i]) else {
-            return;
-        };
-        a.n += 1;
-        a.sw += w;
-        a.sw2 += w * w;
-        a.swx += w * x;
-        a.swx2 += w * x * x;
-        if let Some(t) = t[i] {
-            a.swt += w * t;
-            a.kt += t;
+/// A response's dimension indices: (dimension index, mean index of its rating items),
+/// in dimension-id order.
+fn dimension_scores(month: &Month, rows: &[usize]) -> Vec<(usize, f64)> {
+    let mut sums: BTreeMap<usize, (f64, usize)> = BTreeMap::new();
+    for &r in rows {
+        let m = month.meta(r);
+        if let (Role::Rating, Some(d)) = (m.role, m.dim) {
+            let e = sums.entry(d).or_insert((0.0, 0));
+            e.0 += month.index(r);
+            e.1 += 1;
         }
-    })?;
+    }
+    sums.into_iter()
+        .map(|(d, (s, n))| (d, s / n as f64))
+        .collect()
+}
+
+/// Sufficient statistics per month × segment × value × measure (+ kind): n, Σw, Σw², Σwx,
+/// Σwx², Σw·top2 and the unweighted top-2 count, over the observations: every answer to a
+/// non-NPS item (x = score, top2 = score ≥ max − 1), and per response each dimension's
+/// index (the mean 0–100 index of its answered rating items), the loyalty index (the mean
+/// index of its loyalty items) and the CSI (the mean of its dimension indices weighted by
+/// the configured weights, renormalised over the dimensions it answered).
+/// `segment = "all"` is everyone.
+pub fn sums(a: &Answers, segments: &[String]) -> FrameResult<DataFrame> {
+    let m = a.month;
+    let mut cells = Cells::new();
+    for rows in m.responses() {
+        let first = rows[0];
+        for &r in rows {
+            let meta = m.meta(r);
+            let (Some(x), Some(w)) = (m.score[r], a.w[r]) else {
+                continue;
+            };
+            if meta.role == Role::Nps {
+                continue;
+            }
+            let top2 = if x >= meta.max - 1.0 { 1.0 } else { 0.0 };
+            let item = Measure::Item(m.item.codes[r].expect("known item"));
+            add_to_cells(&mut cells, m, r, Some(item), |c| c.add(x, w, Some(top2)));
+        }
+        let Some(w) = a.w[first] else {
+            continue;
+        };
+        let dims = dimension_scores(m, rows);
+        for &(d, x) in &dims {
+            add_to_cells(&mut cells, m, first, Some(Measure::Dimension(d)), |c| {
+                c.add(x, w, None)
+            });
+        }
+        let loyal: Vec<f64> = rows
+            .iter()
+            .filter(|&&r| m.meta(r).role == Role::Loyalty)
+            .map(|&r| m.index(r))
+            .collect();
+        if !loyal.is_empty() {
+            let x = loyal.iter().sum::<f64>() / loyal.len() as f64;
+            add_to_cells(&mut cells, m, first, Some(Measure::Loyalty), |c| {
+                c.add(x, w, None)
+            });
+        }
+        if let Some(x) = csi(m, &dims) {
+            add_to_cells(&mut cells, m, first, Some(Measure::Csi), |c| {
+                c.add(x, w, None)
+            });
+        }
+    }
     acc_frame(
-        acc,
+        named(m, cells, segments),
         true,
         &[
             ("sw", |a| a.sw),
@@ -403,32 +432,47 @@ pub fn sums(obs: LazyFrame, segments: &[String]) -> PolarsResult<DataFrame> {
     )
 }
 
-/// NPS counts per period × segment × value: n, Σw, Σw², weighted and unweighted promoters
+/// A response's CSI from its dimension indices (in dimension-id order): Σ x·weight / Σ
+/// weight over the answered dimensions that have a configured weight; `None` without any.
+fn csi(month: &Month, dims: &[(usize, f64)]) -> Option<f64> {
+    let (mut num, mut den) = (0.0, 0.0);
+    for &(d, x) in dims {
+        if let Some(w) = month.dims[d].1 {
+            num += x * w;
+            den += w;
+        }
+    }
+    (den > 0.0).then(|| num / den)
+}
+
+/// NPS counts per month × segment × value: n, Σw, Σw², weighted and unweighted promoters
 /// (9–10) and detractors (0–6).
-pub fn nps_sums(answers: LazyFrame, segments: &[String]) -> PolarsResult<DataFrame> {
-    let df = answers.filter(col("role").eq(lit("nps"))).collect()?;
-    let (x, w) = (
-        crate::frame::f64s(&df, "score")?,
-        crate::frame::f64s(&df, "w")?,
-    );
-    let acc = accumulate(&df, segments, false, |a, i| {
-        let (Some(x), Some(w)) = (x[i], w[i]) else {
-            return;
+pub fn nps_sums(a: &Answers, segments: &[String]) -> FrameResult<DataFrame> {
+    let m = a.month;
+    let mut cells = Cells::new();
+    for &r in &m.ours {
+        let (Some(x), Some(w)) = (m.score[r], a.w[r]) else {
+            continue;
         };
+        if m.meta(r).role != Role::Nps {
+            continue;
+        }
         let (pro, det) = (
             (x >= super::stats::PROMOTER_MIN) as u8 as f64,
             (x <= super::stats::DETRACTOR_MAX) as u8 as f64,
         );
-        a.n += 1;
-        a.sw += w;
-        a.sw2 += w * w;
-        a.swp += w * pro;
-        a.swd += w * det;
-        a.kp += pro;
-        a.kd += det;
-    })?;
+        add_to_cells(&mut cells, m, r, None, |a| {
+            a.n += 1;
+            a.sw += w;
+            a.sw2 += w * w;
+            a.swp += w * pro;
+            a.swd += w * det;
+            a.kp += pro;
+            a.kd += det;
+        });
+    }
     acc_frame(
-        acc,
+        named(m, cells, segments),
         false,
         &[
             ("sw", |a| a.sw),
@@ -441,111 +485,355 @@ pub fn nps_sums(answers: LazyFrame, segments: &[String]) -> PolarsResult<DataFra
     )
 }
 
-/// Per response of the given periods: each dimension's index and the overall item's score,
-/// wide (one column per dimension), complete cases only — the drivers model's input.
-pub fn driver_matrix(
-    answers: LazyFrame,
-    cfg: &Config,
-    periods: &[Period],
-) -> PolarsResult<DataFrame> {
-    let overall = cfg
-        .items_with_role(Role::Overall)
+/// The overall item's id ("" when none is configured).
+fn overall_item(cfg: &Config) -> String {
+    cfg.items_with_role(Role::Overall)
         .next()
         .map(|i| i.id.clone())
-        .unwrap_or_default();
-    let mut in_periods = lit(false);
-    for p in periods {
-        in_periods = in_periods.or(col("period").eq(lit(p.to_string())));
-    }
-    let a = answers.filter(in_periods);
-    let mut lf = a
-        .clone()
-        .filter(col("item_id").eq(lit(overall.as_str())))
-        .select([
-            col("period"),
-            col("source"),
-            col("response_id"),
-            col("score").alias("__overall"),
-        ]);
-    for d in &cfg.dimensions {
-        let dim = a
-            .clone()
-            .filter(
-                col("role")
-                    .eq(lit("rating"))
-                    .and(col("dimension").eq(lit(d.id.as_str()))),
-            )
-            .group_by_stable([col("period"), col("source"), col("response_id")])
-            .agg([col("index").mean().alias(d.id.as_str())]);
-        lf = lf.inner_join_multi(dim);
-    }
-    lf.sort(
-        ["period", "source", "response_id"],
-        SortMultipleOptions::default(),
-    )
-    .collect()
+        .unwrap_or_default()
 }
 
-trait JoinOnResponse {
-    fn inner_join_multi(self, other: LazyFrame) -> LazyFrame;
-}
-
-impl JoinOnResponse for LazyFrame {
-    fn inner_join_multi(self, other: LazyFrame) -> LazyFrame {
-        let keys = [col("period"), col("source"), col("response_id")];
-        self.join(other, keys.clone(), keys, JoinArgs::new(JoinType::Inner))
-    }
-}
-
-/// Competitor-survey answers per period × brand × item: n, Σx, Σx² (unweighted).
-pub fn brand_sums(responses: &DataFrame, cfg: &Config, period: Period) -> PolarsResult<DataFrame> {
-    let mut from_competitor = lit(false);
-    for s in cfg
-        .sources
+/// Per response: each configured dimension's index and the overall item's score, wide
+/// (columns period, source, response_id, `__overall`, one per dimension), complete cases
+/// only, in (source, response) order — the drivers model's input.
+pub fn driver_matrix(a: &Answers, cfg: &Config) -> FrameResult<DataFrame> {
+    let m = a.month;
+    let overall = m.item.code_of(&overall_item(cfg));
+    let wanted: Vec<Option<usize>> = cfg
+        .dimensions
         .iter()
-        .filter(|s| s.kind == SourceKind::Competitor)
-    {
-        from_competitor = from_competitor.or(col("source").eq(lit(s.name.as_str())));
+        .map(|d| m.dims.iter().position(|(id, _)| *id == d.id))
+        .collect();
+    let (mut src, mut ids, mut y) = (Vec::new(), Vec::new(), Vec::new());
+    let mut xs: Vec<Vec<Option<f64>>> = vec![Vec::new(); wanted.len()];
+    for rows in m.responses() {
+        let Some(o) = rows
+            .iter()
+            .find(|&&r| overall.is_some() && m.item.codes[r] == overall)
+        else {
+            continue;
+        };
+        let dims = dimension_scores(m, rows);
+        let vals: Option<Vec<f64>> = wanted
+            .iter()
+            .map(|d| d.and_then(|d| dims.iter().find(|(x, _)| *x == d).map(|(_, v)| *v)))
+            .collect();
+        let Some(vals) = vals else {
+            continue;
+        };
+        src.push(m.source.name(rows[0]).map(str::to_string));
+        ids.push(m.response.name(rows[0]).map(str::to_string));
+        y.push(m.score[*o]);
+        for (x, v) in xs.iter_mut().zip(vals) {
+            x.push(Some(v));
+        }
     }
-    responses
-        .clone()
-        .lazy()
-        .filter(
-            from_competitor
-                .and(col("period").eq(lit(period.to_string())))
-                .and(col("score").is_not_null()),
-        )
-        .group_by_stable([col("brand"), col("item_id")])
-        .agg([
-            len().cast(DataType::Int64).alias("n"),
-            col("score").sum().alias("sx"),
-            (col("score") * col("score")).sum().alias("sx2"),
-        ])
-        .sort(["item_id", "brand"], SortMultipleOptions::default())
-        .collect()
+    let mut cols = vec![
+        ("period", Values::Str(vec![Some(m.period.clone()); y.len()])),
+        ("source", Values::Str(src)),
+        ("response_id", Values::Str(ids)),
+        ("__overall", Values::F64(y)),
+    ];
+    for (d, x) in cfg.dimensions.iter().zip(xs) {
+        cols.push((d.id.as_str(), Values::F64(x)));
+    }
+    frame::build_plain(cols)
 }
 
-/// Responses (distinct response ids) and the mean overall score per period × channel.
-pub fn channel_sums(answers: LazyFrame, cfg: &Config) -> PolarsResult<DataFrame> {
-    let overall = cfg
-        .items_with_role(Role::Overall)
-        .next()
-        .map(|i| i.id.clone())
-        .unwrap_or_default();
-    answers
-        .filter(
-            col("item_id")
-                .eq(lit(overall.as_str()))
-                .and(col("channel").is_not_null()),
-        )
-        .group_by_stable([col("period"), col("channel").cast(DataType::String)])
-        .agg([
-            len().cast(DataType::Int64).alias("n"),
-            col("w").sum().alias("sw"),
-            (col("w") * col("w")).sum().alias("sw2"),
-            (col("w") * col("score")).sum().alias("swx"),
-            (col("w") * col("score") * col("score")).sum().alias("swx2"),
+/// Competitor-survey answers of the month per brand × item: n, Σx, Σx² (unweighted),
+/// sorted by item, then brand.
+pub fn brand_sums(month: &Month) -> FrameResult<DataFrame> {
+    let mut acc: BTreeMap<(&str, &str), (i64, f64, f64)> = BTreeMap::new();
+    for i in 0..month.score.len() {
+        let (Some(x), Some(s)) = (month.score[i], month.source.codes[i]) else {
+            continue;
+        };
+        if !month.competitor.contains(&s) {
+            continue;
+        }
+        let (Some(brand), Some(item)) = (month.brand.name(i), month.item.name(i)) else {
+            continue;
+        };
+        let e = acc.entry((item, brand)).or_insert((0, 0.0, 0.0));
+        e.0 += 1;
+        e.1 += x;
+        e.2 += x * x;
+    }
+    let rows: Vec<_> = acc.into_iter().collect();
+    frame::build_plain(vec![
+        (
+            "brand",
+            Values::Str(rows.iter().map(|((_, b), _)| Some(b.to_string())).collect()),
+        ),
+        (
+            "item_id",
+            Values::Str(rows.iter().map(|((i, _), _)| Some(i.to_string())).collect()),
+        ),
+        (
+            "n",
+            Values::I64(rows.iter().map(|(_, s)| Some(s.0)).collect()),
+        ),
+        (
+            "sx",
+            Values::F64(rows.iter().map(|(_, s)| Some(s.1)).collect()),
+        ),
+        (
+            "sx2",
+            Values::F64(rows.iter().map(|(_, s)| Some(s.2)).collect()),
+        ),
+    ])
+}
+
+/// Answers to the overall item per month × channel: n, Σw, Σw², Σwx, Σwx² (the channels
+/// mart's responses and mean), sorted by channel.
+pub fn channel_sums(a: &Answers, cfg: &Config) -> FrameResult<DataFrame> {
+    let m = a.month;
+    let overall = m.item.code_of(&overall_item(cfg));
+    let mut acc: BTreeMap<&str, Acc> = BTreeMap::new();
+    for &r in &m.ours {
+        if overall.is_none() || m.item.codes[r] != overall {
+            continue;
+        }
+        let Some(ch) = m.channel.name(r) else {
+            continue;
+        };
+        let (Some(x), Some(w)) = (m.score[r], a.w[r]) else {
+            continue;
+        };
+        acc.entry(ch).or_default().add(x, w, None);
+    }
+    let rows: Vec<_> = acc.into_iter().collect();
+    let f = |g: fn(&Acc) -> f64| Values::F64(rows.iter().map(|(_, a)| Some(g(a))).collect());
+    frame::build_plain(vec![
+        (
+            "period",
+            Values::Str(vec![Some(m.period.clone()); rows.len()]),
+        ),
+        (
+            "channel",
+            Values::Str(rows.iter().map(|(c, _)| Some(c.to_string())).collect()),
+        ),
+        (
+            "n",
+            Values::I64(rows.iter().map(|(_, a)| Some(a.n)).collect()),
+        ),
+        ("sw", f(|a| a.sw)),
+        ("sw2", f(|a| a.sw2)),
+        ("swx", f(|a| a.swx)),
+        ("swx2", f(|a| a.swx2)),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    //! Expected values are worked by hand from the answers below (1–5 items: index =
+    //! (score − 1)/4·100; CSI weights from the demo's csat.toml).
+    use super::*;
+    use crate::schema::ColType;
+
+    fn cfg() -> Config {
+        Config::load(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/csat.toml"
+        )))
+        .unwrap()
+    }
+
+    /// (response, source, store, brand, item, score)
+    const ANSWERS: [(&str, &str, &str, &str, &str, f64); 19] = [
+        // r3 first: input order must not matter.
+        ("r3", "web_survey", "S01", "ours", "q01", 5.0),
+        ("r3", "web_survey", "S01", "ours", "q02", 4.0),
+        ("r3", "web_survey", "S01", "ours", "q03", 3.0),
+        ("r3", "web_survey", "S01", "ours", "q04", 2.0),
+        ("r3", "web_survey", "S01", "ours", "q06", 1.0),
+        ("r3", "web_survey", "S01", "ours", "q08", 5.0),
+        ("r3", "web_survey", "S01", "ours", "q09", 4.0),
+        ("r3", "web_survey", "S01", "ours", "q10", 4.0),
+        ("r1", "web_survey", "S01", "ours", "q04", 4.0),
+        ("r1", "web_survey", "S01", "ours", "q05", 2.0),
+        ("r1", "web_survey", "S01", "ours", "q10", 5.0),
+        ("r1", "web_survey", "S01", "ours", "q11", 9.0),
+        ("r1", "web_survey", "S01", "ours", "q12", 3.0),
+        ("r2", "web_survey", "S02", "ours", "q04", 5.0),
+        ("r2", "web_survey", "S02", "ours", "q10", 3.0),
+        ("r2", "web_survey", "S02", "ours", "q11", 6.0),
+        // The competitor survey: benchmarks only, also when it rates us.
+        ("c1", "competitor_survey", "", "meijufang", "q04", 5.0),
+        ("c2", "competitor_survey", "", "ours", "q04", 1.0),
+        ("c2", "competitor_survey", "", "ours", "q10", 2.0),
+    ];
+
+    fn month() -> Month {
+        type Answer = (
+            &'static str,
+            &'static str,
+            &'static str,
+            &'static str,
+            &'static str,
+            f64,
+        );
+        let s = |f: fn(&Answer) -> &'static str| {
+            Values::Str(
+                ANSWERS
+                    .iter()
+                    .map(|a| Some(f(a)).filter(|v| !v.is_empty()).map(str::to_string))
+                    .collect(),
+            )
+        };
+        let c = |v: &str| Values::Str(ANSWERS.iter().map(|_| Some(v.to_string())).collect());
+        let df = frame::build(vec![
+            ("response_id", ColType::Str, s(|a| a.0)),
+            ("source", ColType::Cat, s(|a| a.1)),
+            ("channel", ColType::Cat, c("web")),
+            ("region", ColType::Cat, c("east")),
+            ("store", ColType::Cat, s(|a| a.2)),
+            ("tier", ColType::Cat, c("loyal")),
+            ("product_line", ColType::Cat, c("sofa")),
+            ("brand", ColType::Cat, s(|a| a.3)),
+            ("item_id", ColType::Cat, s(|a| a.4)),
+            (
+                "score",
+                ColType::F64,
+                Values::F64(ANSWERS.iter().map(|a| Some(a.5)).collect()),
+            ),
+            (
+                "weight",
+                ColType::F64,
+                Values::F64(ANSWERS.iter().map(|_| Some(1.0)).collect()),
+            ),
         ])
-        .sort(["period", "channel"], SortMultipleOptions::default())
-        .collect()
+        .unwrap();
+        Month::new(&df, &cfg(), "2026-10".parse().unwrap()).unwrap()
+    }
+
+    /// (n, Σw, Σwx, Σwx²) of a cell of `sums`.
+    fn cell(df: &DataFrame, segment: &str, value: &str, measure: &str) -> (f64, f64, f64, f64) {
+        let (seg, val, mea) = (
+            frame::strs(df, "segment").unwrap(),
+            frame::strs(df, "segment_value").unwrap(),
+            frame::strs(df, "measure").unwrap(),
+        );
+        let i = (0..frame::height(df))
+            .find(|&i| {
+                seg[i].as_deref() == Some(segment)
+                    && val[i].as_deref() == Some(value)
+                    && mea[i].as_deref() == Some(measure)
+            })
+            .unwrap_or_else(|| panic!("no cell {segment}/{value}/{measure}"));
+        let f = |c| frame::f64s(df, c).unwrap()[i].unwrap();
+        (f("n"), f("sw"), f("swx"), f("swx2"))
+    }
+
+    #[test]
+    fn sums_cover_items_dimensions_loyalty_and_csi_of_our_own_answers() {
+        let cfg = cfg();
+        let m = month();
+        let df = sums(&answers(&m, None).unwrap(), &cfg.report_segments).unwrap();
+        // q04 from r1, r2, r3 (not the competitor survey's ratings): 4, 5, 2.
+        assert_eq!(cell(&df, "all", "all", "q04"), (3.0, 3.0, 11.0, 45.0));
+        assert_eq!(cell(&df, "store", "S01", "q04"), (2.0, 2.0, 6.0, 20.0));
+        // Delivery = mean index of q04 and q05: r1 (75 + 25)/2 = 50, r2 100, r3 25.
+        assert_eq!(
+            cell(&df, "all", "all", "delivery"),
+            (3.0, 3.0, 175.0, 2500.0 + 10000.0 + 625.0)
+        );
+        // Loyalty index: r1's q12 = 3 → 50.
+        assert_eq!(cell(&df, "all", "all", "loyalty"), (1.0, 1.0, 50.0, 2500.0));
+        // CSI: r1 and r2 answered delivery only (50, 100); r3 all seven dimensions:
+        // (100·.16 + 75·.10 + 50·.11 + 25·.12 + 0·.21 + 100·.15 + 75·.15) / 1 = 58.25.
+        let (n, _, swx, _) = cell(&df, "all", "all", CSI);
+        assert_eq!(n, 3.0);
+        assert!((swx - (50.0 + 100.0 + 58.25)).abs() < 1e-9, "{swx}");
+        // Top-2-box of q04 (4 or 5 on 1–5): r1 and r2.
+        let (mea, seg, kt) = (
+            frame::strs(&df, "measure").unwrap(),
+            frame::strs(&df, "segment").unwrap(),
+            frame::f64s(&df, "kt").unwrap(),
+        );
+        let i = (0..frame::height(&df))
+            .find(|&i| mea[i].as_deref() == Some("q04") && seg[i].as_deref() == Some("all"))
+            .unwrap();
+        assert_eq!(kt[i], Some(2.0));
+        // NPS is not an observation of `sums`.
+        assert!(!mea.iter().any(|m| m.as_deref() == Some("q11")));
+    }
+
+    #[test]
+    fn raking_weights_multiply_the_source_weight() {
+        let cfg = cfg();
+        let m = month();
+        let rake = frame::build_plain(vec![
+            ("response_id", Values::Str(vec![Some("r1".into())])),
+            ("period", Values::Str(vec![Some("2026-10".into())])),
+            ("source", Values::Str(vec![Some("web_survey".into())])),
+            ("rake_w", Values::F64(vec![Some(2.0)])),
+        ])
+        .unwrap();
+        let df = sums(&answers(&m, Some(&rake)).unwrap(), &cfg.report_segments).unwrap();
+        // r1 weighs 2, r2 and r3 keep 1: Σw = 4, Σwx = 2·4 + 5 + 2.
+        assert_eq!(
+            cell(&df, "all", "all", "q04"),
+            (3.0, 4.0, 15.0, 32.0 + 25.0 + 4.0)
+        );
+    }
+
+    #[test]
+    fn nps_channels_drivers_and_brands() {
+        let cfg = cfg();
+        let m = month();
+        let a = answers(&m, None).unwrap();
+        let nps = nps_sums(&a, &cfg.report_segments).unwrap();
+        let seg = frame::strs(&nps, "segment").unwrap();
+        let all = seg
+            .iter()
+            .position(|s| s.as_deref() == Some("all"))
+            .unwrap();
+        let f = |c| frame::f64s(&nps, c).unwrap()[all].unwrap();
+        assert_eq!((f("n"), f("kp"), f("kd")), (2.0, 1.0, 1.0));
+
+        let ch = channel_sums(&a, &cfg).unwrap();
+        assert_eq!(
+            frame::strs(&ch, "channel").unwrap(),
+            [Some("web".to_string())]
+        );
+        let f = |c| frame::f64s(&ch, c).unwrap()[0].unwrap();
+        assert_eq!((f("n"), f("swx"), f("swx2")), (3.0, 12.0, 50.0));
+
+        // Only r3 answered the overall item and every dimension.
+        let d = driver_matrix(&a, &cfg).unwrap();
+        assert_eq!(
+            frame::strs(&d, "response_id").unwrap(),
+            [Some("r3".to_string())]
+        );
+        let f = |c| frame::f64s(&d, c).unwrap()[0].unwrap();
+        assert_eq!(
+            [
+                f("__overall"),
+                f("friendliness"),
+                f("initiative"),
+                f("supervision"),
+                f("delivery"),
+                f("product"),
+                f("service"),
+                f("handover")
+            ],
+            [4.0, 100.0, 75.0, 50.0, 25.0, 0.0, 100.0, 75.0]
+        );
+
+        // The competitor survey per item × brand, sorted by item then brand.
+        let b = brand_sums(&m).unwrap();
+        assert_eq!(
+            frame::strs(&b, "brand").unwrap(),
+            ["meijufang", "ours", "ours"].map(|s| Some(s.to_string()))
+        );
+        assert_eq!(
+            frame::strs(&b, "item_id").unwrap(),
+            ["q04", "q04", "q10"].map(|s| Some(s.to_string()))
+        );
+        assert_eq!(
+            frame::f64s(&b, "sx").unwrap(),
+            [Some(5.0), Some(1.0), Some(2.0)]
+        );
+    }
 }

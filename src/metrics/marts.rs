@@ -11,7 +11,7 @@ use crate::config::{Config, Role};
 use crate::frame::{self, DataFrame, Values};
 use crate::period::Period;
 
-use super::cells::{self, CSI, LOYALTY};
+use super::cells::{CSI, LOYALTY};
 use super::stats::{self, Sums, Test};
 use super::MetricsError;
 
@@ -19,15 +19,14 @@ use super::MetricsError;
 pub struct Inputs<'a> {
     pub cfg: &'a Config,
     pub period: Period,
-    /// Responses of the trailing 13 months (the period and the 12 before it).
-    pub responses: &'a DataFrame,
+    /// The survey answers of one month of the trailing 13 (the period and the 12 before
+    /// it), asked for one month at a time (see [`super::scan`]).
+    pub responses: &'a super::scan::MonthLoader<'a>,
     pub customers: Option<&'a DataFrame>,
     pub benchmarks: Option<&'a DataFrame>,
     pub invitations: Option<&'a DataFrame>,
     /// Complaints of all months (the churn analysis looks back a year).
     pub complaints: Option<&'a DataFrame>,
-    /// Raking weights (response_id, period, source, rake_w), when weighting is configured.
-    pub weights: Option<&'a DataFrame>,
     /// The improvement-action log (all months), when one is ingested.
     pub actions: Option<&'a DataFrame>,
 }
@@ -37,6 +36,8 @@ pub struct Marts {
     pub tables: Vec<(&'static str, DataFrame)>,
     /// Notes for the report (e.g. a drivers model that could not be fitted).
     pub notes: Vec<String>,
+    /// Survey answers read (all months), for the log.
+    pub answers: usize,
 }
 
 use super::err;
@@ -508,11 +509,11 @@ struct BenchRow {
 
 fn benchmark_rows(
     inp: &Inputs,
+    df: &DataFrame,
     sat: &[SatRow],
     fam: &mut Family,
 ) -> Result<Vec<BenchRow>, MetricsError> {
     let cfg = inp.cfg;
-    let df = cells::brand_sums(inp.responses, cfg, inp.period).map_err(err("benchmark"))?;
     let e = err("benchmark");
     let (brand, item) = (
         frame::strs(&df, "brand").map_err(&e)?,
@@ -654,15 +655,10 @@ pub const DRIVER_MONTHS: usize = 3;
 /// importance–performance quadrant.
 fn drivers(
     inp: &Inputs,
-    answers: polars::prelude::LazyFrame,
+    m: &DataFrame,
     notes: &mut Vec<String>,
 ) -> Result<DataFrame, MetricsError> {
     let cfg = inp.cfg;
-    let mut months = vec![inp.period];
-    while months.len() < DRIVER_MONTHS {
-        months.push(months.last().unwrap().prev());
-    }
-    let m = cells::driver_matrix(answers, cfg, &months).map_err(err("drivers"))?;
     let e = err("drivers");
     let y: Vec<f64> = frame::f64s(&m, "__overall")
         .map_err(&e)?
@@ -1192,11 +1188,10 @@ struct ChannelRow {
 
 fn channels(
     inp: &Inputs,
-    answers: polars::prelude::LazyFrame,
+    df: &DataFrame,
     fam: &mut Family,
 ) -> Result<Vec<ChannelRow>, MetricsError> {
     let cfg = inp.cfg;
-    let df = cells::channel_sums(answers, cfg).map_err(err("channels"))?;
     let e = err("channels");
     let (per, chan) = (
         frame::strs(&df, "period").map_err(&e)?,
@@ -1431,27 +1426,30 @@ pub fn build(inp: &Inputs) -> Result<Marts, MetricsError> {
     let alpha = 1.0 - cfg.confidence;
     let mut fam = Family::default();
     let mut notes = Vec::new();
-    let plain = cells::answers(inp.responses, cfg, &months, None).map_err(err("satisfaction"))?;
-    let obs = cells::observations(plain.clone(), cfg).map_err(err("satisfaction"))?;
-    let sums_df = cells::sums(obs, &cfg.report_segments).map_err(err("satisfaction"))?;
-    let sums = read_cells(&sums_df)?;
+    let scanned = super::scan::scan(&super::scan::Request {
+        cfg,
+        period: inp.period,
+        months: &months,
+        driver_months: DRIVER_MONTHS,
+        load: inp.responses,
+        customers: inp.customers,
+    })?;
+    let sums = read_cells(&scanned.sums)?;
     let mut sat = satisfaction_rows(&sums, cfg, inp.period, "none", &mut fam);
-    let nps_df = cells::nps_sums(plain.clone(), &cfg.report_segments).map_err(err("nps"))?;
-    let mut nps = nps_rows(&nps_df, cfg, inp.period, "none", &mut fam)?;
-    if let Some(w) = inp.weights {
-        let raked = cells::answers(inp.responses, cfg, &months[..2], Some(w))
-            .map_err(err("satisfaction"))?;
-        let obs = cells::observations(raked.clone(), cfg).map_err(err("satisfaction"))?;
-        let wsums =
-            read_cells(&cells::sums(obs, &cfg.report_segments).map_err(err("satisfaction"))?)?;
+    let nps_df = &scanned.nps;
+    let mut nps = nps_rows(nps_df, cfg, inp.period, "none", &mut fam)?;
+    if let Some((wsums, wn)) = &scanned.raked {
         sat.extend(satisfaction_rows(
-            &wsums, cfg, inp.period, "raked", &mut fam,
+            &read_cells(wsums)?,
+            cfg,
+            inp.period,
+            "raked",
+            &mut fam,
         ));
-        let wn = cells::nps_sums(raked, &cfg.report_segments).map_err(err("nps"))?;
-        nps.extend(nps_rows(&wn, cfg, inp.period, "raked", &mut fam)?);
+        nps.extend(nps_rows(wn, cfg, inp.period, "raked", &mut fam)?);
     }
-    let bench = benchmark_rows(inp, &sat, &mut fam)?;
-    let chans = channels(inp, plain.clone(), &mut fam)?;
+    let bench = benchmark_rows(inp, &scanned.brands, &sat, &mut fam)?;
+    let chans = channels(inp, &scanned.channels, &mut fam)?;
     let q = stats::bh_qvalues(&fam.p);
     let reference = chans
         .iter()
@@ -1467,8 +1465,8 @@ pub fn build(inp: &Inputs) -> Result<Marts, MetricsError> {
         ("nps", nps_frame(&nps, &q, inp.period, alpha)?),
         ("loyalty", loyalty(inp, &sat)?),
         ("benchmark", benchmark_frame(&bench, &q, inp.period, alpha)?),
-        ("drivers", drivers(inp, plain.clone(), &mut notes)?),
-        ("trend", trend(inp, &sums, &nps_df)?),
+        ("drivers", drivers(inp, &scanned.drivers, &mut notes)?),
+        ("trend", trend(inp, &sums, nps_df)?),
         (
             "channels",
             channels_frame(&chans, &q, inp.period, &reference)?,
@@ -1484,5 +1482,9 @@ pub fn build(inp: &Inputs) -> Result<Marts, MetricsError> {
         inp.customers,
         &mut notes,
     )?);
-    Ok(Marts { tables, notes })
+    Ok(Marts {
+        tables,
+        notes,
+        answers: scanned.rows,
+    })
 }

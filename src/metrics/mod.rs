@@ -9,6 +9,7 @@ pub mod cells;
 pub mod churn;
 pub mod complaints;
 pub mod marts;
+pub mod scan;
 pub mod stats;
 pub mod weighting;
 
@@ -31,6 +32,9 @@ pub enum MetricsError {
     },
     #[error("building mart {mart}: {message}")]
     Build { mart: &'static str, message: String },
+    /// The lake could not give a month of answers (the message names the file).
+    #[error("{0}")]
+    Load(String),
     #[error("weighting {period}: {message}")]
     Weighting { period: Period, message: String },
 }

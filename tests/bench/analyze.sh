@@ -12,5 +12,5 @@ bin="$CARGO_TARGET_DIR/$profile/csat"
 "$bin" run --as-of 2026-11-01 >/dev/null 2>&1
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -m); date: $(date -u +%F); profile: $profile"
 for i in $(seq "$runs"); do
-  "$bin" -v analyze 2>&1 | grep -o 'responses=[0-9]* load_ms=[0-9]* compute_ms=[0-9]* write_ms=[0-9]*'
+  "$bin" -v analyze 2>&1 | grep -o 'answers=[0-9]* load_ms=[0-9]* compute_ms=[0-9]* write_ms=[0-9]*'
 done
