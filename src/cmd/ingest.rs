@@ -209,18 +209,20 @@ pub fn write(
         ));
     }
     for (table, rows) in out.tables {
-        let parts = rows.into_partitions()?;
         let mut written = BTreeSet::new();
-        for (p, df) in &parts {
-            if let PeriodArg::Month(only) = period {
-                if *p != only {
-                    continue;
-                }
-            }
-            let dir = lake::partition_dir(&cfg.lake, table.name(), *p);
-            lake::write_file(&switch.stage(&dir).join(lake::PART_FILE), df)?;
-            written.insert(*p);
-        }
+        // One month's frame at a time: built, written, dropped.
+        rows.each_partition(
+            |p| match period {
+                PeriodArg::Month(only) => p == only,
+                _ => true,
+            },
+            |p, df| -> Result<(), Failure> {
+                let dir = lake::partition_dir(&cfg.lake, table.name(), p);
+                lake::write_file(&switch.stage(&dir).join(lake::PART_FILE), &df)?;
+                written.insert(p);
+                Ok(())
+            },
+        )?;
         if period == PeriodArg::Latest {
             for p in lake::partitions(&cfg.lake, table.name())? {
                 if !written.contains(&p) {

@@ -15,6 +15,7 @@ pub mod parse;
 pub mod preset;
 pub mod privacy;
 pub mod read;
+pub mod rows;
 pub mod values;
 
 use std::collections::{BTreeMap, HashMap};
@@ -29,6 +30,7 @@ use crate::period::Period;
 use crate::schema::{ColType, SourceKind, Table};
 use map::{Catalogs, Context, CustomerSegments, FileMap, Mapped};
 use privacy::Privacy;
+pub use rows::TableRows;
 
 #[derive(Debug, Error)]
 pub enum IngestError {
@@ -169,94 +171,47 @@ pub enum V {
     T(Option<NaiveDateTime>),
 }
 
-/// Canonical rows of one table, each with the month it belongs to.
-#[derive(Debug, Clone)]
-pub struct TableRows {
-    pub table: Table,
-    pub periods: Vec<Period>,
-    cols: Vec<Values>,
+/// The canonical rows of one file (with its `file_id`), and what each accepted raw row
+/// contributed, so that superseding can set aside a raw row's canonical rows.
+#[derive(Default)]
+pub struct Accepted {
+    pub tables: BTreeMap<Table, TableRows>,
+    pub units: Vec<Unit>,
 }
 
-impl TableRows {
-    pub fn new(table: Table) -> TableRows {
-        TableRows {
-            table,
-            periods: Vec::new(),
-            cols: table
-                .columns()
-                .iter()
-                .map(|(_, t)| Values::empty(*t))
-                .collect(),
-        }
-    }
+/// One accepted raw row.
+pub struct Unit {
+    /// The month of its canonical rows (`None` if it gave none).
+    pub period: Option<Period>,
+    /// How many canonical rows it added to each table, in the order of [`Table::ALL`].
+    pub rows: [u32; Table::ALL.len()],
+    /// Set for customer rows: (stored id, segments).
+    pub customer: Option<(String, CustomerSegments)>,
+}
 
-    pub fn len(&self) -> usize {
-        self.periods.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.periods.is_empty()
-    }
-
-    pub fn push(&mut self, period: Period, row: Vec<V>) {
-        assert_eq!(
-            row.len(),
-            self.cols.len(),
-            "row shape of {}",
-            self.table.name()
-        );
-        for (col, v) in self.cols.iter_mut().zip(row) {
-            match (col, v) {
-                (Values::Str(c), V::S(v)) => c.push(v),
-                (Values::F64(c), V::F(v)) => c.push(v),
-                (Values::I64(c), V::I(v)) => c.push(v),
-                (Values::Bool(c), V::B(v)) => c.push(v),
-                (Values::Date(c), V::D(v)) => c.push(v),
-                (Values::Time(c), V::T(v)) => c.push(v),
-                (c, v) => panic!(
-                    "column/value type mismatch in {}: {c:?} <- {v:?}",
-                    self.table.name()
-                ),
+impl Accepted {
+    /// Add a mapped raw row: its canonical rows (with the file's id appended) and its unit.
+    fn add(&mut self, m: Mapped, file_id: &str) {
+        let mut unit = Unit {
+            period: m.rows.first().map(|(_, p, _)| *p),
+            rows: [0; Table::ALL.len()],
+            customer: m.customer,
+        };
+        for (table, p, mut row) in m.rows {
+            if table.columns().last().is_some_and(|(c, _)| *c == "file_id") {
+                row.push(V::S(Some(file_id.to_string())));
             }
-        }
-        self.periods.push(period);
-    }
-
-    /// One frame per month, rows in input order.
-    pub fn into_partitions(self) -> Result<BTreeMap<Period, DataFrame>, IngestError> {
-        let mut rows_of: BTreeMap<Period, Vec<usize>> = BTreeMap::new();
-        for (i, p) in self.periods.iter().enumerate() {
-            rows_of.entry(*p).or_default().push(i);
-        }
-        let names = self.table.columns();
-        let mut out = BTreeMap::new();
-        for (p, idx) in rows_of {
-            let cols = names
+            let ti = Table::ALL
                 .iter()
-                .zip(&self.cols)
-                .map(|((n, t), v)| (*n, *t, take(v, &idx)))
-                .collect();
-            let df = frame::build(cols).map_err(|e| IngestError::Frame {
-                table: self.table.name(),
-                message: e.to_string(),
-            })?;
-            out.insert(p, df);
+                .position(|t| *t == table)
+                .expect("every table");
+            unit.rows[ti] += 1;
+            self.tables
+                .entry(table)
+                .or_insert_with(|| TableRows::new(table))
+                .push(p, row);
         }
-        Ok(out)
-    }
-}
-
-fn take(v: &Values, idx: &[usize]) -> Values {
-    fn pick<T: Clone>(v: &[T], idx: &[usize]) -> Vec<T> {
-        idx.iter().map(|&i| v[i].clone()).collect()
-    }
-    match v {
-        Values::Str(c) => Values::Str(pick(c, idx)),
-        Values::F64(c) => Values::F64(pick(c, idx)),
-        Values::I64(c) => Values::I64(pick(c, idx)),
-        Values::Bool(c) => Values::Bool(pick(c, idx)),
-        Values::Date(c) => Values::Date(pick(c, idx)),
-        Values::Time(c) => Values::Time(pick(c, idx)),
+        self.units.push(unit);
     }
 }
 
@@ -302,8 +257,8 @@ pub struct Options {
 /// One file read and mapped, before superseding across files.
 pub struct FileResult {
     pub ledger: FileLedger,
-    /// Accepted raw rows, each with what it became.
-    pub mapped: Vec<Mapped>,
+    /// What the accepted raw rows became.
+    pub accepted: Accepted,
     pub rejects: Vec<Reject>,
     /// Canonical field or item → header (what `csat validate` prints).
     pub mapping: Vec<(String, String)>,
@@ -367,7 +322,7 @@ pub fn ingest_file(
         superseded: 0,
         note: String::new(),
     };
-    let mut mapped = Vec::new();
+    let mut accepted = Accepted::default();
     let mut rejects = Vec::new();
     let mut seen_ids: HashMap<String, usize> = HashMap::new();
     for (r, row) in layout.table.rows.iter().enumerate() {
@@ -392,7 +347,7 @@ pub fn ingest_file(
         match result {
             Ok(m) => {
                 ledger.accepted += 1;
-                mapped.push(m);
+                accepted.add(m, &ledger.file_id);
             }
             Err(e) => {
                 ledger.rejected += 1;
@@ -418,7 +373,7 @@ pub fn ingest_file(
     }
     Ok(FileResult {
         ledger,
-        mapped,
+        accepted,
         rejects,
         mapping: fm.describe(),
     })
@@ -480,7 +435,7 @@ pub fn ingest(cfg: &Config, opts: &Options) -> Result<Ingested, IngestError> {
                 fr.ledger.note = format!("same content as {first}");
                 fr.ledger.superseded = fr.ledger.accepted;
                 fr.ledger.accepted = 0;
-                fr.mapped.clear();
+                fr.accepted = Accepted::default();
             } else {
                 by_sha.insert(sha.clone(), fr.ledger.file.clone());
             }
@@ -490,34 +445,40 @@ pub fn ingest(cfg: &Config, opts: &Options) -> Result<Ingested, IngestError> {
         // Each month of a source belongs to the newest file that has rows in it.
         let mut owner: BTreeMap<Period, usize> = BTreeMap::new();
         for (fi, fr) in results.iter().enumerate() {
-            for m in &fr.mapped {
-                if let Some((_, p, _)) = m.rows.first() {
-                    owner.insert(*p, fi);
-                }
+            for p in fr.accepted.units.iter().filter_map(|u| u.period) {
+                owner.insert(p, fi);
             }
         }
         for (fi, mut fr) in results.into_iter().enumerate() {
             let mut replaced_by: BTreeMap<usize, usize> = BTreeMap::new();
-            for m in std::mem::take(&mut fr.mapped) {
-                let Some((_, p, _)) = m.rows.first() else {
+            // Which canonical rows stay, per table (a raw row's rows are consecutive).
+            let mut keep: Vec<Vec<bool>> = vec![Vec::new(); Table::ALL.len()];
+            for u in std::mem::take(&mut fr.accepted.units) {
+                let Some(p) = u.period else {
                     continue;
                 };
-                if owner[p] != fi {
+                let kept = owner[&p] == fi;
+                if !kept {
                     fr.ledger.accepted -= 1;
                     fr.ledger.superseded += 1;
-                    *replaced_by.entry(owner[p]).or_default() += 1;
-                    continue;
-                }
-                if let Some((id, seg)) = m.customer {
+                    *replaced_by.entry(owner[&p]).or_default() += 1;
+                } else if let Some((id, seg)) = u.customer {
                     customers.insert(id, seg);
                 }
-                for (table, p, mut row) in m.rows {
-                    row.push(V::S(Some(fr.ledger.file_id.clone())));
-                    out.tables
-                        .get_mut(&table)
-                        .expect("every table")
-                        .push(p, row);
+                for (k, n) in keep.iter_mut().zip(u.rows) {
+                    k.extend(std::iter::repeat_n(kept, n as usize));
                 }
+            }
+            for (table, mut rows) in std::mem::take(&mut fr.accepted.tables) {
+                let ti = Table::ALL
+                    .iter()
+                    .position(|t| *t == table)
+                    .expect("every table");
+                rows.retain(&keep[ti]);
+                out.tables
+                    .get_mut(&table)
+                    .expect("every table")
+                    .append(rows);
             }
             if !replaced_by.is_empty() && fr.ledger.note.is_empty() {
                 fr.ledger.note = format!(
