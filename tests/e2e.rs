@@ -153,7 +153,10 @@ fn scaled_demo_multiplies_the_volume_and_keeps_the_planted_rows() {
     let t = TempDir::new("demo-scale");
     ok(t.path(), &["demo", "--out", ".", "--scale", "3"]);
     let readme = std::fs::read_to_string(t.path().join("README.md")).unwrap();
-    assert!(readme.contains("`csat demo --seed 15 --scale 3`"), "{readme}");
+    assert!(
+        readme.contains("`csat demo --seed 15 --scale 3`"),
+        "{readme}"
+    );
     assert!(readme.contains("18000 customers"), "{readme}");
     ok(t.path(), &["ingest", "--as-of", AS_OF]);
     let ledger = t.path().join("lake/_ledger/files.parquet");
@@ -166,7 +169,10 @@ fn scaled_demo_multiplies_the_volume_and_keeps_the_planted_rows() {
     };
     let (read, rejected) = (num("rows_read"), num("rejected"));
     let read_of = |f: &str| read[files.iter().position(|x| x == f).unwrap()];
-    assert_eq!(read_of("raw/wjx_满意度调查_202511-202610.csv"), 3 * 12 * 520);
+    assert_eq!(
+        read_of("raw/wjx_满意度调查_202511-202610.csv"),
+        3 * 12 * 520
+    );
     assert_eq!(read_of("raw/电话回访记录.csv"), 3 * 12 * 120);
     assert_eq!(read_of("raw/顾客档案.csv"), 3 * 6000);
     // The same nine bad rows, on the same lines, and no others.
