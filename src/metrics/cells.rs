@@ -271,8 +271,63 @@ enum Measure {
     Csi,
 }
 
-/// Cells of one month: (segment index (0 = all), value code, measure) → sums.
-type Cells = HashMap<(usize, u32, Option<Measure>), Acc>;
+/// The cells of one month in one dense array (no hashing per answer): a slot per segment
+/// value (slot 0 is "all") × a measure (`None` for the NPS sums, then the items, the
+/// dimensions, loyalty and CSI). A cell exists when something was added to it (`n > 0`).
+struct Cells {
+    /// First slot of each segment (index 0: "all").
+    offsets: Vec<usize>,
+    n_items: usize,
+    n_dims: usize,
+    n_measures: usize,
+    accs: Vec<Acc>,
+}
+
+impl Cells {
+    fn new(month: &Month) -> Cells {
+        let mut offsets = vec![0];
+        let mut slots = 1;
+        for seg in &month.segs {
+            offsets.push(slots);
+            slots += seg.names.len();
+        }
+        let (n_items, n_dims) = (month.item.names.len(), month.dims.len());
+        let n_measures = 1 + n_items + n_dims + 2;
+        Cells {
+            offsets,
+            n_items,
+            n_dims,
+            n_measures,
+            accs: vec![Acc::default(); slots * n_measures],
+        }
+    }
+
+    fn measure_index(&self, m: Option<Measure>) -> usize {
+        match m {
+            None => 0,
+            Some(Measure::Item(c)) => 1 + c as usize,
+            Some(Measure::Dimension(d)) => 1 + self.n_items + d,
+            Some(Measure::Loyalty) => 1 + self.n_items + self.n_dims,
+            Some(Measure::Csi) => 2 + self.n_items + self.n_dims,
+        }
+    }
+
+    fn measure_of(&self, i: usize) -> Option<Measure> {
+        let (items, dims) = (self.n_items, self.n_dims);
+        match i {
+            0 => None,
+            i if i <= items => Some(Measure::Item((i - 1) as u32)),
+            i if i <= items + dims => Some(Measure::Dimension(i - 1 - items)),
+            i if i == items + dims + 1 => Some(Measure::Loyalty),
+            _ => Some(Measure::Csi),
+        }
+    }
+
+    fn at(&mut self, segment: usize, value: u32, m: Option<Measure>) -> &mut Acc {
+        let i = (self.offsets[segment] + value as usize) * self.n_measures + self.measure_index(m);
+        &mut self.accs[i]
+    }
+}
 
 /// Add an observation of the response whose first row is `row` to "all" and to each
 /// segment the row has a value of.
@@ -283,10 +338,10 @@ fn add_to_cells(
     measure: Option<Measure>,
     f: impl Fn(&mut Acc),
 ) {
-    f(cells.entry((0, 0, measure)).or_default());
+    f(cells.at(0, 0, measure));
     for (si, seg) in month.segs.iter().enumerate() {
         if let Some(v) = seg.codes[row] {
-            f(cells.entry((si + 1, v, measure)).or_default());
+            f(cells.at(si + 1, v, measure));
         }
     }
 }
@@ -295,27 +350,28 @@ type CellKey = (String, String, String, String, String);
 
 /// The cells with string keys, in the order of the published tables.
 fn named(month: &Month, cells: Cells, segments: &[String]) -> BTreeMap<CellKey, Acc> {
-    cells
-        .into_iter()
-        .map(|((s, v, m), a)| {
-            let (segment, value) = if s == 0 {
-                ("all".to_string(), "all".to_string())
-            } else {
-                (
-                    segments[s - 1].clone(),
-                    month.segs[s - 1].names[v as usize].clone(),
-                )
-            };
-            let (measure, kind) = match m {
-                None => (String::new(), String::new()),
-                Some(Measure::Item(c)) => (month.item.names[c as usize].clone(), "item".into()),
-                Some(Measure::Dimension(d)) => (month.dims[d].0.clone(), "dimension".into()),
-                Some(Measure::Loyalty) => (LOYALTY.into(), "loyalty".into()),
-                Some(Measure::Csi) => (CSI.into(), "csi".into()),
-            };
-            ((month.period.clone(), segment, value, measure, kind), a)
-        })
-        .collect()
+    let mut out = BTreeMap::new();
+    for (i, a) in cells.accs.iter().enumerate().filter(|(_, a)| a.n > 0) {
+        let (slot, mi) = (i / cells.n_measures, i % cells.n_measures);
+        let s = cells.offsets.partition_point(|&o| o <= slot) - 1;
+        let (segment, value) = if s == 0 {
+            ("all".to_string(), "all".to_string())
+        } else {
+            (
+                segments[s - 1].clone(),
+                month.segs[s - 1].names[slot - cells.offsets[s]].clone(),
+            )
+        };
+        let (measure, kind) = match cells.measure_of(mi) {
+            None => (String::new(), String::new()),
+            Some(Measure::Item(c)) => (month.item.names[c as usize].clone(), "item".into()),
+            Some(Measure::Dimension(d)) => (month.dims[d].0.clone(), "dimension".into()),
+            Some(Measure::Loyalty) => (LOYALTY.into(), "loyalty".into()),
+            Some(Measure::Csi) => (CSI.into(), "csi".into()),
+        };
+        out.insert((month.period.clone(), segment, value, measure, kind), *a);
+    }
+    out
 }
 
 /// The accumulated cells as a frame: the key columns (with measure and kind when
@@ -377,7 +433,7 @@ fn dimension_scores(month: &Month, rows: &[usize]) -> Vec<(usize, f64)> {
 /// `segment = "all"` is everyone.
 pub fn sums(a: &Answers, segments: &[String]) -> FrameResult<DataFrame> {
     let m = a.month;
-    let mut cells = Cells::new();
+    let mut cells = Cells::new(m);
     for rows in m.responses() {
         let first = rows[0];
         for &r in rows {
@@ -449,7 +505,7 @@ fn csi(month: &Month, dims: &[(usize, f64)]) -> Option<f64> {
 /// (9–10) and detractors (0–6).
 pub fn nps_sums(a: &Answers, segments: &[String]) -> FrameResult<DataFrame> {
     let m = a.month;
-    let mut cells = Cells::new();
+    let mut cells = Cells::new(m);
     for &r in &m.ours {
         let (Some(x), Some(w)) = (m.score[r], a.w[r]) else {
             continue;
