@@ -164,6 +164,9 @@ pub struct FileLedger {
 #[derive(Debug, Clone, PartialEq)]
 pub enum V {
     S(Option<String>),
+    /// A string shared by many rows (a response's id, segments, source and the item ids
+    /// repeat over its answers): cloned without allocating, stored like `S`.
+    R(Option<std::rc::Rc<str>>),
     F(Option<f64>),
     I(Option<i64>),
     B(Option<bool>),

@@ -139,20 +139,22 @@ impl Col {
 
     /// Add one value; gives it back when its type is not the column's.
     fn push(&mut self, v: V) -> Result<(), V> {
+        fn string(r: &mut Runs<Option<u32>>, d: &mut Dict, s: Option<&str>) {
+            let same = match (r.last(), s) {
+                (Some(Some(c)), Some(s)) => &*d.strings[*c as usize] == s,
+                (Some(None), None) => true,
+                _ => false,
+            };
+            let code = if same {
+                *r.last().expect("checked")
+            } else {
+                s.map(|s| d.code(s))
+            };
+            r.push_n(code, 1);
+        }
         match (self, v) {
-            (Col::Str(r, d), V::S(s)) => {
-                let same = match (r.last(), &s) {
-                    (Some(Some(c)), Some(s)) => &*d.strings[*c as usize] == s.as_str(),
-                    (Some(None), None) => true,
-                    _ => false,
-                };
-                let code = if same {
-                    *r.last().expect("checked")
-                } else {
-                    s.map(|s| d.code(&s))
-                };
-                r.push_n(code, 1);
-            }
+            (Col::Str(r, d), V::S(s)) => string(r, d, s.as_deref()),
+            (Col::Str(r, d), V::R(s)) => string(r, d, s.as_deref()),
             (Col::F64(r), V::F(x)) => r.push_n(x, 1),
             (Col::I64(r), V::I(x)) => r.push_n(x, 1),
             (Col::Bool(r), V::B(x)) => r.push_n(x, 1),
