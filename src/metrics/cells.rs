@@ -195,7 +195,7 @@ impl Month {
 pub struct Answers<'a> {
     month: &'a Month,
     /// Per row of the month (indexed like its columns).
-    w: Vec<Option<f64>>,
+    w: std::borrow::Cow<'a, [Option<f64>]>,
 }
 
 /// The answers of `month`, unweighted by raking (`rake` = None) or raked with
@@ -204,7 +204,7 @@ pub fn answers<'a>(month: &'a Month, rake: Option<&DataFrame>) -> FrameResult<An
     let Some(rake) = rake else {
         return Ok(Answers {
             month,
-            w: month.weight.clone(),
+            w: std::borrow::Cow::Borrowed(&month.weight),
         });
     };
     let (ids, srcs, ws) = (
@@ -218,7 +218,7 @@ pub fn answers<'a>(month: &'a Month, rake: Option<&DataFrame>) -> FrameResult<An
             by.insert((src.as_str(), id.as_str()), *w);
         }
     }
-    let w = (0..month.weight.len())
+    let w: Vec<Option<f64>> = (0..month.weight.len())
         .map(|i| {
             let r = match (month.source.name(i), month.response.name(i)) {
                 (Some(s), Some(id)) => by.get(&(s, id)).copied(),
@@ -227,7 +227,10 @@ pub fn answers<'a>(month: &'a Month, rake: Option<&DataFrame>) -> FrameResult<An
             month.weight[i].map(|w| w * r.unwrap_or(1.0))
         })
         .collect();
-    Ok(Answers { month, w })
+    Ok(Answers {
+        month,
+        w: std::borrow::Cow::Owned(w),
+    })
 }
 
 /// Running sums of one cell.

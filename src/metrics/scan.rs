@@ -4,12 +4,14 @@
 //! segment × value × measure), and each month's statistics depend only on that month's
 //! answers. So the analysis asks for the answers one month at a time (through a
 //! [`MonthLoader`] that `cmd::analyze` backs with the lake), reduces them at once, and
-//! keeps only the reductions: memory is bounded by the largest month, not by the thirteen
-//! months the trend covers, and time is linear in the number of answers.
+//! keeps only the reductions: memory is bounded by the largest months being reduced (two
+//! at a time, one per core), not by the thirteen months the trend covers, and time is
+//! linear in the number of answers.
 //!
-//! Months are visited oldest first, and each reduction is sorted by period first, so the
-//! concatenated tables are exactly those one pass over all months would give (same rows,
-//! same order, same floating-point sums: each month's sums are added in the same order).
+//! The reductions are concatenated oldest month first, whichever worker finished first,
+//! and each is sorted by period first, so the tables are exactly those one pass over all
+//! months would give (same rows, same order, same floating-point sums: each month's sums
+//! are added in the same order).
 
 use crate::config::Config;
 use crate::frame::{self, DataFrame, Values};
@@ -21,7 +23,7 @@ use super::{err, MetricsError};
 
 /// Gives the survey answers of one month (the lake's `responses` partition, with a
 /// `period` column), or `None` when that month has none.
-pub type MonthLoader<'a> = dyn Fn(Period) -> Result<Option<DataFrame>, MetricsError> + 'a;
+pub type MonthLoader<'a> = dyn Fn(Period) -> Result<Option<DataFrame>, MetricsError> + Sync + 'a;
 
 /// The columns of `responses` the survey marts read; the others (customer ids, times,
 /// interviewer, lineage) are never loaded.
@@ -78,6 +80,17 @@ struct Parts {
     brands: Option<DataFrame>,
 }
 
+/// The reductions of one month.
+struct MonthParts {
+    rows: usize,
+    sums: DataFrame,
+    nps: DataFrame,
+    channels: DataFrame,
+    drivers: Option<DataFrame>,
+    brands: Option<DataFrame>,
+    raked: Option<(DataFrame, DataFrame)>,
+}
+
 fn append(
     acc: &mut Option<DataFrame>,
     df: DataFrame,
@@ -86,49 +99,100 @@ fn append(
     frame::append(acc, df).map_err(err(mart))
 }
 
+/// How many months are reduced at once. Each worker holds one month's answers, so memory
+/// grows with it: two use both cores of a small machine and stay within a bounded
+/// footprint on a large one.
+const WORKERS: usize = 2;
+
+/// Read one month through the loader and reduce it (`None` when it has no answers).
+fn reduce_month(req: &Request, m: Period) -> Result<Option<MonthParts>, MetricsError> {
+    let cfg = req.cfg;
+    let segs = &cfg.report_segments;
+    let Some(r) = (req.load)(m)? else {
+        return Ok(None);
+    };
+    // The month decoded once (integer codes, rows in a fixed order), reused by every
+    // reduction; the frame itself is dropped on return.
+    let month = cells::Month::new(&r, cfg, m).map_err(err("satisfaction"))?;
+    let newest = |k: usize| req.months[..req.months.len().min(k)].contains(&m);
+    let rows = r.height();
+    // Raking needs the frame; otherwise it goes now (two months are reduced at once).
+    let raked = match cfg.weighting.is_some() && newest(2) {
+        true => Some(raked(req, &r, &month, m)?),
+        false => None,
+    };
+    drop(r);
+    let plain = cells::answers(&month, None).map_err(err("satisfaction"))?;
+    Ok(Some(MonthParts {
+        rows,
+        sums: cells::sums(&plain, segs).map_err(err("satisfaction"))?,
+        nps: cells::nps_sums(&plain, segs).map_err(err("nps"))?,
+        channels: cells::channel_sums(&plain, cfg).map_err(err("channels"))?,
+        drivers: match newest(req.driver_months) {
+            true => Some(cells::driver_matrix(&plain, cfg).map_err(err("drivers"))?),
+            false => None,
+        },
+        brands: match m == req.period {
+            true => Some(cells::brand_sums(&month).map_err(err("benchmark"))?),
+            false => None,
+        },
+        raked,
+    }))
+}
+
+/// Reduce every month, [`WORKERS`] at a time; the results in the order of `months`.
+fn reduce_all(req: &Request, months: &[Period]) -> Result<Vec<Option<MonthParts>>, MetricsError> {
+    let workers = WORKERS.min(months.len()).max(1);
+    let mut slots: Vec<Option<Result<Option<MonthParts>, MetricsError>>> =
+        (0..months.len()).map(|_| None).collect();
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|k| {
+                s.spawn(move || {
+                    (k..months.len())
+                        .step_by(workers)
+                        .map(|i| (i, reduce_month(req, months[i])))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for h in handles {
+            match h.join() {
+                Ok(done) => {
+                    for (i, r) in done {
+                        slots[i] = Some(r);
+                    }
+                }
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+    });
+    slots
+        .into_iter()
+        .map(|r| r.expect("every month was reduced"))
+        .collect()
+}
+
 /// Read every month of `req.months` through the loader and reduce it. Fails when no month
 /// has answers (the caller then builds the marts that need no survey).
 pub fn scan(req: &Request) -> Result<Scanned, MetricsError> {
     let cfg = req.cfg;
-    let segs = &cfg.report_segments;
     let mut parts = Parts::default();
     let mut rows = 0;
-    let raked_months = &req.months[..req.months.len().min(2)];
-    let driver_months = &req.months[..req.months.len().min(req.driver_months)];
-    for &m in req.months.iter().rev() {
-        let Some(r) = (req.load)(m)? else {
-            continue;
-        };
-        rows += r.height();
-        // The month decoded once (integer codes, rows in a fixed order), reused by every
-        // reduction; the frame itself is dropped at the end of the iteration.
-        let month = cells::Month::new(&r, cfg, m).map_err(err("satisfaction"))?;
-        let plain = cells::answers(&month, None).map_err(err("satisfaction"))?;
-        append(
-            &mut parts.sums,
-            cells::sums(&plain, segs).map_err(err("satisfaction"))?,
-            "satisfaction",
-        )?;
-        append(
-            &mut parts.nps,
-            cells::nps_sums(&plain, segs).map_err(err("nps"))?,
-            "nps",
-        )?;
-        append(
-            &mut parts.channels,
-            cells::channel_sums(&plain, cfg).map_err(err("channels"))?,
-            "channels",
-        )?;
-        if driver_months.contains(&m) {
-            let d = cells::driver_matrix(&plain, cfg).map_err(err("drivers"))?;
+    let oldest_first: Vec<Period> = req.months.iter().rev().copied().collect();
+    // Merged oldest first, whichever worker finished first: the same tables as one pass.
+    for p in reduce_all(req, &oldest_first)?.into_iter().flatten() {
+        rows += p.rows;
+        append(&mut parts.sums, p.sums, "satisfaction")?;
+        append(&mut parts.nps, p.nps, "nps")?;
+        append(&mut parts.channels, p.channels, "channels")?;
+        if let Some(d) = p.drivers {
             append(&mut parts.drivers, d, "drivers")?;
         }
-        if m == req.period {
-            let b = cells::brand_sums(&month).map_err(err("benchmark"))?;
+        if let Some(b) = p.brands {
             append(&mut parts.brands, b, "benchmark")?;
         }
-        if cfg.weighting.is_some() && raked_months.contains(&m) {
-            let (s, n) = raked(req, &r, &month, m)?;
+        if let Some((s, n)) = p.raked {
             append(&mut parts.raked_sums, s, "satisfaction")?;
             append(&mut parts.raked_nps, n, "nps")?;
         }
