@@ -5,6 +5,7 @@
 //! that names polars types, so a polars upgrade touches these two files.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
+use compact_str::CompactString;
 use polars::prelude::*;
 
 use crate::schema::ColType;
@@ -16,6 +17,12 @@ pub type FrameResult<T> = PolarsResult<T>;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Values {
     Str(Vec<Option<String>>),
+    /// Strings as codes into a dictionary ([`NULL_CODE`] is a null): a column of many rows
+    /// and few distinct values built without a `String` per row.
+    Coded {
+        dict: std::rc::Rc<[CompactString]>,
+        codes: Vec<u32>,
+    },
     F64(Vec<Option<f64>>),
     I64(Vec<Option<i64>>),
     Bool(Vec<Option<bool>>),
@@ -27,6 +34,7 @@ impl Values {
     pub fn len(&self) -> usize {
         match self {
             Values::Str(v) => v.len(),
+            Values::Coded { codes, .. } => codes.len(),
             Values::F64(v) => v.len(),
             Values::I64(v) => v.len(),
             Values::Bool(v) => v.len(),
@@ -70,6 +78,7 @@ fn to_column(name: &str, ty: ColType, values: Values) -> PolarsResult<Column> {
                 s
             }
         }
+        Values::Coded { dict, codes } => coded(name, ty, &dict, &codes)?,
         Values::F64(v) => Series::new(name, v),
         Values::I64(v) => Series::new(name, v),
         Values::Bool(v) => Series::new(name, v),
@@ -91,6 +100,54 @@ fn to_column(name: &str, ty: ColType, values: Values) -> PolarsResult<Column> {
     Ok(series.into_column())
 }
 
+/// The code of a null in [`Values::Coded`].
+pub const NULL_CODE: u32 = u32::MAX;
+
+/// A coded string column: plain strings, or (`Cat`) an Enum over the sorted distinct values
+/// that occur, exactly as [`Values::Str`] would give it.
+fn coded(
+    name: PlSmallStr,
+    ty: ColType,
+    dict: &[CompactString],
+    codes: &[u32],
+) -> PolarsResult<Series> {
+    let at = |c: u32| (c != NULL_CODE).then(|| dict[c as usize].as_str());
+    if ty != ColType::Cat {
+        return Ok(
+            StringChunked::from_iter_options(name, codes.iter().map(|c| at(*c))).into_series(),
+        );
+    }
+    let mut used = vec![false; dict.len()];
+    for c in codes.iter().filter(|c| **c != NULL_CODE) {
+        used[*c as usize] = true;
+    }
+    let mut distinct: Vec<u32> = (0..dict.len() as u32)
+        .filter(|c| used[*c as usize])
+        .collect();
+    distinct.sort_unstable_by(|a, b| dict[*a as usize].as_str().cmp(dict[*b as usize].as_str()));
+    let mut rank = vec![NULL_CODE; dict.len()];
+    for (r, c) in distinct.iter().enumerate() {
+        rank[*c as usize] = r as u32;
+    }
+    let cats = FrozenCategories::new(distinct.iter().map(|c| dict[*c as usize].as_str()))?;
+    let dtype = DataType::from_frozen_categories(cats);
+    let ids = codes
+        .iter()
+        .map(|c| (*c != NULL_CODE).then(|| rank[*c as usize]));
+    // The physical codes in the width the Enum uses (u8 up to 256 categories, …).
+    Ok(
+        with_match_categorical_physical_type!(dtype.cat_physical()?, |$C| {
+            type Phys = <$C as PolarsCategoricalType>::PolarsPhysical;
+            type Native = <$C as PolarsCategoricalType>::Native;
+            let ca = ChunkedArray::<Phys>::from_iter_options(
+                name,
+                ids.map(|i| i.map(|i| Native::try_from(i).expect("rank below the category count"))),
+            );
+            CategoricalChunked::<$C>::from_cats_and_dtype(ca, dtype).into_series()
+        }),
+    )
+}
+
 /// Build a frame from named, typed columns (all the same length).
 pub fn build(columns: Vec<(&str, ColType, Values)>) -> PolarsResult<DataFrame> {
     let height = columns.first().map(|(_, _, v)| v.len()).unwrap_or(0);
@@ -108,7 +165,7 @@ pub fn build_plain(columns: Vec<(&str, Values)>) -> PolarsResult<DataFrame> {
             .into_iter()
             .map(|(n, v)| {
                 let t = match &v {
-                    Values::Str(_) => ColType::Str,
+                    Values::Str(_) | Values::Coded { .. } => ColType::Str,
                     Values::F64(_) => ColType::F64,
                     Values::I64(_) => ColType::I64,
                     Values::Bool(_) => ColType::Bool,

@@ -6,7 +6,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data).to_string();
-    let mut cells = vec![Cell::Text(text)];
+    let mut cells = vec![Cell::Text(text.into())];
     if data.len() >= 8 {
         let n = f64::from_le_bytes(data[..8].try_into().unwrap());
         cells.push(Cell::Number(n));

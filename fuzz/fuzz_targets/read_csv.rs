@@ -6,9 +6,11 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     for enc in [Encoding::Auto, Encoding::Utf8, Encoding::Gb18030] {
-        if let Ok(t) = read_bytes(data, Format::Csv, enc, None) {
-            for r in &t.rows {
-                assert!(r.line >= 1);
+        if let Ok(file) = read_bytes(data, Format::Csv, enc, None) {
+            let mut last = 0;
+            for r in file.rows.map_while(Result::ok) {
+                assert!(r.line >= 1 && r.line > last, "lines increase");
+                last = r.line;
             }
         }
     }

@@ -1,6 +1,6 @@
 //! `csat validate`: a dry run of ingest on given files, touching nothing.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::{exit, CmdResult, Failure};
@@ -70,7 +70,7 @@ pub fn run(args: &Args) -> CmdResult {
         .unwrap_or_else(|| "validate".into());
     let privacy = Privacy::new(cfg.pii, key.as_bytes());
     let cats = map::Catalogs::new(&cfg);
-    let customers = HashMap::new();
+    let customers = map::Customers::default();
     let ctx = map::Context {
         cfg: &cfg,
         cats: &cats,

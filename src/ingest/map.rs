@@ -87,13 +87,18 @@ impl Catalogs {
     }
 }
 
-/// What a customer record contributes to responses that carry only the customer id.
+/// What a customer record contributes to responses that carry only the customer id (the
+/// values shared between customers: a customer file of a million rows holds a dozen stores).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomerSegments {
-    pub store: Option<String>,
-    pub region: Option<String>,
-    pub tier: Option<String>,
+    pub store: Option<Rc<str>>,
+    pub region: Option<Rc<str>>,
+    pub tier: Option<Rc<str>>,
 }
+
+/// Customer id (as stored, i.e. hashed) → segments.
+pub type Customers =
+    HashMap<compact_str::CompactString, CustomerSegments, foldhash::fast::FixedState>;
 
 /// Everything the mapping of one file needs besides the file.
 pub struct Context<'a> {
@@ -101,8 +106,7 @@ pub struct Context<'a> {
     pub cats: &'a Catalogs,
     pub privacy: &'a Privacy,
     pub as_of: NaiveDate,
-    /// Customer id (as stored, i.e. hashed) → segments.
-    pub customers: &'a HashMap<String, CustomerSegments>,
+    pub customers: &'a Customers,
 }
 
 /// A row's failure: the column (header) and value at fault, and why.
@@ -149,9 +153,8 @@ impl<'a> FileMap<'a> {
     ) -> Result<FileMap<'a>, IngestError> {
         // Headers full of rare characters after a GB18030 decode are the sign of a file in
         // another encoding (Big5, Shift-JIS, …) read as GBK.
-        let garbled = layout.table.encoding == "gb18030"
+        let garbled = layout.encoding == "gb18030"
             && layout
-                .table
                 .headers
                 .iter()
                 .flat_map(|h| h.chars())
@@ -166,12 +169,12 @@ impl<'a> FileMap<'a> {
             source_name: src.name.clone(),
             path: path.to_path_buf(),
             header: header.to_string(),
-            encoding: layout.table.encoding.to_string(),
+            encoding: layout.encoding.to_string(),
             layout: layout.preset.name().to_string(),
             hint: hint.clone(),
             what,
             available: {
-                let hs = &layout.table.headers;
+                let hs = &layout.headers;
                 let mut shown: Vec<String> = hs
                     .iter()
                     .take(40)
@@ -186,7 +189,7 @@ impl<'a> FileMap<'a> {
         // A mapped column whose header appears more than once is ambiguous: refuse it rather
         // than silently read the first.
         let unique = |i: usize, mapped: &str| -> Result<usize, IngestError> {
-            let hs = &layout.table.headers;
+            let hs = &layout.headers;
             let want = super::read::normalise_header(&hs[i]);
             let same: Vec<usize> = (0..hs.len())
                 .filter(|&j| super::read::normalise_header(&hs[j]) == want)
@@ -279,14 +282,7 @@ impl<'a> FileMap<'a> {
 
     /// Canonical field → the header it was mapped to (for `csat validate`).
     pub fn describe(&self) -> Vec<(String, String)> {
-        let h = |i: usize| {
-            self.layout
-                .table
-                .headers
-                .get(i)
-                .cloned()
-                .unwrap_or_default()
-        };
+        let h = |i: usize| self.layout.headers.get(i).cloned().unwrap_or_default();
         self.fields
             .iter()
             .map(|(f, (i, _))| (f.to_string(), h(*i)))
@@ -304,12 +300,7 @@ impl<'a> FileMap<'a> {
     }
 
     fn header(&self, i: usize) -> String {
-        self.layout
-            .table
-            .headers
-            .get(i)
-            .cloned()
-            .unwrap_or_default()
+        self.layout.headers.get(i).cloned().unwrap_or_default()
     }
 
     fn cell<'r>(&self, row: &'r RawRow, field: &str) -> Option<(usize, &'r Cell)> {
@@ -445,21 +436,21 @@ impl<'a> FileMap<'a> {
         let id = self.required_text(row, "response_id")?;
         let time = self.required_time(row, "survey_time", ctx.as_of)?;
         let customer_id = ctx.privacy.id(self.text(row, "customer_id"));
-        let known = customer_id.as_ref().and_then(|c| ctx.customers.get(c));
+        let known = customer_id.as_deref().and_then(|c| ctx.customers.get(c));
         let store = match self.segment(row, "store", ctx.cats)? {
             Some(s) => Some(s),
-            None => known.and_then(|k| k.store.clone()),
+            None => known.and_then(|k| k.store.as_deref().map(String::from)),
         };
         let region = match self.segment(row, "region", ctx.cats)? {
             Some(r) => Some(r),
             None => store
                 .as_ref()
                 .and_then(|s| ctx.cats.region_of_store.get(s).cloned())
-                .or_else(|| known.and_then(|k| k.region.clone())),
+                .or_else(|| known.and_then(|k| k.region.as_deref().map(String::from))),
         };
         let tier = match self.segment(row, "tier", ctx.cats)? {
             Some(t) => Some(t),
-            None => known.and_then(|k| k.tier.clone()),
+            None => known.and_then(|k| k.tier.as_deref().map(String::from)),
         };
         let product_line = self.segment(row, "product_line", ctx.cats)?;
         let brand = self
@@ -584,9 +575,9 @@ impl<'a> FileMap<'a> {
         let store = match self.segment(row, "store", ctx.cats)? {
             Some(s) => Some(s),
             None => customer_id
-                .as_ref()
+                .as_deref()
                 .and_then(|c| ctx.customers.get(c))
-                .and_then(|k| k.store.clone()),
+                .and_then(|k| k.store.as_deref().map(String::from)),
         };
         let region = store
             .as_ref()
@@ -656,10 +647,11 @@ impl<'a> FileMap<'a> {
             .src
             .snapshot
             .unwrap_or_else(|| Period::of_date(ctx.as_of));
+        let rc = |v: &Option<String>| v.as_deref().map(Rc::from);
         let seg = CustomerSegments {
-            store: store.clone(),
-            region: region.clone(),
-            tier: tier.clone(),
+            store: rc(&store),
+            region: rc(&region),
+            tier: rc(&tier),
         };
         Ok(Mapped {
             id: Some((raw_id, row.line)),

@@ -22,6 +22,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, NaiveDateTime};
+use compact_str::CompactString;
 use thiserror::Error;
 
 use crate::config::{Config, Source};
@@ -174,47 +175,54 @@ pub enum V {
     T(Option<NaiveDateTime>),
 }
 
-/// The canonical rows of one file (with its `file_id`), and what each accepted raw row
-/// contributed, so that superseding can set aside a raw row's canonical rows.
+/// The canonical rows of one file (with its `file_id`), and what superseding needs to know
+/// of its accepted raw rows. Every canonical row has its raw row's month, so superseding (by
+/// month) works on the canonical rows directly; nothing is kept per raw row.
 #[derive(Default)]
 pub struct Accepted {
     pub tables: BTreeMap<Table, TableRows>,
-    pub units: Vec<Unit>,
-}
-
-/// One accepted raw row.
-pub struct Unit {
-    /// The month of its canonical rows (`None` if it gave none).
-    pub period: Option<Period>,
-    /// How many canonical rows it added to each table, in the order of [`Table::ALL`].
-    pub rows: [u32; Table::ALL.len()],
-    /// Set for customer rows: (stored id, segments).
-    pub customer: Option<(String, CustomerSegments)>,
+    /// Accepted raw rows per month (raw rows that gave no canonical row are not counted: they
+    /// are never superseded).
+    pub per_period: BTreeMap<Period, usize>,
+    /// Customer rows: (stored id, segments, month).
+    pub customers: Vec<(CompactString, CustomerSegments, Period)>,
+    /// The segment values of customers, each held once.
+    interned: std::collections::HashSet<std::rc::Rc<str>>,
 }
 
 impl Accepted {
-    /// Add a mapped raw row: its canonical rows (with the file's id appended) and its unit.
-    fn add(&mut self, m: Mapped, file_id: &str) {
-        let mut unit = Unit {
-            period: m.rows.first().map(|(_, p, _)| *p),
-            rows: [0; Table::ALL.len()],
-            customer: m.customer,
-        };
+    /// Add a mapped raw row: its canonical rows (with the file's id appended).
+    fn add(&mut self, m: Mapped, file_id: &std::rc::Rc<str>) {
+        let period = m.rows.first().map(|(_, p, _)| *p);
+        if let Some(p) = period {
+            *self.per_period.entry(p).or_default() += 1;
+        }
+        if let (Some((id, seg)), Some(p)) = (m.customer, period) {
+            let mut intern = |v: Option<std::rc::Rc<str>>| {
+                v.map(|v| match self.interned.get(&v) {
+                    Some(shared) => shared.clone(),
+                    None => {
+                        self.interned.insert(v.clone());
+                        v
+                    }
+                })
+            };
+            let seg = CustomerSegments {
+                store: intern(seg.store),
+                region: intern(seg.region),
+                tier: intern(seg.tier),
+            };
+            self.customers.push((id.into(), seg, p));
+        }
         for (table, p, mut row) in m.rows {
             if table.columns().last().is_some_and(|(c, _)| *c == "file_id") {
-                row.push(V::S(Some(file_id.to_string())));
+                row.push(V::R(Some(file_id.clone())));
             }
-            let ti = Table::ALL
-                .iter()
-                .position(|t| *t == table)
-                .expect("every table");
-            unit.rows[ti] += 1;
             self.tables
                 .entry(table)
                 .or_insert_with(|| TableRows::new(table))
                 .push(p, row);
         }
-        self.units.push(unit);
     }
 }
 
@@ -301,11 +309,11 @@ pub fn ingest_file(
             )));
         }
     }
-    let layout = preset::apply(src.preset, raw, src.include_partial).map_err(file_err)?;
+    let (layout, rows) = preset::apply(src.preset, raw, src.include_partial).map_err(file_err)?;
     let fm = FileMap::new(ctx.cfg, src, &layout, path)?;
-    let pii_headers: Vec<String> = (0..layout.table.headers.len())
+    let pii_headers: Vec<String> = (0..layout.headers.len())
         .filter(|&i| fm.is_pii_column(i))
-        .map(|i| layout.table.headers[i].clone())
+        .map(|i| layout.headers[i].clone())
         .collect();
     let sha256 = privacy::sha256_hex(bytes);
     let mut ledger = FileLedger {
@@ -318,7 +326,7 @@ pub fn ingest_file(
         first_seen: first_seen.to_string(),
         encoding,
         preset: layout.preset.name().to_string(),
-        rows_read: layout.table.rows.len(),
+        rows_read: 0,
         accepted: 0,
         rejected: 0,
         excluded: 0,
@@ -327,21 +335,25 @@ pub fn ingest_file(
     };
     let mut accepted = Accepted::default();
     let mut rejects = Vec::new();
-    let mut seen_ids: HashMap<String, usize> = HashMap::new();
-    for (r, row) in layout.table.rows.iter().enumerate() {
-        let result = match layout.excluded.get(&r) {
+    let mut seen_ids: HashMap<CompactString, usize> = HashMap::new();
+    let file_id: std::rc::Rc<str> = ledger.file_id.as_str().into();
+    // Rows are read, mapped and let go one at a time: only what they became is kept.
+    for row in rows {
+        let row = layout.shape(row.map_err(file_err)?);
+        ledger.rows_read += 1;
+        let result = match layout.excluded(&row) {
             Some((code, why)) => Err(map::RowError {
-                code: *code,
+                code,
                 column: String::new(),
                 value: String::new(),
-                reason: why.clone(),
+                reason: why,
             }),
-            None => fm.map_row(ctx, row).and_then(|m| match &m.id {
-                Some((id, _)) if seen_ids.contains_key(id) => {
-                    Err(fm.duplicate(row, id, seen_ids[id]))
+            None => fm.map_row(ctx, &row).and_then(|m| match &m.id {
+                Some((id, _)) if seen_ids.contains_key(id.as_str()) => {
+                    Err(fm.duplicate(&row, id, seen_ids[id.as_str()]))
                 }
                 Some((id, line)) => {
-                    seen_ids.insert(id.clone(), *line);
+                    seen_ids.insert(id.as_str().into(), *line);
                     Ok(m)
                 }
                 None => Ok(m),
@@ -350,7 +362,7 @@ pub fn ingest_file(
         match result {
             Ok(m) => {
                 ledger.accepted += 1;
-                accepted.add(m, &ledger.file_id);
+                accepted.add(m, &file_id);
             }
             Err(e) => {
                 ledger.rejected += 1;
@@ -374,6 +386,9 @@ pub fn ingest_file(
             }
         }
     }
+    for rows in accepted.tables.values_mut() {
+        rows.shrink();
+    }
     Ok(FileResult {
         ledger,
         accepted,
@@ -393,7 +408,7 @@ pub fn ingest(cfg: &Config, opts: &Options) -> Result<Ingested, IngestError> {
         rejects: Vec::new(),
         ledger: Vec::new(),
     };
-    let mut customers: HashMap<String, CustomerSegments> = HashMap::new();
+    let mut customers = map::Customers::default();
     let first_seen: HashMap<&str, &str> = opts
         .prior
         .iter()
@@ -448,36 +463,27 @@ pub fn ingest(cfg: &Config, opts: &Options) -> Result<Ingested, IngestError> {
         // Each month of a source belongs to the newest file that has rows in it.
         let mut owner: BTreeMap<Period, usize> = BTreeMap::new();
         for (fi, fr) in results.iter().enumerate() {
-            for p in fr.accepted.units.iter().filter_map(|u| u.period) {
-                owner.insert(p, fi);
+            for p in fr.accepted.per_period.keys() {
+                owner.insert(*p, fi);
             }
         }
         for (fi, mut fr) in results.into_iter().enumerate() {
+            let mine = |p: &Period| owner[p] == fi;
             let mut replaced_by: BTreeMap<usize, usize> = BTreeMap::new();
-            // Which canonical rows stay, per table (a raw row's rows are consecutive).
-            let mut keep: Vec<Vec<bool>> = vec![Vec::new(); Table::ALL.len()];
-            for u in std::mem::take(&mut fr.accepted.units) {
-                let Some(p) = u.period else {
-                    continue;
-                };
-                let kept = owner[&p] == fi;
-                if !kept {
-                    fr.ledger.accepted -= 1;
-                    fr.ledger.superseded += 1;
-                    *replaced_by.entry(owner[&p]).or_default() += 1;
-                } else if let Some((id, seg)) = u.customer {
-                    customers.insert(id, seg);
+            for (p, n) in &fr.accepted.per_period {
+                if !mine(p) {
+                    fr.ledger.accepted -= n;
+                    fr.ledger.superseded += n;
+                    *replaced_by.entry(owner[p]).or_default() += n;
                 }
-                for (k, n) in keep.iter_mut().zip(u.rows) {
-                    k.extend(std::iter::repeat_n(kept, n as usize));
+            }
+            for (id, seg, p) in std::mem::take(&mut fr.accepted.customers) {
+                if mine(&p) {
+                    customers.insert(id, seg);
                 }
             }
             for (table, mut rows) in std::mem::take(&mut fr.accepted.tables) {
-                let ti = Table::ALL
-                    .iter()
-                    .position(|t| *t == table)
-                    .expect("every table");
-                rows.retain(&keep[ti]);
+                rows.retain_periods(mine);
                 out.tables
                     .get_mut(&table)
                     .expect("every table")

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 
 use chrono::FixedOffset;
 
-use super::read::{normalise_header, Cell, RawTable};
+use super::read::{find_header, normalise_header, Cell, RawFile, RawRow, RawRows};
 use super::RejectCode;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,31 +88,115 @@ impl Preset {
     }
 }
 
-/// A file normalised by its preset.
+/// A file's layout as its preset normalises it: one header row, the columns the preset
+/// knows, and which rows the platform marks as not counting. The rows themselves stream
+/// past ([`apply`] returns them beside the layout).
 #[derive(Debug, Clone)]
 pub struct Layout {
     pub preset: Preset,
-    pub table: RawTable,
+    pub headers: Vec<String>,
+    /// What the bytes were decoded as.
+    pub encoding: &'static str,
     /// Canonical field → column, for fields the preset knows (response id, time).
     pub meta: BTreeMap<&'static str, usize>,
     /// Other names a column answers to (question number, question text, code, label).
     pub aliases: Vec<Vec<String>>,
-    /// Rows the platform marks as not real or not complete: row index → why.
-    pub excluded: BTreeMap<usize, (RejectCode, String)>,
     /// The time zone the file's timestamps are in, when the file says so (an error when it
     /// names a zone with daylight saving time, which one offset cannot describe).
     pub timezone: Option<Result<FixedOffset, String>>,
+    /// How the platform marks rows that are not real or not complete.
+    exclusion: Exclusion,
+    /// Cells past this many are dropped (the phantom last column of a Tencent export).
+    width: Option<usize>,
+}
+
+/// The columns by which a platform marks rows as not counting.
+#[derive(Debug, Clone, Default)]
+enum Exclusion {
+    #[default]
+    None,
+    /// Qualtrics: `Status` (previews, tests, spam) and, unless partial answers are kept,
+    /// `Finished` (with `Progress` for the message).
+    Qualtrics {
+        status: Option<usize>,
+        finished: Option<usize>,
+        progress: Option<usize>,
+    },
+    /// LimeSurvey: an empty `submitdate` is a response never submitted.
+    LimeSurvey {
+        submitdate: usize,
+        lastpage: Option<usize>,
+    },
 }
 
 impl Layout {
     /// The column for a mapped header, code or label: the header first, then aliases.
     pub fn find(&self, spec: &str) -> Option<usize> {
-        self.table.find(spec).or_else(|| {
+        find_header(&self.headers, spec).or_else(|| {
             let want = normalise_header(spec);
             self.aliases
                 .iter()
                 .position(|a| a.iter().any(|x| normalise_header(x) == want))
         })
+    }
+
+    /// The row as the layout has it (cells of dropped columns removed).
+    pub fn shape(&self, mut row: RawRow) -> RawRow {
+        if let Some(w) = self.width {
+            row.cells.truncate(w);
+        }
+        row
+    }
+
+    /// Why the platform marks `row` as not a real or not a complete response, if it does.
+    pub fn excluded(&self, row: &RawRow) -> Option<(RejectCode, String)> {
+        match self.exclusion {
+            Exclusion::None => None,
+            Exclusion::Qualtrics {
+                status,
+                finished,
+                progress,
+            } => {
+                if let Some(c) = status {
+                    let s = text(row, c);
+                    // Qualtrics status codes: 0 IP address (a real response), 1 survey
+                    // preview, 2 survey test, 4 imported, 8 spam, 16 offline, 17 offline preview.
+                    let not_real = matches!(
+                        s.as_str(),
+                        "Survey Preview"
+                            | "Survey Test"
+                            | "Spam"
+                            | "Offline Survey Preview"
+                            | "1"
+                            | "2"
+                            | "8"
+                            | "17"
+                    );
+                    if not_real {
+                        return Some((
+                            RejectCode::Excluded,
+                            format!("Status `{s}`: not a real response"),
+                        ));
+                    }
+                }
+                let f = text(row, finished?);
+                if matches!(f.to_lowercase().as_str(), "false" | "0") {
+                    let p = progress.map(|p| text(row, p)).unwrap_or_default();
+                    return Some((RejectCode::Incomplete, format!("unfinished response (Progress {p}%); set include_partial = true to keep partial answers")));
+                }
+                None
+            }
+            Exclusion::LimeSurvey {
+                submitdate,
+                lastpage,
+            } => {
+                if !text(row, submitdate).is_empty() {
+                    return None;
+                }
+                let last = lastpage.map(|l| text(row, l)).unwrap_or_default();
+                Some((RejectCode::Incomplete, format!("not submitted (last page {last}); set include_partial = true to keep partial answers")))
+            }
+        }
     }
 }
 
@@ -127,17 +211,16 @@ fn numbered(h: &str) -> Option<(String, String)> {
     Some((digits, rest.to_string()))
 }
 
-fn col(t: &RawTable, names: &[&str]) -> Option<usize> {
+fn col(headers: &[String], names: &[&str]) -> Option<usize> {
     names.iter().find_map(|n| {
-        t.headers
+        headers
             .iter()
             .position(|h| normalise_header(h).eq_ignore_ascii_case(n))
     })
 }
 
-fn text(t: &RawTable, row: usize, c: usize) -> String {
-    t.rows[row]
-        .cells
+fn text(row: &RawRow, c: usize) -> String {
+    row.cells
         .get(c)
         .map(Cell::as_text)
         .unwrap_or_default()
@@ -145,17 +228,34 @@ fn text(t: &RawTable, row: usize, c: usize) -> String {
         .to_string()
 }
 
-/// Apply `preset` (or the detected one when `None`) to a raw table.
-pub fn apply(
+/// The texts of a header row that a platform writes below the first (labels, sub-questions),
+/// taken from the rows; a read error is the file's error.
+fn header_row(rows: &mut RawRows, missing: &str) -> Result<Vec<String>, String> {
+    match rows.next() {
+        Some(Ok(r)) => Ok(r.cells.iter().map(Cell::as_text).collect()),
+        Some(Err(e)) => Err(e),
+        None => Err(missing.to_string()),
+    }
+}
+
+/// Apply `preset` (or the detected one when `None`) to an opened file: the layout, and the
+/// data rows (the platform's extra header rows taken off).
+pub fn apply<'a>(
     preset: Option<Preset>,
-    mut t: RawTable,
+    file: RawFile<'a>,
     include_partial: bool,
-) -> Result<Layout, String> {
-    let preset = preset.unwrap_or_else(|| Preset::detect(&t.headers));
+) -> Result<(Layout, RawRows<'a>), String> {
+    let RawFile {
+        mut headers,
+        encoding,
+        mut rows,
+    } = file;
+    let preset = preset.unwrap_or_else(|| Preset::detect(&headers));
     let mut meta = BTreeMap::new();
-    let mut aliases = vec![Vec::new(); t.headers.len()];
-    let mut excluded = BTreeMap::new();
+    let mut aliases = vec![Vec::new(); headers.len()];
     let mut timezone = None;
+    let mut exclusion = Exclusion::None;
+    let mut width = None;
     let put = |meta: &mut BTreeMap<&'static str, usize>, field, c: Option<usize>| {
         if let Some(c) = c {
             meta.insert(field, c);
@@ -165,43 +265,45 @@ pub fn apply(
         Preset::Generic => {}
         Preset::Wjx | Preset::Tencent => {
             if preset == Preset::Tencent {
-                drop_phantom_columns(&mut t);
-                aliases.truncate(t.headers.len());
-                put(&mut meta, "response_id", col(&t, &["编号"]));
+                // Tencent exports end every line with a comma: unnamed empty last columns.
+                while headers.last().is_some_and(|h| h.trim().is_empty()) {
+                    headers.pop();
+                    width = Some(headers.len());
+                }
+                aliases.truncate(headers.len());
+                put(&mut meta, "response_id", col(&headers, &["编号"]));
                 put(
                     &mut meta,
                     "survey_time",
-                    col(&t, &["结束答题时间", "提交时间"]),
+                    col(&headers, &["结束答题时间", "提交时间"]),
                 );
             } else {
-                put(&mut meta, "response_id", col(&t, &["序号"]));
-                put(&mut meta, "survey_time", col(&t, &["提交答卷时间"]));
+                put(&mut meta, "response_id", col(&headers, &["序号"]));
+                put(&mut meta, "survey_time", col(&headers, &["提交答卷时间"]));
             }
-            for (i, h) in t.headers.iter().enumerate() {
+            for (i, h) in headers.iter().enumerate() {
                 if let Some((n, label)) = numbered(h) {
                     aliases[i] = vec![n, label];
                 }
             }
         }
         Preset::Qualtrics => {
-            if t.rows.is_empty() {
-                return Err("a Qualtrics export needs its label row under the header".into());
+            let labels = header_row(
+                &mut rows,
+                "a Qualtrics export needs its label row under the header",
+            )?;
+            let import_ids = match rows.peek() {
+                Some(Ok(r)) => r.cells.first().is_some_and(|c| {
+                    let first = c.as_text();
+                    let first = first.trim_start();
+                    first.starts_with("{\"ImportId\"") || first.starts_with("{'ImportId'")
+                }),
+                _ => false,
+            };
+            if import_ids {
+                let ids = header_row(&mut rows, "")?;
+                timezone = ids.iter().find_map(|c| qualtrics_timezone(c));
             }
-            let labels: Vec<String> = t.rows[0].cells.iter().map(Cell::as_text).collect();
-            let mut header_rows = 1;
-            if let Some(r) = t.rows.get(1) {
-                let first = r.cells.first().map(Cell::as_text).unwrap_or_default();
-                if first.trim_start().starts_with("{\"ImportId\"")
-                    || first.trim_start().starts_with("{'ImportId'")
-                {
-                    header_rows = 2;
-                    timezone = r
-                        .cells
-                        .iter()
-                        .find_map(|c| qualtrics_timezone(&c.as_text()));
-                }
-            }
-            t.rows.drain(..header_rows);
             for (i, a) in aliases.iter_mut().enumerate() {
                 if let Some(l) = labels.get(i) {
                     a.push(l.clone());
@@ -210,57 +312,27 @@ pub fn apply(
             put(
                 &mut meta,
                 "response_id",
-                col(&t, &["ResponseId", "ResponseID", "V1"]),
+                col(&headers, &["ResponseId", "ResponseID", "V1"]),
             );
             put(
                 &mut meta,
                 "survey_time",
-                col(&t, &["RecordedDate", "EndDate", "V9"]),
+                col(&headers, &["RecordedDate", "EndDate", "V9"]),
             );
-            let status = col(&t, &["Status", "V7"]);
-            let finished = col(&t, &["Finished", "V10"]);
-            let progress = col(&t, &["Progress"]);
-            for r in 0..t.rows.len() {
-                if let Some(c) = status {
-                    let s = text(&t, r, c);
-                    // Qualtrics status codes: 0 IP address (a real response), 1 survey
-                    // preview, 2 survey test, 4 imported, 8 spam, 16 offline, 17 offline preview.
-                    let not_real = match s.as_str() {
-                        "Survey Preview" | "Survey Test" | "Spam" | "Offline Survey Preview" => {
-                            true
-                        }
-                        "1" | "2" | "8" | "17" => true,
-                        _ => false,
-                    };
-                    if not_real {
-                        excluded.insert(
-                            r,
-                            (
-                                RejectCode::Excluded,
-                                format!("Status `{s}`: not a real response"),
-                            ),
-                        );
-                        continue;
-                    }
-                }
-                if let (Some(c), false) = (finished, include_partial) {
-                    let f = text(&t, r, c);
-                    if matches!(f.to_lowercase().as_str(), "false" | "0") {
-                        let p = progress.map(|p| text(&t, r, p)).unwrap_or_default();
-                        excluded.insert(r, (RejectCode::Incomplete, format!("unfinished response (Progress {p}%); set include_partial = true to keep partial answers")));
-                    }
-                }
-            }
+            exclusion = Exclusion::Qualtrics {
+                status: col(&headers, &["Status", "V7"]),
+                finished: col(&headers, &["Finished", "V10"]).filter(|_| !include_partial),
+                progress: col(&headers, &["Progress"]),
+            };
         }
         Preset::SurveyMonkey => {
-            if t.rows.is_empty() {
-                return Err("a SurveyMonkey export needs its second header row".into());
-            }
-            let second: Vec<String> = t.rows[0].cells.iter().map(Cell::as_text).collect();
-            t.rows.remove(0);
+            let second = header_row(
+                &mut rows,
+                "a SurveyMonkey export needs its second header row",
+            )?;
             let mut question = String::new();
-            let mut headers = Vec::with_capacity(t.headers.len());
-            for (i, h) in t.headers.iter().enumerate() {
+            let mut named = Vec::with_capacity(headers.len());
+            for (i, h) in headers.iter().enumerate() {
                 let h = normalise_header(h);
                 if !h.is_empty() {
                     question = h.clone();
@@ -274,53 +346,34 @@ pub fn apply(
                 if !sub.is_empty() {
                     aliases[i].push(sub);
                 }
-                headers.push(name);
+                named.push(name);
             }
-            t.headers = headers;
-            put(&mut meta, "response_id", col(&t, &["Respondent ID"]));
-            put(&mut meta, "survey_time", col(&t, &["End Date"]));
+            headers = named;
+            put(&mut meta, "response_id", col(&headers, &["Respondent ID"]));
+            put(&mut meta, "survey_time", col(&headers, &["End Date"]));
         }
         Preset::LimeSurvey => {
-            put(&mut meta, "response_id", col(&t, &["id"]));
-            put(&mut meta, "survey_time", col(&t, &["submitdate"]));
-            if let (Some(c), false) = (col(&t, &["submitdate"]), include_partial) {
-                for r in 0..t.rows.len() {
-                    if text(&t, r, c).is_empty() {
-                        let last = col(&t, &["lastpage"])
-                            .map(|l| text(&t, r, l))
-                            .unwrap_or_default();
-                        excluded.insert(r, (RejectCode::Incomplete, format!("not submitted (last page {last}); set include_partial = true to keep partial answers")));
-                    }
-                }
+            put(&mut meta, "response_id", col(&headers, &["id"]));
+            put(&mut meta, "survey_time", col(&headers, &["submitdate"]));
+            if let (Some(c), false) = (col(&headers, &["submitdate"]), include_partial) {
+                exclusion = Exclusion::LimeSurvey {
+                    submitdate: c,
+                    lastpage: col(&headers, &["lastpage"]),
+                };
             }
         }
     }
-    Ok(Layout {
+    let layout = Layout {
         preset,
-        table: t,
+        headers,
+        encoding,
         meta,
         aliases,
-        excluded,
         timezone,
-    })
-}
-
-/// Tencent exports end every line with a comma: an unnamed, empty last column.
-fn drop_phantom_columns(t: &mut RawTable) {
-    while let Some(last) = t.headers.last() {
-        let i = t.headers.len() - 1;
-        let empty = last.trim().is_empty()
-            && t.rows
-                .iter()
-                .all(|r| r.cells.get(i).is_none_or(|c| c.as_text().trim().is_empty()));
-        if !empty {
-            break;
-        }
-        t.headers.pop();
-        for r in &mut t.rows {
-            r.cells.truncate(i);
-        }
-    }
+        exclusion,
+        width,
+    };
+    Ok((layout, rows))
 }
 
 /// The time zone in a Qualtrics `{"ImportId":"startDate","timeZone":"…"}` cell.
@@ -373,10 +426,24 @@ pub fn parse_timezone(s: &str) -> Result<FixedOffset, String> {
 mod tests {
     use super::*;
     use crate::config::Encoding;
-    use crate::ingest::read::read_csv_bytes;
+    use crate::ingest::read::open_csv;
 
-    fn table(csv: &str) -> RawTable {
-        read_csv_bytes(csv.as_bytes(), Encoding::Auto).unwrap()
+    /// The layout of a CSV text and its data rows, each with why it is excluded.
+    fn layout(csv: &str, partial: bool) -> (Layout, Vec<(RawRow, Option<RejectCode>)>) {
+        let file = open_csv(csv.as_bytes(), Encoding::Auto).unwrap();
+        let (l, rows) = apply(None, file, partial).unwrap();
+        let rows = rows
+            .map(|r| {
+                let r = l.shape(r.unwrap());
+                let why = l.excluded(&r).map(|e| e.0);
+                (r, why)
+            })
+            .collect();
+        (l, rows)
+    }
+
+    fn excluded(rows: &[(RawRow, Option<RejectCode>)]) -> Vec<Option<RejectCode>> {
+        rows.iter().map(|r| r.1).collect()
     }
 
     #[test]
@@ -411,12 +478,10 @@ mod tests {
 
     #[test]
     fn wjx_questions_match_by_number_or_text() {
-        let l = apply(
-            None,
-            table("序号,提交答卷时间,1、送货准时,2. 总体满意度\n1,2026/10/3 10:00:00,4,5\n"),
+        let (l, _) = layout(
+            "序号,提交答卷时间,1、送货准时,2. 总体满意度\n1,2026/10/3 10:00:00,4,5\n",
             false,
-        )
-        .unwrap();
+        );
         assert_eq!(l.preset, Preset::Wjx);
         assert_eq!(l.find("1"), Some(2));
         assert_eq!(l.find("总体满意度"), Some(3));
@@ -427,14 +492,12 @@ mod tests {
 
     #[test]
     fn tencent_phantom_column_is_dropped() {
-        let l = apply(
-            None,
-            table("编号,开始答题时间,结束答题时间,1.满意度,\n7,a,b,5,\n"),
+        let (l, rows) = layout(
+            "编号,开始答题时间,结束答题时间,1.满意度,\n7,a,b,5,\n",
             false,
-        )
-        .unwrap();
-        assert_eq!(l.table.headers.len(), 4);
-        assert_eq!(l.table.rows[0].cells.len(), 4);
+        );
+        assert_eq!(l.headers.len(), 4);
+        assert_eq!(rows[0].0.cells.len(), 4);
         assert_eq!(l.meta["survey_time"], 2);
     }
 
@@ -446,14 +509,24 @@ mod tests {
                    a,b,IP Address,100,True,2026-10-01 10:00:00,R_1,5\n\
                    a,b,Survey Preview,100,True,2026-10-01 10:00:00,R_2,4\n\
                    a,b,IP Address,40,False,2026-10-01 10:00:00,R_3,3\n";
-        let l = apply(None, table(csv), false).unwrap();
+        let (l, rows) = layout(csv, false);
         assert_eq!(l.preset, Preset::Qualtrics);
-        assert_eq!(l.table.rows.len(), 3);
-        assert_eq!(l.table.rows[0].line, 4);
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[0].0.line, 4);
         assert_eq!(l.find("How satisfied?"), Some(7));
-        assert_eq!(l.excluded.len(), 2);
-        assert_eq!(l.excluded[&1].0, RejectCode::Excluded);
-        assert_eq!(l.excluded[&2].0, RejectCode::Incomplete);
+        assert_eq!(
+            excluded(&rows),
+            vec![
+                None,
+                Some(RejectCode::Excluded),
+                Some(RejectCode::Incomplete)
+            ]
+        );
+        // Kept with include_partial, but a preview is never a response.
+        assert_eq!(
+            excluded(&layout(csv, true).1),
+            vec![None, Some(RejectCode::Excluded), None]
+        );
         // The first ImportId cell with a zone wins; America/Denver has daylight saving time,
         // so the file's zone is an error that says what to configure.
         assert!(l.timezone.unwrap().unwrap_err().contains("fixed offset"));
@@ -464,22 +537,22 @@ mod tests {
         let csv = "Respondent ID,Collector ID,Start Date,End Date,How satisfied are you with:,,Comments\n\
                    ,,,,Delivery,Installation,Open-Ended Response\n\
                    111,9,10/01/2026 09:00:00 AM,10/01/2026 09:05:00 AM,Very satisfied,Satisfied,ok\n";
-        let l = apply(None, table(csv), false).unwrap();
-        assert_eq!(l.table.headers[4], "How satisfied are you with: | Delivery");
-        assert_eq!(
-            l.table.headers[5],
-            "How satisfied are you with: | Installation"
-        );
-        assert_eq!(l.table.headers[6], "Comments");
+        let (l, rows) = layout(csv, false);
+        assert_eq!(l.headers[4], "How satisfied are you with: | Delivery");
+        assert_eq!(l.headers[5], "How satisfied are you with: | Installation");
+        assert_eq!(l.headers[6], "Comments");
         assert_eq!(l.find("Installation"), Some(5));
-        assert_eq!(l.table.rows.len(), 1);
+        assert_eq!(rows.len(), 1);
     }
 
     #[test]
     fn limesurvey_unsubmitted_rows_are_excluded_unless_partial_kept() {
         let csv = "id,submitdate,lastpage,startlanguage,Q1\n1,2026-10-01 10:00:00,3,zh-Hans,5\n2,,1,zh-Hans,4\n";
-        assert_eq!(apply(None, table(csv), false).unwrap().excluded.len(), 1);
-        assert_eq!(apply(None, table(csv), true).unwrap().excluded.len(), 0);
+        assert_eq!(
+            excluded(&layout(csv, false).1),
+            vec![None, Some(RejectCode::Incomplete)]
+        );
+        assert_eq!(excluded(&layout(csv, true).1), vec![None, None]);
     }
 
     #[test]

@@ -2,15 +2,19 @@
 //! of header names and cells with their line numbers. No mapping happens here.
 
 use chrono::NaiveDateTime;
+use compact_str::CompactString;
 
 use crate::config::{Encoding, Format};
 
 /// One cell as the file had it. CSV cells are always text; XLSX cells keep their type,
-/// so an Excel date arrives as a date, not as a serial number.
+/// so an Excel date arrives as a date, not as a serial number. Text up to 24 bytes (scores,
+/// ids, dates, store names) is stored inline, without an allocation: a whole file is held
+/// as cells while it is mapped, and a `String` per cell was most of ingest's memory and a
+/// third of its time.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
     Empty,
-    Text(String),
+    Text(CompactString),
     Number(f64),
     Bool(bool),
     DateTime(NaiveDateTime),
@@ -21,7 +25,7 @@ impl Cell {
     pub fn as_text(&self) -> String {
         match self {
             Cell::Empty => String::new(),
-            Cell::Text(s) => s.clone(),
+            Cell::Text(s) => s.to_string(),
             Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
             Cell::Number(n) => n.to_string(),
             Cell::Bool(b) => b.to_string(),
@@ -37,6 +41,8 @@ pub struct RawRow {
     pub cells: Vec<Cell>,
 }
 
+/// A whole sheet held in memory: what the Excel reader gives (calamine holds a sheet whole
+/// anyway), and a convenience for tests. CSV files are not held: see [`RawFile`].
 #[derive(Debug, Clone)]
 pub struct RawTable {
     pub headers: Vec<String>,
@@ -46,14 +52,17 @@ pub struct RawTable {
 }
 
 impl RawTable {
-    /// The column index of `header`, comparing trimmed names with runs of spaces collapsed
-    /// (exports often carry stray or doubled spaces in headers).
+    /// The column index of `header` (see [`find_header`]).
     pub fn find(&self, header: &str) -> Option<usize> {
-        let want = normalise_header(header);
-        self.headers
-            .iter()
-            .position(|h| normalise_header(h) == want)
+        find_header(&self.headers, header)
     }
+}
+
+/// The column index of `header` in `headers`, comparing trimmed names with runs of spaces
+/// collapsed (exports often carry stray or doubled spaces in headers).
+pub fn find_header(headers: &[String], header: &str) -> Option<usize> {
+    let want = normalise_header(header);
+    headers.iter().position(|h| normalise_header(h) == want)
 }
 
 pub fn normalise_header(h: &str) -> String {
@@ -63,23 +72,116 @@ pub fn normalise_header(h: &str) -> String {
         .join(" ")
 }
 
-/// Parse a file's bytes: CSV in any supported encoding, or an Excel workbook.
-pub fn read_bytes(
-    bytes: &[u8],
+/// A file opened for reading: its header row, and its data rows one at a time. A CSV file's
+/// records are decoded and parsed as they are asked for, so ingest holds one row of a file,
+/// not all its cells (a 676,000-row export held as cells was most of ingest's memory).
+pub struct RawFile<'a> {
+    pub headers: Vec<String>,
+    /// What the bytes were decoded as (for the ledger and error messages).
+    pub encoding: &'static str,
+    pub rows: RawRows<'a>,
+}
+
+/// The data rows of a [`RawFile`], in file order; an error (malformed CSV, a byte sequence
+/// that is not in the file's encoding) ends the file.
+pub struct RawRows<'a> {
+    rows: Rows<'a>,
+    /// A row read ahead by [`RawRows::peek`].
+    peeked: Option<Option<Result<RawRow, String>>>,
+}
+
+enum Rows<'a> {
+    Csv(Box<CsvRows<'a>>),
+    Held(std::vec::IntoIter<RawRow>),
+}
+
+impl RawRows<'_> {
+    /// The next row, without taking it.
+    pub fn peek(&mut self) -> Option<&Result<RawRow, String>> {
+        if self.peeked.is_none() {
+            let next = self.read();
+            self.peeked = Some(next);
+        }
+        self.peeked.as_ref().and_then(Option::as_ref)
+    }
+
+    fn read(&mut self) -> Option<Result<RawRow, String>> {
+        match &mut self.rows {
+            Rows::Csv(c) => c.next(),
+            Rows::Held(rows) => rows.next().map(Ok),
+        }
+    }
+}
+
+impl Iterator for RawRows<'_> {
+    type Item = Result<RawRow, String>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self.peeked.take() {
+            Some(p) => p,
+            None => self.read(),
+        }
+    }
+}
+
+impl<'a> RawFile<'a> {
+    /// A table already in memory, read as a file.
+    pub fn held(t: RawTable) -> RawFile<'a> {
+        RawFile {
+            headers: t.headers,
+            encoding: t.encoding,
+            rows: RawRows {
+                rows: Rows::Held(t.rows.into_iter()),
+                peeked: None,
+            },
+        }
+    }
+
+    /// Read every row into memory (tests, small files).
+    pub fn into_table(self) -> Result<RawTable, String> {
+        Ok(RawTable {
+            headers: self.headers,
+            encoding: self.encoding,
+            rows: self.rows.collect::<Result<_, _>>()?,
+        })
+    }
+}
+
+/// Open a file's bytes: CSV in any supported encoding, or an Excel workbook.
+pub fn read_bytes<'a>(
+    bytes: &'a [u8],
     format: Format,
     encoding: Encoding,
     sheet: Option<&str>,
-) -> Result<RawTable, String> {
+) -> Result<RawFile<'a>, String> {
     match format {
-        Format::Csv => read_csv_bytes(bytes, encoding),
-        Format::Xlsx => read_xlsx(bytes, sheet),
+        Format::Csv => open_csv(bytes, encoding),
+        Format::Xlsx => read_xlsx(bytes, sheet).map(RawFile::held),
     }
 }
 
 /// Decode bytes to text. `Auto`: a UTF-16 BOM means UTF-16; valid UTF-8 (BOM or not) is
 /// UTF-8; anything else is GB18030 (a superset of GBK and GB2312). A UTF-8 file is never
-/// read as GBK, because valid UTF-8 is tried first.
+/// read as GBK, because valid UTF-8 is tried first. (The CSV reader decodes as it reads,
+/// with [`text_stream`]; this is the whole-file form.)
 pub fn decode(bytes: &[u8], encoding: Encoding) -> Result<(String, &'static str), String> {
+    let (mut stream, enc) = text_stream(bytes, encoding)?;
+    let mut out = Vec::new();
+    std::io::Read::read_to_end(&mut stream, &mut out).map_err(|e| e.to_string())?;
+    String::from_utf8(out)
+        .map(|s| (s, enc))
+        .map_err(|_| "the decoder produced invalid UTF-8 (a bug)".to_string())
+}
+
+const NOT_UTF8_NOR_GBK: &str = "the file is neither UTF-8 nor GBK/GB18030; save it from Excel as \"CSV UTF-8\" or set encoding";
+
+/// The file's text as a stream of UTF-8 bytes, and the name of what it was decoded as. UTF-8
+/// is borrowed as it is; GB18030 is decoded as it is read (never held twice); UTF-16 (rare:
+/// old Qualtrics exports) is decoded whole.
+fn text_stream(
+    bytes: &[u8],
+    encoding: Encoding,
+) -> Result<(Box<dyn std::io::Read + '_>, &'static str), String> {
     let utf16 = |enc: &'static encoding_rs::Encoding, name| {
         let (text, _, errors) = enc.decode(bytes);
         if errors {
@@ -87,30 +189,25 @@ pub fn decode(bytes: &[u8], encoding: Encoding) -> Result<(String, &'static str)
                 "the file starts like {name} but has malformed characters"
             ))
         } else {
-            Ok((text.into_owned(), name))
+            let stream: Box<dyn std::io::Read> =
+                Box::new(std::io::Cursor::new(text.into_owned().into_bytes()));
+            Ok((stream, name))
         }
     };
-    let gb = || {
-        let (text, _, errors) = encoding_rs::GB18030.decode(bytes);
-        if errors {
-            Err("the file is neither UTF-8 nor GBK/GB18030; save it from Excel as \"CSV UTF-8\" or set encoding".to_string())
-        } else {
-            Ok((text.into_owned(), "gb18030"))
-        }
+    let gb = || -> (Box<dyn std::io::Read + '_>, &'static str) {
+        (Box::new(Gb18030Reader::new(bytes)), "gb18030")
     };
+    let utf8 = |b| -> (Box<dyn std::io::Read + '_>, &'static str) { (Box::new(b), "utf-8") };
+    let without_bom = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     match encoding {
-        Encoding::Utf8 => {
-            let b = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-            std::str::from_utf8(b)
-                .map(|s| (s.to_string(), "utf-8"))
-                .map_err(|e| {
-                    format!(
-                        "not valid UTF-8 at byte {} (is it GBK? set encoding = \"auto\")",
-                        e.valid_up_to()
-                    )
-                })
-        }
-        Encoding::Gb18030 => gb(),
+        Encoding::Utf8 => match std::str::from_utf8(without_bom) {
+            Ok(_) => Ok(utf8(without_bom)),
+            Err(e) => Err(format!(
+                "not valid UTF-8 at byte {} (is it GBK? set encoding = \"auto\")",
+                e.valid_up_to()
+            )),
+        },
+        Encoding::Gb18030 => Ok(gb()),
         Encoding::Auto => {
             if bytes.starts_with(b"\xff\xfe") {
                 return utf16(encoding_rs::UTF_16LE, "utf-16le");
@@ -118,19 +215,160 @@ pub fn decode(bytes: &[u8], encoding: Encoding) -> Result<(String, &'static str)
             if bytes.starts_with(b"\xfe\xff") {
                 return utf16(encoding_rs::UTF_16BE, "utf-16be");
             }
-            let b = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-            match std::str::from_utf8(b) {
-                Ok(s) => Ok((s.to_string(), "utf-8")),
-                Err(_) => gb(),
+            match std::str::from_utf8(without_bom) {
+                Ok(_) => Ok(utf8(without_bom)),
+                Err(_) => Ok(gb()),
             }
         }
     }
 }
 
+/// GB18030 bytes → UTF-8 as an `io::Read`, a block at a time; a byte sequence that is not
+/// GB18030 is an error (never a replacement character).
+struct Gb18030Reader<'a> {
+    src: &'a [u8],
+    decoder: encoding_rs::Decoder,
+    out: Vec<u8>,
+    at: usize,
+    done: bool,
+}
+
+impl<'a> Gb18030Reader<'a> {
+    fn new(src: &'a [u8]) -> Gb18030Reader<'a> {
+        Gb18030Reader {
+            src,
+            decoder: encoding_rs::GB18030.new_decoder_without_bom_handling(),
+            out: Vec::new(),
+            at: 0,
+            done: false,
+        }
+    }
+}
+
+impl std::io::Read for Gb18030Reader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.at == self.out.len() && !self.done {
+            const BLOCK: usize = 64 * 1024;
+            let take = self.src.len().min(BLOCK);
+            let last = take == self.src.len();
+            self.out.resize(BLOCK * 2 + 16, 0);
+            let (result, read, written) = self.decoder.decode_to_utf8_without_replacement(
+                &self.src[..take],
+                &mut self.out,
+                last,
+            );
+            if let encoding_rs::DecoderResult::Malformed(_, _) = result {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    NOT_UTF8_NOR_GBK,
+                ));
+            }
+            self.src = &self.src[read..];
+            self.out.truncate(written);
+            self.at = 0;
+            self.done = last && read == take && result == encoding_rs::DecoderResult::InputEmpty;
+        }
+        let n = buf.len().min(self.out.len() - self.at);
+        buf[..n].copy_from_slice(&self.out[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+/// Counts lines in the text it passes on, so that a record's line number can be told from
+/// its byte offset without holding the text: for each line that starts with something other
+/// than a line break, its (offset, line number), kept until a record past it is asked for.
+struct LineCounter<R> {
+    inner: R,
+    /// Bytes passed on so far, and line breaks among them.
+    passed: u64,
+    newlines: u64,
+    /// Whether the last byte passed was a line break (or nothing has been passed yet).
+    at_line_start: bool,
+    starts: std::collections::VecDeque<(u64, u64)>,
+}
+
+impl<R: std::io::Read> std::io::Read for LineCounter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for &b in &buf[..n] {
+            let newline = b == b'\n' || b == b'\r';
+            if !newline && self.at_line_start {
+                self.starts.push_back((self.passed, self.newlines + 1));
+            }
+            self.at_line_start = newline;
+            self.newlines += (b == b'\n') as u64;
+            self.passed += 1;
+        }
+        Ok(n)
+    }
+}
+
+impl<R> LineCounter<R> {
+    /// The line of the first character at or after byte `offset` that is not a line break
+    /// (where a record that csv reports at `offset` really starts, after blank lines).
+    fn line_at(&mut self, offset: u64) -> usize {
+        while self.starts.front().is_some_and(|(o, _)| *o < offset) {
+            self.starts.pop_front();
+        }
+        self.starts.front().map(|(_, l)| *l as usize).unwrap_or(1)
+    }
+}
+
+/// CSV records parsed one at a time.
+struct CsvRows<'a> {
+    rdr: csv::Reader<LineCounter<Box<dyn std::io::Read + 'a>>>,
+    record: csv::StringRecord,
+}
+
+impl CsvRows<'_> {
+    /// The next record with its line, or `None` at the end of the file.
+    fn record(&mut self) -> Option<Result<usize, String>> {
+        match self.rdr.read_record(&mut self.record) {
+            Ok(false) => None,
+            Ok(true) => {
+                let at = self.record.position().map(|p| p.byte()).unwrap_or(0);
+                Some(Ok(self.rdr.get_mut().line_at(at)))
+            }
+            Err(e) => Some(Err(match e.kind() {
+                csv::ErrorKind::Io(io) => io.to_string(),
+                _ => format!("malformed CSV: {e}"),
+            })),
+        }
+    }
+}
+
+impl Iterator for CsvRows<'_> {
+    type Item = Result<RawRow, String>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let line = match self.record()? {
+                Ok(line) => line,
+                Err(e) => return Some(Err(e)),
+            };
+            if self.record.iter().all(|c| c.trim().is_empty()) {
+                continue; // blank lines carry no row
+            }
+            let cells = self
+                .record
+                .iter()
+                .map(|c| {
+                    if c.is_empty() {
+                        Cell::Empty
+                    } else {
+                        Cell::Text(CompactString::new(c))
+                    }
+                })
+                .collect();
+            return Some(Ok(RawRow { line, cells }));
+        }
+    }
+}
+
 /// Guess the delimiter from the header line: the most frequent of comma, tab, semicolon.
-fn sniff_delimiter(text: &str) -> u8 {
-    let first = text.lines().next().unwrap_or("");
-    let count = |c| first.matches(c).count();
+fn sniff_delimiter(first_line: &str) -> u8 {
+    let count = |c| first_line.matches(c).count();
     let candidates = [(b',', count(',')), (b'\t', count('\t')), (b';', count(';'))];
     candidates
         .iter()
@@ -140,62 +378,60 @@ fn sniff_delimiter(text: &str) -> u8 {
         .unwrap_or(b',')
 }
 
-pub fn read_csv_bytes(bytes: &[u8], encoding: Encoding) -> Result<RawTable, String> {
-    let (text, enc) = decode(bytes, encoding)?;
-    if text.trim().is_empty() {
-        return Err("the file is empty; export it again with its header row".into());
+/// The first line of the file's text, for sniffing its delimiter.
+fn first_line(bytes: &[u8], encoding: Encoding) -> Result<String, String> {
+    let (stream, _) = text_stream(bytes, encoding)?;
+    let mut line = Vec::new();
+    for b in std::io::Read::bytes(stream) {
+        let b = b.map_err(|e| e.to_string())?;
+        if b == b'\n' || line.len() > 1 << 20 {
+            break;
+        }
+        line.push(b);
     }
-    let mut rdr = csv::ReaderBuilder::new()
+    Ok(String::from_utf8_lossy(&line).into_owned())
+}
+
+/// Open a CSV file: decode and parse its header row; its data rows follow as they are read.
+pub fn open_csv(bytes: &[u8], encoding: Encoding) -> Result<RawFile<'_>, String> {
+    let delimiter = sniff_delimiter(&first_line(bytes, encoding)?);
+    let (stream, enc) = text_stream(bytes, encoding)?;
+    let counter = LineCounter {
+        inner: stream,
+        passed: 0,
+        newlines: 0,
+        at_line_start: true,
+        starts: Default::default(),
+    };
+    let rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .delimiter(sniff_delimiter(&text))
-        .from_reader(text.as_bytes());
-    let mut headers = None;
-    let mut rows = Vec::new();
-    // Line numbers from byte offsets: the csv crate reports a record after blank lines
-    // at the first blank line, but a person looks for the line the record is on.
-    let bytes = text.as_bytes();
-    let (mut counted_to, mut line_at) = (0usize, 1usize);
-    for rec in rdr.records() {
-        let rec = rec.map_err(|e| format!("malformed CSV: {e}"))?;
-        let mut start = rec.position().map(|p| p.byte() as usize).unwrap_or(0);
-        while start < bytes.len() && (bytes[start] == b'\n' || bytes[start] == b'\r') {
-            start += 1;
-        }
-        line_at += bytes[counted_to..start]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
-        counted_to = start;
-        let line = line_at;
-        let cells: Vec<String> = rec.iter().map(str::to_string).collect();
-        match headers {
-            None => headers = Some(cells),
-            Some(_) => {
-                if cells.iter().all(|c| c.trim().is_empty()) {
-                    continue; // blank lines carry no row
-                }
-                rows.push(RawRow {
-                    line,
-                    cells: cells
-                        .into_iter()
-                        .map(|c| {
-                            if c.is_empty() {
-                                Cell::Empty
-                            } else {
-                                Cell::Text(c)
-                            }
-                        })
-                        .collect(),
-                });
-            }
-        }
+        .delimiter(delimiter)
+        .from_reader(counter);
+    let mut csv_rows = CsvRows {
+        rdr,
+        record: csv::StringRecord::new(),
+    };
+    let empty = || "the file is empty; export it again with its header row".to_string();
+    csv_rows.record().ok_or_else(empty)??;
+    let headers: Vec<String> = csv_rows.record.iter().map(str::to_string).collect();
+    let mut rows = RawRows {
+        rows: Rows::Csv(Box::new(csv_rows)),
+        peeked: None,
+    };
+    if headers.iter().all(|h| h.trim().is_empty()) && rows.peek().is_none() {
+        return Err(empty());
     }
-    Ok(RawTable {
-        headers: headers.unwrap_or_default(),
-        rows,
+    Ok(RawFile {
+        headers,
         encoding: enc,
+        rows,
     })
+}
+
+/// A CSV file read whole (tests, small files).
+pub fn read_csv_bytes(bytes: &[u8], encoding: Encoding) -> Result<RawTable, String> {
+    open_csv(bytes, encoding)?.into_table()
 }
 
 /// Read a workbook with the Excel parser (calamine), which can panic on damaged files (a
@@ -646,7 +882,7 @@ fn read_xlsx_unguarded(bytes: &[u8], sheet: Option<&str>) -> Result<RawTable, St
         match d {
             Data::Empty => Cell::Empty,
             Data::String(s) if s.is_empty() => Cell::Empty,
-            Data::String(s) => Cell::Text(s.clone()),
+            Data::String(s) => Cell::Text(s.as_str().into()),
             Data::Int(i) => Cell::Number(*i as f64),
             Data::Float(f) => Cell::Number(*f),
             Data::Bool(b) => Cell::Bool(*b),
@@ -654,8 +890,8 @@ fn read_xlsx_unguarded(bytes: &[u8], sheet: Option<&str>) -> Result<RawTable, St
                 .as_datetime()
                 .map(Cell::DateTime)
                 .unwrap_or(Cell::Number(dt.as_f64())),
-            Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
-            Data::Error(e) => Cell::Text(format!("#{e:?}")),
+            Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.as_str().into()),
+            Data::Error(e) => Cell::Text(format!("#{e:?}").into()),
         }
     }
 }
@@ -718,6 +954,48 @@ mod tests {
         assert!(read_csv_bytes(b"  \n", Encoding::Auto)
             .unwrap_err()
             .contains("empty"));
+    }
+
+    #[test]
+    fn line_numbers_count_crlf_blank_lines_and_lines_before_the_header() {
+        let t = read_csv_bytes(
+            b"\r\n\na,b\r\n1,2\r\n\r\n \r\n3,\"x\r\ny\"\r\n4,5",
+            Encoding::Auto,
+        )
+        .unwrap();
+        assert_eq!(t.headers, vec!["a", "b"]);
+        let lines: Vec<usize> = t.rows.iter().map(|r| r.line).collect();
+        // The line of spaces is a record of blanks (no row); 4 follows a quoted line break.
+        assert_eq!(lines, vec![4, 7, 9]);
+    }
+
+    #[test]
+    fn gbk_is_decoded_as_it_is_read_across_blocks_and_bad_bytes_are_an_error() {
+        // Two-byte characters straddle every 64 KB block boundary at some point.
+        let mut text = String::from("序号,意见\n");
+        for i in 0..20_000 {
+            text.push_str(&format!("{i},送货很及时安装师傅态度好\n"));
+        }
+        let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+        assert!(gbk.len() > 3 * 64 * 1024);
+        let t = read_csv_bytes(&gbk, Encoding::Auto).unwrap();
+        assert_eq!(t.encoding, "gb18030");
+        assert_eq!(t.rows.len(), 20_000);
+        assert_eq!(t.rows[19_999].line, 20_001);
+        assert!(t
+            .rows
+            .iter()
+            .all(|r| r.cells[1] == Cell::Text("送货很及时安装师傅态度好".into())));
+        assert_eq!(decode(&gbk, Encoding::Auto).unwrap().0, text);
+        // 0xFF is not GB18030: an error naming the fix, after the rows before it.
+        let mut bad = gbk.into_owned();
+        bad.extend_from_slice(b"20000,\xff\n");
+        let err = open_csv(&bad, Encoding::Auto)
+            .unwrap()
+            .rows
+            .find_map(Result::err)
+            .unwrap();
+        assert!(err.contains("neither UTF-8 nor GBK"), "{err}");
     }
 
     #[test]

@@ -5,23 +5,28 @@
 //! owned values per row, 10 million answers took 9.6 GB. Here every column is run-length
 //! encoded — the answers of one response are consecutive rows that repeat its id, customer,
 //! time, segments and weight, so those cost one run per response, not one value per
-//! answer — and strings are interned per column (a store id is stored once, not once per
-//! answer). Frames are built one month at a time, when they are written.
+//! answer — and strings and numbers are coded into a dictionary per column (a store id or a
+//! score is stored once, then as a 4-byte code), so a run costs 8 bytes: about 20 bytes per
+//! answer in all. Frames are built one month at a time, when they are written, from the
+//! codes (no `String` per row).
 
-use std::collections::{BTreeMap, HashMap};
-use std::rc::Rc;
+use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
+use compact_str::CompactString;
+use indexmap::IndexSet;
 
 use super::{IngestError, V};
-use crate::frame::{self, DataFrame, Values};
+use crate::frame::{self, DataFrame, Values, NULL_CODE};
 use crate::period::Period;
 use crate::schema::{ColType, Table};
 
-/// A run-length encoded column: `vals[i]` covers rows `ends[i-1]..ends[i]`.
+/// A run-length encoded column: `vals[i]` covers rows `ends[i-1]..ends[i]`. Row numbers are
+/// `u32`: one ingest holds at most 4 billion rows of a table (about 80 GB of answers, far
+/// past what fits in memory anyway).
 #[derive(Debug, Clone)]
 struct Runs<T> {
-    ends: Vec<usize>,
+    ends: Vec<u32>,
     vals: Vec<T>,
 }
 
@@ -34,7 +39,7 @@ impl<T: PartialEq + Clone> Runs<T> {
     }
 
     fn len(&self) -> usize {
-        self.ends.last().copied().unwrap_or(0)
+        self.ends.last().copied().unwrap_or(0) as usize
     }
 
     /// Add `count` rows of `v`, extending the last run when it has the same value.
@@ -42,12 +47,12 @@ impl<T: PartialEq + Clone> Runs<T> {
         if count == 0 {
             return;
         }
-        let len = self.len();
+        let end = u32::try_from(self.len() + count).expect("fewer than 2^32 rows in a table");
         match (self.vals.last(), self.ends.last_mut()) {
-            (Some(last), Some(end)) if *last == v => *end += count,
+            (Some(last), Some(e)) if *last == v => *e = end,
             _ => {
                 self.vals.push(v);
-                self.ends.push(len + count);
+                self.ends.push(end);
             }
         }
     }
@@ -58,9 +63,9 @@ impl<T: PartialEq + Clone> Runs<T> {
 
     /// Each run as (start, end, value).
     fn iter(&self) -> impl Iterator<Item = (usize, usize, &T)> + '_ {
-        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        let starts = std::iter::once(0).chain(self.ends.iter().map(|e| *e as usize));
         starts
-            .zip(self.ends.iter().copied())
+            .zip(self.ends.iter().map(|e| *e as usize))
             .zip(&self.vals)
             .map(|((s, e), v)| (s, e, v))
     }
@@ -72,10 +77,10 @@ impl<T: PartialEq + Clone> Runs<T> {
         for &(a, b) in ranges {
             let mut row = a;
             while row < b {
-                while self.ends[run] <= row {
+                while (self.ends[run] as usize) <= row {
                     run += 1;
                 }
-                let upto = self.ends[run].min(b);
+                let upto = (self.ends[run] as usize).min(b);
                 out.extend(std::iter::repeat_n(self.vals[run].clone(), upto - row));
                 row = upto;
             }
@@ -83,42 +88,75 @@ impl<T: PartialEq + Clone> Runs<T> {
         out
     }
 
-    /// Keep the rows whose `keep` is true (`keep` has one entry per row).
-    fn retain(&mut self, keep: &[bool], kept_before: &[usize]) {
+    /// Keep only the rows in `ranges` (sorted, disjoint).
+    fn select(&mut self, ranges: &[(usize, usize)]) {
         let mut out = Runs::new();
-        for (s, e, v) in self.iter() {
-            out.push_n(v.clone(), kept_before[e] - kept_before[s]);
+        let mut runs = self.iter().peekable();
+        for &(a, b) in ranges {
+            while let Some(&(s, e, v)) = runs.peek() {
+                if s >= b {
+                    break;
+                }
+                out.push_n(v.clone(), e.min(b).saturating_sub(s.max(a)));
+                if e > b {
+                    break;
+                }
+                runs.next();
+            }
         }
-        debug_assert_eq!(out.len(), keep.iter().filter(|k| **k).count());
+        drop(runs);
         *self = out;
+    }
+
+    fn shrink(&mut self) {
+        self.ends.shrink_to_fit();
+        self.vals.shrink_to_fit();
     }
 }
 
-/// Interned strings of one column: code → string and string → code.
+/// A fast, fixed (so deterministic) hash for the dictionaries; they only look values up,
+/// their order is the order of first appearance.
+type Hash = foldhash::fast::FixedState;
+
+/// The distinct values of one column, each coded by its index (order of first appearance).
+/// Strings up to 24 bytes (ids, hashed ids, stores, items) are stored inline.
 #[derive(Debug, Clone, Default)]
-struct Dict {
-    strings: Vec<Rc<str>>,
-    codes: HashMap<Rc<str>, u32>,
+struct Dict<K>(IndexSet<K, Hash>);
+
+impl Dict<CompactString> {
+    fn code(&mut self, s: &str) -> u32 {
+        let i = match self.0.get_index_of(s) {
+            Some(i) => i,
+            None => self.0.insert_full(CompactString::new(s)).0,
+        };
+        u32::try_from(i).expect("fewer than 2^32 distinct values in a column")
+    }
+
+    fn get(&self, code: u32) -> Option<&str> {
+        (code != NULL_CODE).then(|| self.0[code as usize].as_str())
+    }
 }
 
-impl Dict {
-    fn code(&mut self, s: &str) -> u32 {
-        if let Some(c) = self.codes.get(s) {
-            return *c;
-        }
-        let rc: Rc<str> = Rc::from(s);
-        let c = self.strings.len() as u32;
-        self.strings.push(rc.clone());
-        self.codes.insert(rc, c);
-        c
+impl Dict<u64> {
+    /// The code of a number, by its bits (so every value is kept exactly as parsed).
+    fn code(&mut self, x: Option<f64>) -> u32 {
+        let Some(x) = x else {
+            return NULL_CODE;
+        };
+        let i = self.0.insert_full(x.to_bits()).0;
+        u32::try_from(i).expect("fewer than 2^32 distinct values in a column")
+    }
+
+    fn get(&self, code: u32) -> Option<f64> {
+        (code != NULL_CODE).then(|| f64::from_bits(self.0[code as usize]))
     }
 }
 
 /// One column in the shape of its [`ColType`].
 #[derive(Debug, Clone)]
 enum Col {
-    Str(Runs<Option<u32>>, Dict),
-    F64(Runs<Option<f64>>),
+    Str(Runs<u32>, Dict<CompactString>),
+    F64(Runs<u32>, Dict<u64>),
     I64(Runs<Option<i64>>),
     Bool(Runs<Option<bool>>),
     Date(Runs<Option<NaiveDate>>),
@@ -129,7 +167,7 @@ impl Col {
     fn new(ty: ColType) -> Col {
         match ty {
             ColType::Str | ColType::Cat => Col::Str(Runs::new(), Dict::default()),
-            ColType::F64 => Col::F64(Runs::new()),
+            ColType::F64 => Col::F64(Runs::new(), Dict::default()),
             ColType::I64 => Col::I64(Runs::new()),
             ColType::Bool => Col::Bool(Runs::new()),
             ColType::Date => Col::Date(Runs::new()),
@@ -139,23 +177,25 @@ impl Col {
 
     /// Add one value; gives it back when its type is not the column's.
     fn push(&mut self, v: V) -> Result<(), V> {
-        fn string(r: &mut Runs<Option<u32>>, d: &mut Dict, s: Option<&str>) {
-            let same = match (r.last(), s) {
-                (Some(Some(c)), Some(s)) => &*d.strings[*c as usize] == s,
-                (Some(None), None) => true,
-                _ => false,
-            };
-            let code = if same {
-                *r.last().expect("checked")
-            } else {
-                s.map(|s| d.code(s))
+        fn string(r: &mut Runs<u32>, d: &mut Dict<CompactString>, s: Option<&str>) {
+            // The same value as the row above (a response's answers) needs no lookup.
+            let code = match (r.last(), s) {
+                (Some(c), s) if d.get(*c) == s => *c,
+                (_, Some(s)) => d.code(s),
+                (_, None) => NULL_CODE,
             };
             r.push_n(code, 1);
         }
         match (self, v) {
             (Col::Str(r, d), V::S(s)) => string(r, d, s.as_deref()),
             (Col::Str(r, d), V::R(s)) => string(r, d, s.as_deref()),
-            (Col::F64(r), V::F(x)) => r.push_n(x, 1),
+            (Col::F64(r, d), V::F(x)) => {
+                let code = match r.last() {
+                    Some(c) if d.get(*c).map(f64::to_bits) == x.map(f64::to_bits) => *c,
+                    _ => d.code(x),
+                };
+                r.push_n(code, 1)
+            }
             (Col::I64(r), V::I(x)) => r.push_n(x, 1),
             (Col::Bool(r), V::B(x)) => r.push_n(x, 1),
             (Col::Date(r), V::D(x)) => r.push_n(x, 1),
@@ -165,14 +205,24 @@ impl Col {
         Ok(())
     }
 
-    fn retain(&mut self, keep: &[bool], kept_before: &[usize]) {
+    fn select(&mut self, ranges: &[(usize, usize)]) {
         match self {
-            Col::Str(r, _) => r.retain(keep, kept_before),
-            Col::F64(r) => r.retain(keep, kept_before),
-            Col::I64(r) => r.retain(keep, kept_before),
-            Col::Bool(r) => r.retain(keep, kept_before),
-            Col::Date(r) => r.retain(keep, kept_before),
-            Col::Time(r) => r.retain(keep, kept_before),
+            Col::Str(r, _) | Col::F64(r, _) => r.select(ranges),
+            Col::I64(r) => r.select(ranges),
+            Col::Bool(r) => r.select(ranges),
+            Col::Date(r) => r.select(ranges),
+            Col::Time(r) => r.select(ranges),
+        }
+    }
+
+    /// Give back the memory that growing by doubling left unused.
+    fn shrink(&mut self) {
+        match self {
+            Col::Str(r, _) | Col::F64(r, _) => r.shrink(),
+            Col::I64(r) => r.shrink(),
+            Col::Bool(r) => r.shrink(),
+            Col::Date(r) => r.shrink(),
+            Col::Time(r) => r.shrink(),
         }
     }
 
@@ -183,14 +233,28 @@ impl Col {
                 a.push_n(v.clone(), e - s);
             }
         }
+        fn recoded(a: &mut Runs<u32>, b: Runs<u32>, remap: &[u32]) {
+            for (s, e, v) in b.iter() {
+                let c = if *v == NULL_CODE {
+                    NULL_CODE
+                } else {
+                    remap[*v as usize]
+                };
+                a.push_n(c, e - s);
+            }
+        }
         match (self, other) {
             (Col::Str(a, da), Col::Str(b, db)) => {
-                let remap: Vec<u32> = db.strings.iter().map(|s| da.code(s)).collect();
-                for (s, e, v) in b.iter() {
-                    a.push_n(v.map(|c| remap[c as usize]), e - s);
-                }
+                let remap: Vec<u32> = db.0.iter().map(|s| da.code(s)).collect();
+                recoded(a, b, &remap);
             }
-            (Col::F64(a), Col::F64(b)) => runs(a, b),
+            (Col::F64(a, da), Col::F64(b, db)) => {
+                let remap: Vec<u32> =
+                    db.0.iter()
+                        .map(|x| da.code(Some(f64::from_bits(*x))))
+                        .collect();
+                recoded(a, b, &remap);
+            }
             (Col::I64(a), Col::I64(b)) => runs(a, b),
             (Col::Bool(a), Col::Bool(b)) => runs(a, b),
             (Col::Date(a), Col::Date(b)) => runs(a, b),
@@ -198,21 +262,37 @@ impl Col {
             _ => unreachable!("both columns come from the same table's schema"),
         }
     }
+}
+
+/// A column ready to be written: string dictionaries shared by the frames of every month.
+enum Ready {
+    Str(Runs<u32>, std::rc::Rc<[CompactString]>),
+    Other(Col),
+}
+
+impl Ready {
+    fn of(c: Col) -> Ready {
+        match c {
+            Col::Str(r, d) => Ready::Str(r, d.0.into_iter().collect()),
+            other => Ready::Other(other),
+        }
+    }
 
     /// The values of the rows in `ranges`, as a frame column's input.
     fn values(&self, ranges: &[(usize, usize)]) -> Values {
         match self {
-            Col::Str(r, d) => Values::Str(
-                r.gather(ranges)
-                    .into_iter()
-                    .map(|c| c.map(|c| d.strings[c as usize].to_string()))
-                    .collect(),
-            ),
-            Col::F64(r) => Values::F64(r.gather(ranges)),
-            Col::I64(r) => Values::I64(r.gather(ranges)),
-            Col::Bool(r) => Values::Bool(r.gather(ranges)),
-            Col::Date(r) => Values::Date(r.gather(ranges)),
-            Col::Time(r) => Values::Time(r.gather(ranges)),
+            Ready::Str(r, dict) => Values::Coded {
+                dict: dict.clone(),
+                codes: r.gather(ranges),
+            },
+            Ready::Other(Col::Str(..)) => unreachable!("string columns are Ready::Str"),
+            Ready::Other(Col::F64(r, d)) => {
+                Values::F64(r.gather(ranges).into_iter().map(|c| d.get(c)).collect())
+            }
+            Ready::Other(Col::I64(r)) => Values::I64(r.gather(ranges)),
+            Ready::Other(Col::Bool(r)) => Values::Bool(r.gather(ranges)),
+            Ready::Other(Col::Date(r)) => Values::Date(r.gather(ranges)),
+            Ready::Other(Col::Time(r)) => Values::Time(r.gather(ranges)),
         }
     }
 }
@@ -260,20 +340,20 @@ impl TableRows {
         self.periods.push_n(period, 1);
     }
 
-    /// Keep only the rows whose entry in `keep` is true (one entry per row).
-    pub fn retain(&mut self, keep: &[bool]) {
-        assert_eq!(keep.len(), self.len(), "one keep flag per row");
-        if keep.iter().all(|k| *k) {
+    /// Keep only the rows of the months for which `keep` is true (superseding is by month).
+    pub fn retain_periods(&mut self, keep: impl Fn(&Period) -> bool) {
+        let ranges: Vec<(usize, usize)> = self
+            .periods
+            .iter()
+            .filter(|(_, _, p)| keep(p))
+            .map(|(s, e, _)| (s, e))
+            .collect();
+        if ranges.len() == self.periods.vals.len() {
             return;
         }
-        let mut kept_before = Vec::with_capacity(keep.len() + 1);
-        kept_before.push(0);
-        for k in keep {
-            kept_before.push(kept_before.last().copied().unwrap_or(0) + *k as usize);
-        }
-        self.periods.retain(keep, &kept_before);
+        self.periods.select(&ranges);
         for c in &mut self.cols {
-            c.retain(keep, &kept_before);
+            c.select(&ranges);
         }
     }
 
@@ -289,6 +369,14 @@ impl TableRows {
         }
         for (a, b) in self.cols.iter_mut().zip(other.cols) {
             a.append(b);
+        }
+    }
+
+    /// Give back the memory that growing by doubling left unused (once a file is read).
+    pub fn shrink(&mut self) {
+        self.periods.shrink();
+        for c in &mut self.cols {
+            c.shrink();
         }
     }
 
@@ -309,13 +397,15 @@ impl TableRows {
         mut f: impl FnMut(Period, DataFrame) -> Result<(), E>,
     ) -> Result<(), E> {
         let names = self.table.columns();
-        for (p, ranges) in self.ranges() {
+        let months = self.ranges();
+        let cols: Vec<Ready> = self.cols.into_iter().map(Ready::of).collect();
+        for (p, ranges) in months {
             if !wanted(p) {
                 continue;
             }
             let cols = names
                 .iter()
-                .zip(&self.cols)
+                .zip(&cols)
                 .map(|((n, t), c)| (*n, *t, c.values(&ranges)))
                 .collect();
             let df = frame::build(cols).map_err(|e| IngestError::Frame {
@@ -378,8 +468,17 @@ mod tests {
         t
     }
 
+    /// A column's values as plain strings (what the coded form stands for).
     fn column(t: &TableRows, i: usize, ranges: &[(usize, usize)]) -> Values {
-        t.cols[i].values(ranges)
+        match Ready::of(t.cols[i].clone()).values(ranges) {
+            Values::Coded { dict, codes } => Values::Str(
+                codes
+                    .iter()
+                    .map(|c| (*c != NULL_CODE).then(|| dict[*c as usize].to_string()))
+                    .collect(),
+            ),
+            v => v,
+        }
     }
 
     #[test]
@@ -394,7 +493,7 @@ mod tests {
         // Repeated values are one run each; the string "S01" is stored once.
         if let Col::Str(r, d) = &t.cols[1] {
             assert_eq!(r.vals.len(), 3);
-            assert_eq!(d.strings.len(), 1);
+            assert_eq!(d.0.len(), 1);
         } else {
             panic!("store is a string column");
         }
@@ -419,46 +518,42 @@ mod tests {
     }
 
     #[test]
-    fn retain_and_append_keep_values_and_order() {
+    fn retain_periods_and_append_keep_values_and_order() {
+        // Months interleaved, and a store run ("S01") that spans the kept and dropped rows.
         let mut a = rows(&[
             ("2026-09", "r1", Some("S01"), 4.0),
-            ("2026-09", "r1", Some("S01"), 5.0),
-            ("2026-10", "r2", Some("S02"), 3.0),
+            ("2026-10", "r2", Some("S01"), 5.0),
+            ("2026-10", "r2", Some("S01"), 5.0),
+            ("2026-09", "r3", Some("S01"), 3.0),
+            ("2026-11", "r4", Some("S02"), 2.0),
         ]);
-        a.retain(&[true, false, true]);
-        assert_eq!(a.len(), 2);
+        a.retain_periods(|m| *m != p("2026-10"));
+        assert_eq!(a.len(), 3);
         let b = rows(&[
-            ("2026-10", "r2", Some("S02"), 1.0),
-            ("2026-10", "r9", Some("S03"), 2.0),
+            ("2026-10", "r5", Some("S02"), 1.0),
+            ("2026-10", "r9", None, 2.0),
         ]);
         a.append(b);
-        assert_eq!(a.len(), 4);
-        let all = vec![(0, 4)];
+        assert_eq!(a.len(), 5);
+        let all = vec![(0, 5)];
+        let strs =
+            |v: &[Option<&str>]| Values::Str(v.iter().map(|s| s.map(String::from)).collect());
         assert_eq!(
             column(&a, 0, &all),
-            Values::Str(vec![
-                Some("r1".into()),
-                Some("r2".into()),
-                Some("r2".into()),
-                Some("r9".into())
-            ])
+            strs(&[Some("r1"), Some("r3"), Some("r4"), Some("r5"), Some("r9")])
         );
         assert_eq!(
             column(&a, 1, &all),
-            Values::Str(vec![
-                Some("S01".into()),
-                Some("S02".into()),
-                Some("S02".into()),
-                Some("S03".into())
-            ])
+            strs(&[Some("S01"), Some("S01"), Some("S02"), Some("S02"), None])
         );
         assert_eq!(
             column(&a, 2, &all),
-            Values::F64(vec![Some(4.0), Some(3.0), Some(1.0), Some(2.0)])
+            Values::F64(vec![Some(4.0), Some(3.0), Some(2.0), Some(1.0), Some(2.0)])
         );
-        assert_eq!(a.ranges()[&p("2026-10")], vec![(1, 4)]);
+        assert_eq!(a.ranges()[&p("2026-09")], vec![(0, 2)]);
+        assert_eq!(a.ranges()[&p("2026-10")], vec![(3, 5)]);
         // Everything removed: an empty table.
-        a.retain(&[false; 4]);
+        a.retain_periods(|_| false);
         assert!(a.is_empty());
     }
 
