@@ -20,7 +20,7 @@ pub enum Values {
     /// Strings as codes into a dictionary ([`NULL_CODE`] is a null): a column of many rows
     /// and few distinct values built without a `String` per row.
     Coded {
-        dict: std::rc::Rc<[CompactString]>,
+        dict: std::sync::Arc<[CompactString]>,
         codes: Vec<u32>,
     },
     F64(Vec<Option<f64>>),

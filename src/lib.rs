@@ -23,6 +23,7 @@ pub mod lake;
 pub mod lock;
 pub mod metrics;
 pub mod panics;
+pub mod parallel;
 pub mod period;
 pub mod render;
 pub mod schema;

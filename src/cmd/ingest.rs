@@ -1,12 +1,14 @@
 //! `csat ingest`: raw files → the lake, with rejects and a per-file ledger.
 
 use std::collections::BTreeSet;
+use std::path::PathBuf;
 
 use super::{CmdResult, Common, Failure};
 use crate::config::Config;
 use crate::ingest::{self, Ingested};
 use crate::lake;
-use crate::period::PeriodArg;
+use crate::period::{Period, PeriodArg};
+use crate::schema::Table;
 
 /// Read every configured source, validate and normalise it into the canonical tables, and
 /// write them to the lake as Hive-partitioned Parquet (`<lake>/<table>/period=YYYY-MM/`).
@@ -208,22 +210,37 @@ pub fn write(
             cfg.lake.join("_rejects").display()
         ));
     }
-    for (table, rows) in out.tables {
-        let mut written = BTreeSet::new();
-        // One month's frame at a time: built, written, dropped.
-        rows.each_partition(
-            |p| match period {
-                PeriodArg::Month(only) => p == only,
-                _ => true,
-            },
-            |p, df| -> Result<(), Failure> {
-                let dir = lake::partition_dir(&cfg.lake, table.name(), p);
-                lake::write_file(&switch.stage(&dir).join(lake::PART_FILE), &df)?;
-                written.insert(p);
-                Ok(())
-            },
-        )?;
-        if period == PeriodArg::Latest {
+    let wanted = |p: Period| match period {
+        PeriodArg::Month(only) => p == only,
+        _ => true,
+    };
+    // Where each month of each table goes (staged) is decided here; the frames are then
+    // built and written in parallel, the largest months first.
+    let tables: Vec<(Table, ingest::Partitions)> = out
+        .tables
+        .into_iter()
+        .map(|(t, rows)| (t, rows.partitions()))
+        .collect();
+    let mut jobs: Vec<(usize, Period, usize, PathBuf)> = Vec::new();
+    for (ti, (table, parts)) in tables.iter().enumerate() {
+        for (p, n) in parts.months().filter(|(p, _)| wanted(*p)) {
+            let dir = lake::partition_dir(&cfg.lake, table.name(), p);
+            jobs.push((ti, p, n, switch.stage(&dir).join(lake::PART_FILE)));
+        }
+    }
+    let results = crate::parallel::map(
+        &jobs,
+        |(_, _, n, _)| *n as u64,
+        |(ti, p, _, path)| -> Result<(), Failure> {
+            lake::write_file(path, &tables[*ti].1.frame(*p)?)?;
+            Ok(())
+        },
+    );
+    results.into_iter().collect::<Result<(), Failure>>()?;
+    if period == PeriodArg::Latest {
+        for (ti, (table, _)) in tables.iter().enumerate() {
+            let written: BTreeSet<Period> =
+                jobs.iter().filter(|j| j.0 == ti).map(|j| j.1).collect();
             for p in lake::partitions(&cfg.lake, table.name())? {
                 if !written.contains(&p) {
                     switch.remove(&lake::partition_dir(&cfg.lake, table.name(), p));

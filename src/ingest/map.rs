@@ -7,12 +7,14 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 
 use super::preset::Layout;
 use super::privacy::Privacy;
 use super::read::{Cell, RawRow};
+use super::rows::{Canonical, Cells};
 use super::{parse, values, IngestError, RejectCode, V};
 use crate::config::{Config, Item, Role, Source};
 use crate::period::Period;
@@ -91,9 +93,9 @@ impl Catalogs {
 /// values shared between customers: a customer file of a million rows holds a dozen stores).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomerSegments {
-    pub store: Option<Rc<str>>,
-    pub region: Option<Rc<str>>,
-    pub tier: Option<Rc<str>>,
+    pub store: Option<Arc<str>>,
+    pub region: Option<Arc<str>>,
+    pub tier: Option<Arc<str>>,
 }
 
 /// Customer id (as stored, i.e. hashed) → segments.
@@ -123,7 +125,7 @@ type RowResult<T> = Result<T, RowError>;
 /// The canonical rows one raw row became.
 #[derive(Debug, Clone, Default)]
 pub struct Mapped {
-    pub rows: Vec<(Table, Period, Vec<V>)>,
+    pub rows: Vec<(Table, Period, Canonical)>,
     /// Set for customer rows: (stored id, segments).
     pub customer: Option<(String, CustomerSegments)>,
     /// The row's own id (response, complaint, customer, action), for duplicate checks.
@@ -136,6 +138,8 @@ pub struct FileMap<'a> {
     layout: &'a Layout,
     fields: BTreeMap<&'static str, (usize, FieldType)>,
     items: Vec<(&'a Item, usize)>,
+    /// The items' ids, shared by every answer that stores them.
+    item_ids: Vec<Rc<str>>,
     /// Added to every timestamp: the workspace zone minus the file's zone.
     shift: Duration,
     /// Fields mapped to `@line`: files without an id column use the line number.
@@ -270,11 +274,16 @@ impl<'a> FileMap<'a> {
         let shift = Duration::seconds(
             (cfg.timezone.local_minus_utc() - file_zone.local_minus_utc()) as i64,
         );
+        let item_ids = items
+            .iter()
+            .map(|(it, _)| Rc::from(it.id.as_str()))
+            .collect();
         Ok(FileMap {
             src,
             layout,
             fields,
             items,
+            item_ids,
             shift,
             line_ids,
         })
@@ -328,7 +337,7 @@ impl<'a> FileMap<'a> {
             return Some(format!("L{}", row.line));
         }
         self.cell(row, field)
-            .map(|(_, c)| c.as_text().trim().to_string())
+            .map(|(_, c)| c.text().trim().to_string())
             .filter(|s| !s.is_empty())
     }
 
@@ -408,13 +417,13 @@ impl<'a> FileMap<'a> {
         match self.cell(row, field) {
             None => Ok(None),
             Some((i, c)) => cats
-                .normalise(field, &c.as_text())
+                .normalise(field, &c.text())
                 .map_err(|e| self.err(RejectCode::UnknownValue, i, c, e)),
         }
     }
 
     fn is_missing(&self, cell: &Cell) -> bool {
-        let t = cell.as_text();
+        let t = cell.text();
         self.src.missing.iter().any(|m| m == t.trim())
     }
 
@@ -471,12 +480,12 @@ impl<'a> FileMap<'a> {
         }
         let period = Period::of_date(time.date());
         let s = |v: &Option<String>| V::S(v.clone());
-        let mut shared: Option<[V; 10]> = None;
         let mut out = Mapped {
             id: Some((id.clone(), row.line)),
             ..Mapped::default()
         };
-        for (item, i) in &self.items {
+        let (mut items, mut scores) = (Vec::new(), Vec::new());
+        for ((item, i), item_id) in self.items.iter().zip(&self.item_ids) {
             let cell = row.cells.get(*i).unwrap_or(&Cell::Empty);
             if self.is_missing(cell) {
                 continue;
@@ -485,7 +494,7 @@ impl<'a> FileMap<'a> {
                 out.rows.push((
                     Table::Comments,
                     period,
-                    vec![
+                    Canonical::Row(vec![
                         V::S(Some(id.clone())),
                         s(&customer_id),
                         V::S(Some(self.src.name.clone())),
@@ -495,7 +504,7 @@ impl<'a> FileMap<'a> {
                         s(&store),
                         V::S(Some(item.id.clone())),
                         V::S(Some(ctx.privacy.text(cell.as_text().trim()))),
-                    ],
+                    ]),
                 ));
                 continue;
             }
@@ -504,44 +513,35 @@ impl<'a> FileMap<'a> {
             else {
                 continue;
             };
-            // The response's values are shared by its answers: one allocation each per
-            // response, not per answer (allocation was a third of ingest's time).
-            let shared = shared.get_or_insert_with(|| {
-                let rc = |v: &Option<String>| V::R(v.as_deref().map(Rc::from));
-                [
-                    V::R(Some(Rc::from(id.as_str()))),
-                    rc(&customer_id),
-                    V::R(Some(Rc::from(self.src.name.as_str()))),
-                    rc(&channel),
-                    rc(&region),
-                    rc(&store),
-                    rc(&tier),
-                    rc(&product_line),
-                    V::R(Some(Rc::from(brand.as_str()))),
-                    rc(&interviewer),
-                ]
-            });
-            let [id_v, customer_v, source_v, channel_v, region_v, store_v, tier_v, product_v, brand_v, interviewer_v] =
-                shared.clone();
+            items.push(V::R(Some(item_id.clone())));
+            scores.push(V::F(Some(score)));
+        }
+        if !scores.is_empty() {
+            // A response's answers share everything but the item and the score: those values
+            // are stored once for all of them (per answer they were most of ingest's time).
+            let n = scores.len();
             out.rows.push((
                 Table::Responses,
                 period,
-                vec![
-                    id_v,
-                    customer_v,
-                    source_v,
-                    channel_v,
-                    V::T(Some(time)),
-                    region_v,
-                    store_v,
-                    tier_v,
-                    product_v,
-                    brand_v,
-                    interviewer_v,
-                    V::R(Some(Rc::from(item.id.as_str()))),
-                    V::F(Some(score)),
-                    V::F(Some(weight)),
-                ],
+                Canonical::Group(
+                    n,
+                    vec![
+                        Cells::Same(V::S(Some(id))),
+                        Cells::Same(V::S(customer_id)),
+                        Cells::Same(V::S(Some(self.src.name.clone()))),
+                        Cells::Same(V::S(channel)),
+                        Cells::Same(V::T(Some(time))),
+                        Cells::Same(V::S(region)),
+                        Cells::Same(V::S(store)),
+                        Cells::Same(V::S(tier)),
+                        Cells::Same(V::S(product_line)),
+                        Cells::Same(V::S(Some(brand))),
+                        Cells::Same(V::S(interviewer)),
+                        Cells::Each(items),
+                        Cells::Each(scores),
+                        Cells::Same(V::F(Some(weight))),
+                    ],
+                ),
             ));
         }
         if out.rows.is_empty() {
@@ -587,7 +587,7 @@ impl<'a> FileMap<'a> {
             rows: vec![(
                 Table::Complaints,
                 Period::of_date(received.date()),
-                vec![
+                Canonical::Row(vec![
                     V::S(Some(id)),
                     V::S(customer_id),
                     V::S(Some(self.src.name.clone())),
@@ -602,7 +602,7 @@ impl<'a> FileMap<'a> {
                     V::S(self.text(row, "status")),
                     V::F(self.parsed(row, "compensation", parse::number)?),
                     V::F(self.parsed(row, "handling_satisfaction", parse::number)?),
-                ],
+                ]),
             )],
             customer: None,
         })
@@ -647,7 +647,7 @@ impl<'a> FileMap<'a> {
             .src
             .snapshot
             .unwrap_or_else(|| Period::of_date(ctx.as_of));
-        let rc = |v: &Option<String>| v.as_deref().map(Rc::from);
+        let rc = |v: &Option<String>| v.as_deref().map(Arc::from);
         let seg = CustomerSegments {
             store: rc(&store),
             region: rc(&region),
@@ -659,7 +659,7 @@ impl<'a> FileMap<'a> {
             rows: vec![(
                 Table::Customers,
                 period,
-                vec![
+                Canonical::Row(vec![
                     V::S(Some(id).filter(|s| !s.is_empty())),
                     V::S(region),
                     V::S(store),
@@ -670,7 +670,7 @@ impl<'a> FileMap<'a> {
                     V::D(churn_date),
                     V::F(self.parsed(row, "value", parse::number)?),
                     V::B(self.parsed(row, "complained", parse::flag)?),
-                ],
+                ]),
             )],
         })
     }
@@ -696,13 +696,13 @@ impl<'a> FileMap<'a> {
             rows: vec![(
                 Table::Benchmarks,
                 period,
-                vec![
+                Canonical::Row(vec![
                     V::S(Some(self.required_text(row, "measure")?)),
                     V::S(Some(self.required_text(row, "reference")?)),
                     V::F(Some(value)),
                     V::F(self.parsed(row, "scale_min", parse::number)?),
                     V::F(self.parsed(row, "scale_max", parse::number)?),
-                ],
+                ]),
             )],
             ..Mapped::default()
         })
@@ -736,7 +736,7 @@ impl<'a> FileMap<'a> {
             rows: vec![(
                 Table::Actions,
                 Period::of_date(opened),
-                vec![
+                Canonical::Row(vec![
                     V::S(Some(id)),
                     V::S(Some(self.required_text(row, "title")?)),
                     V::S(self.text(row, "measure")),
@@ -746,7 +746,7 @@ impl<'a> FileMap<'a> {
                     V::D(Some(opened)),
                     V::D(closed),
                     V::S(self.text(row, "status")),
-                ],
+                ]),
             )],
             customer: None,
         })

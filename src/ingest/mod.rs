@@ -31,7 +31,7 @@ use crate::period::Period;
 use crate::schema::{ColType, SourceKind, Table};
 use map::{Catalogs, Context, CustomerSegments, FileMap, Mapped};
 use privacy::Privacy;
-pub use rows::TableRows;
+pub use rows::{Canonical, Cells, Partitions, TableRows};
 
 #[derive(Debug, Error)]
 pub enum IngestError {
@@ -187,7 +187,7 @@ pub struct Accepted {
     /// Customer rows: (stored id, segments, month).
     pub customers: Vec<(CompactString, CustomerSegments, Period)>,
     /// The segment values of customers, each held once.
-    interned: std::collections::HashSet<std::rc::Rc<str>>,
+    interned: std::collections::HashSet<std::sync::Arc<str>>,
 }
 
 impl Accepted {
@@ -198,7 +198,7 @@ impl Accepted {
             *self.per_period.entry(p).or_default() += 1;
         }
         if let (Some((id, seg)), Some(p)) = (m.customer, period) {
-            let mut intern = |v: Option<std::rc::Rc<str>>| {
+            let mut intern = |v: Option<std::sync::Arc<str>>| {
                 v.map(|v| match self.interned.get(&v) {
                     Some(shared) => shared.clone(),
                     None => {
@@ -214,14 +214,19 @@ impl Accepted {
             };
             self.customers.push((id.into(), seg, p));
         }
-        for (table, p, mut row) in m.rows {
-            if table.columns().last().is_some_and(|(c, _)| *c == "file_id") {
-                row.push(V::R(Some(file_id.clone())));
-            }
-            self.tables
+        for (table, p, rows) in m.rows {
+            let lineage = table.columns().last().is_some_and(|(c, _)| *c == "file_id");
+            let file_id = lineage.then(|| V::R(Some(file_id.clone())));
+            let t = self
+                .tables
                 .entry(table)
-                .or_insert_with(|| TableRows::new(table))
-                .push(p, row);
+                .or_insert_with(|| TableRows::new(table));
+            match rows {
+                Canonical::Row(row) => t.push(p, row.into_iter().chain(file_id)),
+                Canonical::Group(n, cols) => {
+                    t.push_group(p, n, cols.into_iter().chain(file_id.map(Cells::Same)))
+                }
+            }
         }
     }
 }
@@ -397,9 +402,80 @@ pub fn ingest_file(
     })
 }
 
-/// Read and map every configured source.
+/// What one source gave, with superseding between its files applied.
+struct SourceOut {
+    tables: BTreeMap<Table, TableRows>,
+    rejects: Vec<Reject>,
+    ledger: Vec<FileLedger>,
+    /// Customer rows that count: (stored id, segments).
+    customers: Vec<(CompactString, CustomerSegments)>,
+}
+
+/// Read and map every configured source, in parallel ([`crate::parallel`]), and join what
+/// they gave in a fixed order (customer files first, then the config's order), so the
+/// tables are the same as when read one after the other. Sources that look customers up
+/// (they map `customer_id`) wait for the customer files, to borrow their segments; customer
+/// files and the other sources are read together first.
 pub fn ingest(cfg: &Config, opts: &Options) -> Result<Ingested, IngestError> {
     let cats = Catalogs::new(cfg);
+    let first_seen: HashMap<&str, &str> = opts
+        .prior
+        .iter()
+        .map(|p| (p.sha256.as_str(), p.first_seen.as_str()))
+        .collect();
+    let today = opts.as_of.to_string();
+    let seen_on = |sha: &str| first_seen.get(sha).copied().unwrap_or(&today).to_string();
+    let mut order: Vec<&Source> = cfg.sources.iter().collect();
+    order.sort_by_key(|s| s.kind != SourceKind::Customers);
+    let waits =
+        |s: &Source| s.kind != SourceKind::Customers && s.columns.contains_key("customer_id");
+    let bytes_of = |i: &usize| -> u64 {
+        order[*i]
+            .files
+            .iter()
+            .filter_map(|f| std::fs::metadata(f).ok())
+            .map(|m| m.len())
+            .sum()
+    };
+    let (late, early): (Vec<usize>, Vec<usize>) = (0..order.len()).partition(|i| waits(order[*i]));
+    let mut slots: Vec<Option<Result<SourceOut, IngestError>>> =
+        order.iter().map(|_| None).collect();
+    let mut customers = map::Customers::default();
+    let ctx = |customers| Context {
+        cfg,
+        cats: &cats,
+        privacy: &opts.privacy,
+        as_of: opts.as_of,
+        customers,
+    };
+    let none = map::Customers::default();
+    let first = ctx(&none);
+    for (i, so) in early
+        .iter()
+        .zip(crate::parallel::map(&early, bytes_of, |i| {
+            ingest_source(&first, order[*i], &seen_on)
+        }))
+    {
+        slots[*i] = Some(so);
+    }
+    let mut customers_failed = false;
+    for (src, slot) in order.iter().zip(slots.iter_mut()) {
+        match slot {
+            Some(Ok(so)) if src.kind == SourceKind::Customers => {
+                customers.extend(std::mem::take(&mut so.customers))
+            }
+            Some(Err(_)) if src.kind == SourceKind::Customers => customers_failed = true,
+            _ => {}
+        }
+    }
+    if !customers_failed {
+        let then = ctx(&customers);
+        for (i, so) in late.iter().zip(crate::parallel::map(&late, bytes_of, |i| {
+            ingest_source(&then, order[*i], &seen_on)
+        })) {
+            slots[*i] = Some(so);
+        }
+    }
     let mut out = Ingested {
         tables: Table::ALL
             .iter()
@@ -408,109 +484,118 @@ pub fn ingest(cfg: &Config, opts: &Options) -> Result<Ingested, IngestError> {
         rejects: Vec::new(),
         ledger: Vec::new(),
     };
-    let mut customers = map::Customers::default();
-    let first_seen: HashMap<&str, &str> = opts
-        .prior
-        .iter()
-        .map(|p| (p.sha256.as_str(), p.first_seen.as_str()))
-        .collect();
-    let today = opts.as_of.to_string();
-    // Customer files first, so responses can borrow their segments.
-    let mut order: Vec<&Source> = cfg.sources.iter().collect();
-    order.sort_by_key(|s| s.kind != SourceKind::Customers);
-    for src in order {
-        let mut files = Vec::new();
-        for path in &src.files {
-            let bytes = std::fs::read(path).map_err(|e| IngestError::File {
-                source_name: src.name.clone(),
-                path: path.clone(),
-                message: format!("cannot read the file: {e}"),
-            })?;
-            let sha = privacy::sha256_hex(&bytes);
-            let seen = first_seen
-                .get(sha.as_str())
-                .copied()
-                .unwrap_or(&today)
-                .to_string();
-            files.push((seen, path.clone(), bytes, sha));
+    // The first failure in that order is the run's error, as if read one after the other.
+    for so in slots.into_iter().flatten() {
+        let so = so?;
+        for l in &so.ledger {
+            tracing::info!(source = %l.source, file = %l.file, read = l.rows_read, accepted = l.accepted, rejected = l.rejected, "read");
         }
-        // Oldest version first: by when the content was first ingested, then by name, so
-        // a corrected file (new content, or a later name such as `_v2`) comes last and wins.
-        files.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
-        let ctx = Context {
-            cfg,
-            cats: &cats,
-            privacy: &opts.privacy,
-            as_of: opts.as_of,
-            customers: &customers,
-        };
-        let mut results: Vec<FileResult> = Vec::new();
-        let mut by_sha: HashMap<String, String> = HashMap::new();
-        for (seen, path, bytes, sha) in &files {
-            let mut fr = ingest_file(&ctx, src, path, bytes, seen)?;
-            if let Some(first) = by_sha.get(sha) {
-                // The same content under another name: read, counted, and set aside whole.
-                fr.ledger.note = format!("same content as {first}");
-                fr.ledger.superseded = fr.ledger.accepted;
-                fr.ledger.accepted = 0;
-                fr.accepted = Accepted::default();
-            } else {
-                by_sha.insert(sha.clone(), fr.ledger.file.clone());
-            }
-            tracing::info!(source = %src.name, file = %fr.ledger.file, read = fr.ledger.rows_read, accepted = fr.ledger.accepted, rejected = fr.ledger.rejected, "read");
-            results.push(fr);
-        }
-        // Each month of a source belongs to the newest file that has rows in it.
-        let mut owner: BTreeMap<Period, usize> = BTreeMap::new();
-        for (fi, fr) in results.iter().enumerate() {
-            for p in fr.accepted.per_period.keys() {
-                owner.insert(*p, fi);
-            }
-        }
-        for (fi, mut fr) in results.into_iter().enumerate() {
-            let mine = |p: &Period| owner[p] == fi;
-            let mut replaced_by: BTreeMap<usize, usize> = BTreeMap::new();
-            for (p, n) in &fr.accepted.per_period {
-                if !mine(p) {
-                    fr.ledger.accepted -= n;
-                    fr.ledger.superseded += n;
-                    *replaced_by.entry(owner[p]).or_default() += n;
-                }
-            }
-            for (id, seg, p) in std::mem::take(&mut fr.accepted.customers) {
-                if mine(&p) {
-                    customers.insert(id, seg);
-                }
-            }
-            for (table, mut rows) in std::mem::take(&mut fr.accepted.tables) {
-                rows.retain_periods(mine);
-                out.tables
-                    .get_mut(&table)
-                    .expect("every table")
-                    .append(rows);
-            }
-            if !replaced_by.is_empty() && fr.ledger.note.is_empty() {
-                fr.ledger.note = format!(
-                    "{} rows replaced by a newer file of the same source and month",
-                    fr.ledger.superseded
-                );
-            }
-            out.rejects.extend(fr.rejects);
-            out.ledger.push(fr.ledger);
-        }
-        for (p, n) in &src.invitations {
+        for (table, rows) in so.tables {
             out.tables
-                .get_mut(&Table::Invitations)
+                .get_mut(&table)
                 .expect("every table")
-                .push(
-                    *p,
-                    vec![
-                        V::S(Some(src.name.clone())),
-                        V::S(src.channel.clone()),
-                        V::I(Some(*n as i64)),
-                    ],
-                );
+                .append(rows);
         }
+        out.rejects.extend(so.rejects);
+        out.ledger.extend(so.ledger);
+    }
+    Ok(out)
+}
+
+/// Read every file of `src`, oldest version first, and let each month belong to the newest
+/// file that has rows in it. Files are read one at a time (first to hash them, then to map
+/// them), so a source of many weekly exports holds one file's bytes at once.
+fn ingest_source(
+    ctx: &Context,
+    src: &Source,
+    seen_on: &(dyn Fn(&str) -> String + Sync),
+) -> Result<SourceOut, IngestError> {
+    let read = |path: &PathBuf| {
+        std::fs::read(path).map_err(|e| IngestError::File {
+            source_name: src.name.clone(),
+            path: path.clone(),
+            message: format!("cannot read the file: {e}"),
+        })
+    };
+    let mut files = Vec::new();
+    for path in &src.files {
+        let sha = privacy::sha256_hex(&read(path)?);
+        files.push((seen_on(&sha), path.clone(), sha));
+    }
+    // Oldest version first: by when the content was first ingested, then by name, so
+    // a corrected file (new content, or a later name such as `_v2`) comes last and wins.
+    files.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    let mut results: Vec<FileResult> = Vec::new();
+    let mut by_sha: HashMap<String, String> = HashMap::new();
+    for (seen, path, sha) in &files {
+        let mut fr = ingest_file(ctx, src, path, &read(path)?, seen)?;
+        if let Some(first) = by_sha.get(sha) {
+            // The same content under another name: read, counted, and set aside whole.
+            fr.ledger.note = format!("same content as {first}");
+            fr.ledger.superseded = fr.ledger.accepted;
+            fr.ledger.accepted = 0;
+            fr.accepted = Accepted::default();
+        } else {
+            by_sha.insert(sha.clone(), fr.ledger.file.clone());
+        }
+        results.push(fr);
+    }
+    let mut out = SourceOut {
+        tables: BTreeMap::new(),
+        rejects: Vec::new(),
+        ledger: Vec::new(),
+        customers: Vec::new(),
+    };
+    // Each month of a source belongs to the newest file that has rows in it.
+    let mut owner: BTreeMap<Period, usize> = BTreeMap::new();
+    for (fi, fr) in results.iter().enumerate() {
+        for p in fr.accepted.per_period.keys() {
+            owner.insert(*p, fi);
+        }
+    }
+    for (fi, mut fr) in results.into_iter().enumerate() {
+        let mine = |p: &Period| owner[p] == fi;
+        let mut replaced_by: BTreeMap<usize, usize> = BTreeMap::new();
+        for (p, n) in &fr.accepted.per_period {
+            if !mine(p) {
+                fr.ledger.accepted -= n;
+                fr.ledger.superseded += n;
+                *replaced_by.entry(owner[p]).or_default() += n;
+            }
+        }
+        for (id, seg, p) in std::mem::take(&mut fr.accepted.customers) {
+            if mine(&p) {
+                out.customers.push((id, seg));
+            }
+        }
+        for (table, mut rows) in std::mem::take(&mut fr.accepted.tables) {
+            rows.retain_periods(mine);
+            out.tables
+                .entry(table)
+                .or_insert_with(|| TableRows::new(table))
+                .append(rows);
+        }
+        if !replaced_by.is_empty() && fr.ledger.note.is_empty() {
+            fr.ledger.note = format!(
+                "{} rows replaced by a newer file of the same source and month",
+                fr.ledger.superseded
+            );
+        }
+        out.rejects.extend(fr.rejects);
+        out.ledger.push(fr.ledger);
+    }
+    for (p, n) in &src.invitations {
+        out.tables
+            .entry(Table::Invitations)
+            .or_insert_with(|| TableRows::new(Table::Invitations))
+            .push(
+                *p,
+                vec![
+                    V::S(Some(src.name.clone())),
+                    V::S(src.channel.clone()),
+                    V::I(Some(*n as i64)),
+                ],
+            );
     }
     Ok(out)
 }

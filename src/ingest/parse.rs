@@ -1,6 +1,7 @@
 //! Cell parsers: text or typed cells → dates, times, numbers and flags, or a reason why not.
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::format::{Item, Parsed, StrftimeItems};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
 
 use super::read::Cell;
 use crate::period::Period;
@@ -31,6 +32,54 @@ const DATE_FORMATS: [&str; 5] = [
     "%m/%d/%Y",
 ];
 
+/// The layouts, parsed once (parsing a format string for every cell and every layout tried
+/// was a tenth of ingest's time).
+struct Layouts {
+    times: Vec<Vec<Item<'static>>>,
+    dates: Vec<Vec<Item<'static>>>,
+}
+
+fn layouts() -> &'static Layouts {
+    static LAYOUTS: std::sync::OnceLock<Layouts> = std::sync::OnceLock::new();
+    LAYOUTS.get_or_init(|| {
+        let parse = |f: &str| {
+            StrftimeItems::new(f)
+                .parse_to_owned()
+                .expect("the layouts above are valid")
+        };
+        Layouts {
+            times: TIME_FORMATS.iter().map(|f| parse(f)).collect(),
+            dates: DATE_FORMATS.iter().map(|f| parse(f)).collect(),
+        }
+    })
+}
+
+thread_local! {
+    /// The layout that read the last timestamp: a file's timestamps share one, so it is
+    /// tried first. When it reads a four-digit year, no other layout reads the text (they
+    /// differ in separators or in the fields they end with, and one that puts the year
+    /// elsewhere would need a year of at most two digits where this one has four); any other
+    /// text goes through the layouts in their order. So the result never depends on the
+    /// rows before, only the number of layouts tried does.
+    static LAST_LAYOUT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// `s` in the `i`-th layout (time layouts first, then date layouts at midnight).
+fn in_layout(s: &str, i: usize) -> Option<NaiveDateTime> {
+    let l = layouts();
+    let mut parsed = Parsed::new();
+    if let Some(items) = l.times.get(i) {
+        chrono::format::parse(&mut parsed, s, items.iter()).ok()?;
+        parsed.to_naive_datetime_with_offset(0).ok()
+    } else {
+        chrono::format::parse(&mut parsed, s, l.dates[i - l.times.len()].iter()).ok()?;
+        parsed
+            .to_naive_date()
+            .ok()
+            .map(|d| d.and_time(NaiveTime::MIN))
+    }
+}
+
 /// A date and time: the layouts above, a date alone (taken as midnight), an Excel date cell.
 pub fn time(cell: &Cell) -> Result<Option<NaiveDateTime>, String> {
     match cell {
@@ -44,14 +93,13 @@ pub fn time(cell: &Cell) -> Result<Option<NaiveDateTime>, String> {
                 return Ok(None);
             }
             let s = s.strip_suffix(".000").unwrap_or(s);
-            for f in TIME_FORMATS {
-                if let Ok(t) = NaiveDateTime::parse_from_str(s, f) {
-                    return Ok(Some(t));
-                }
+            if let Some(t) = in_layout(s, LAST_LAYOUT.get()).filter(|t| t.year() >= 1000) {
+                return Ok(Some(t));
             }
-            for f in DATE_FORMATS {
-                if let Ok(d) = NaiveDate::parse_from_str(s, f) {
-                    return Ok(Some(d.and_time(NaiveTime::MIN)));
+            for i in 0..TIME_FORMATS.len() + DATE_FORMATS.len() {
+                if let Some(t) = in_layout(s, i) {
+                    LAST_LAYOUT.set(i);
+                    return Ok(Some(t));
                 }
             }
             // An Excel serial that lost its date format on the way to CSV (1982–2119).
@@ -185,6 +233,28 @@ mod tests {
             Some(dt(2023, 3, 15, 12, 0, 0))
         );
         assert!(time(&t("20261003")).is_err());
+    }
+
+    #[test]
+    fn a_time_reads_the_same_whatever_was_read_before() {
+        // Two layouts read "10/3/20" (year 10 as Y/m/d, year 20 as m/d/Y); the order of the
+        // layouts decides, not the layout of the row before.
+        let alone = time(&t("10/3/20")).unwrap();
+        for before in [
+            "10/3/2026 14:05:09",
+            "10/03/2026",
+            "2026/10/3",
+            "03-Oct-2026 10:00",
+        ] {
+            assert!(time(&t(before)).unwrap().is_some(), "{before}");
+            assert_eq!(time(&t("10/3/20")).unwrap(), alone, "after {before}");
+            assert_eq!(
+                time(&t("2026/10/3 14:05:09")).unwrap(),
+                Some(dt(2026, 10, 3, 14, 5, 9)),
+                "after {before}"
+            );
+        }
+        assert_eq!(alone.unwrap().date().year(), 10);
     }
 
     #[test]

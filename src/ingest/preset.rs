@@ -222,10 +222,8 @@ fn col(headers: &[String], names: &[&str]) -> Option<usize> {
 fn text(row: &RawRow, c: usize) -> String {
     row.cells
         .get(c)
-        .map(Cell::as_text)
+        .map(|c| c.text().trim().to_string())
         .unwrap_or_default()
-        .trim()
-        .to_string()
 }
 
 /// The texts of a header row that a platform writes below the first (labels, sub-questions),

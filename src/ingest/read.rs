@@ -23,13 +23,21 @@ pub enum Cell {
 impl Cell {
     /// The cell as text, as a person would read it.
     pub fn as_text(&self) -> String {
+        self.text().into_owned()
+    }
+
+    /// The same, borrowed where the cell is text already (most cells: no allocation).
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        use std::borrow::Cow;
         match self {
-            Cell::Empty => String::new(),
-            Cell::Text(s) => s.to_string(),
-            Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
-            Cell::Number(n) => n.to_string(),
-            Cell::Bool(b) => b.to_string(),
-            Cell::DateTime(t) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
+            Cell::Empty => Cow::Borrowed(""),
+            Cell::Text(s) => Cow::Borrowed(s.as_str()),
+            Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => {
+                Cow::Owned(format!("{}", *n as i64))
+            }
+            Cell::Number(n) => Cow::Owned(n.to_string()),
+            Cell::Bool(b) => Cow::Owned(b.to_string()),
+            Cell::DateTime(t) => Cow::Owned(t.format("%Y-%m-%d %H:%M:%S").to_string()),
         }
     }
 }
@@ -291,15 +299,22 @@ struct LineCounter<R> {
 impl<R: std::io::Read> std::io::Read for LineCounter<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        for &b in &buf[..n] {
-            let newline = b == b'\n' || b == b'\r';
-            if !newline && self.at_line_start {
+        let chunk = &buf[..n];
+        let is_break = |b: u8| b == b'\n' || b == b'\r';
+        if let Some(&first) = chunk.first() {
+            if self.at_line_start && !is_break(first) {
                 self.starts.push_back((self.passed, self.newlines + 1));
             }
-            self.at_line_start = newline;
-            self.newlines += (b == b'\n') as u64;
-            self.passed += 1;
+            self.at_line_start = is_break(chunk[n - 1]);
         }
+        for i in memchr::memchr2_iter(b'\n', b'\r', chunk) {
+            self.newlines += (chunk[i] == b'\n') as u64;
+            if chunk.get(i + 1).is_some_and(|b| !is_break(*b)) {
+                self.starts
+                    .push_back((self.passed + i as u64 + 1, self.newlines + 1));
+            }
+        }
+        self.passed += n as u64;
         Ok(n)
     }
 }

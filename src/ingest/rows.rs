@@ -152,6 +152,24 @@ impl Dict<u64> {
     }
 }
 
+/// The canonical rows of one raw row in one table: a row, or a group of rows given column
+/// by column (a response's answers).
+#[derive(Debug, Clone)]
+pub enum Canonical {
+    Row(Vec<V>),
+    /// `n` rows; each column holds one value for all of them or one value per row.
+    Group(usize, Vec<Cells>),
+}
+
+/// One column of a group of rows.
+#[derive(Debug, Clone)]
+pub enum Cells {
+    /// The same value in every row of the group.
+    Same(V),
+    /// One value per row.
+    Each(Vec<V>),
+}
+
 /// One column in the shape of its [`ColType`].
 #[derive(Debug, Clone)]
 enum Col {
@@ -175,31 +193,31 @@ impl Col {
         }
     }
 
-    /// Add one value; gives it back when its type is not the column's.
-    fn push(&mut self, v: V) -> Result<(), V> {
-        fn string(r: &mut Runs<u32>, d: &mut Dict<CompactString>, s: Option<&str>) {
+    /// Add `n` rows of one value; gives it back when its type is not the column's.
+    fn push(&mut self, v: V, n: usize) -> Result<(), V> {
+        fn string(r: &mut Runs<u32>, d: &mut Dict<CompactString>, s: Option<&str>, n: usize) {
             // The same value as the row above (a response's answers) needs no lookup.
             let code = match (r.last(), s) {
                 (Some(c), s) if d.get(*c) == s => *c,
                 (_, Some(s)) => d.code(s),
                 (_, None) => NULL_CODE,
             };
-            r.push_n(code, 1);
+            r.push_n(code, n);
         }
         match (self, v) {
-            (Col::Str(r, d), V::S(s)) => string(r, d, s.as_deref()),
-            (Col::Str(r, d), V::R(s)) => string(r, d, s.as_deref()),
+            (Col::Str(r, d), V::S(s)) => string(r, d, s.as_deref(), n),
+            (Col::Str(r, d), V::R(s)) => string(r, d, s.as_deref(), n),
             (Col::F64(r, d), V::F(x)) => {
                 let code = match r.last() {
                     Some(c) if d.get(*c).map(f64::to_bits) == x.map(f64::to_bits) => *c,
                     _ => d.code(x),
                 };
-                r.push_n(code, 1)
+                r.push_n(code, n)
             }
-            (Col::I64(r), V::I(x)) => r.push_n(x, 1),
-            (Col::Bool(r), V::B(x)) => r.push_n(x, 1),
-            (Col::Date(r), V::D(x)) => r.push_n(x, 1),
-            (Col::Time(r), V::T(x)) => r.push_n(x, 1),
+            (Col::I64(r), V::I(x)) => r.push_n(x, n),
+            (Col::Bool(r), V::B(x)) => r.push_n(x, n),
+            (Col::Date(r), V::D(x)) => r.push_n(x, n),
+            (Col::Time(r), V::T(x)) => r.push_n(x, n),
             (_, v) => return Err(v),
         }
         Ok(())
@@ -266,7 +284,7 @@ impl Col {
 
 /// A column ready to be written: string dictionaries shared by the frames of every month.
 enum Ready {
-    Str(Runs<u32>, std::rc::Rc<[CompactString]>),
+    Str(Runs<u32>, std::sync::Arc<[CompactString]>),
     Other(Col),
 }
 
@@ -325,19 +343,35 @@ impl TableRows {
     /// Add a row, its values in the order of [`Table::columns`]. A row of the wrong shape
     /// is a bug in the mapping, not bad input: it panics (and is reported as an internal
     /// error).
-    pub fn push(&mut self, period: Period, row: Vec<V>) {
-        assert_eq!(
-            row.len(),
-            self.cols.len(),
-            "row shape of {}",
-            self.table.name()
-        );
-        for (col, v) in self.cols.iter_mut().zip(row) {
-            if let Err(v) = col.push(v) {
-                panic!("column/value type mismatch in {}: {v:?}", self.table.name());
+    pub fn push(&mut self, period: Period, row: impl IntoIterator<Item = V>) {
+        self.push_group(period, 1, row.into_iter().map(Cells::Same));
+    }
+
+    /// Add `n` rows given column by column, in the order of [`Table::columns`] (each column
+    /// one value for all `n` rows, or `n` values). A group of the wrong shape is a bug in the
+    /// mapping: it panics (and is reported as an internal error).
+    pub fn push_group(&mut self, period: Period, n: usize, cols: impl IntoIterator<Item = Cells>) {
+        let name = self.table.name();
+        let mut k = 0;
+        for cells in cols {
+            let col = self
+                .cols
+                .get_mut(k)
+                .unwrap_or_else(|| panic!("row shape of {name}"));
+            let pushed = match cells {
+                Cells::Same(v) => col.push(v, n),
+                Cells::Each(vs) => {
+                    assert_eq!(vs.len(), n, "group shape of {name}");
+                    vs.into_iter().try_for_each(|v| col.push(v, 1))
+                }
+            };
+            if let Err(v) = pushed {
+                panic!("column/value type mismatch in {name}: {v:?}");
             }
+            k += 1;
         }
-        self.periods.push_n(period, 1);
+        assert_eq!(k, self.cols.len(), "row shape of {name}");
+        self.periods.push_n(period, n);
     }
 
     /// Keep only the rows of the months for which `keep` is true (superseding is by month).
@@ -380,6 +414,12 @@ impl TableRows {
         }
     }
 
+    /// The months that have rows, oldest first.
+    pub fn months(&self) -> Vec<Period> {
+        let set: std::collections::BTreeSet<Period> = self.periods.vals.iter().copied().collect();
+        set.into_iter().collect()
+    }
+
     /// The row ranges of each month, in row order.
     fn ranges(&self) -> BTreeMap<Period, Vec<(usize, usize)>> {
         let mut out: BTreeMap<Period, Vec<(usize, usize)>> = BTreeMap::new();
@@ -389,45 +429,55 @@ impl TableRows {
         out
     }
 
-    /// Build the frame of each month whose `wanted` is true, rows in input order, and hand
-    /// it to `f`, one month at a time (only one month's frame exists at once).
-    pub fn each_partition<E: From<IngestError>>(
-        self,
-        wanted: impl Fn(Period) -> bool,
-        mut f: impl FnMut(Period, DataFrame) -> Result<(), E>,
-    ) -> Result<(), E> {
-        let names = self.table.columns();
-        let months = self.ranges();
-        let cols: Vec<Ready> = self.cols.into_iter().map(Ready::of).collect();
-        for (p, ranges) in months {
-            if !wanted(p) {
-                continue;
-            }
-            let cols = names
-                .iter()
-                .zip(&cols)
-                .map(|((n, t), c)| (*n, *t, c.values(&ranges)))
-                .collect();
-            let df = frame::build(cols).map_err(|e| IngestError::Frame {
-                table: self.table.name(),
-                message: e.to_string(),
-            })?;
-            f(p, df)?;
+    /// The rows made ready to be written, a month at a time and from any thread.
+    pub fn partitions(self) -> Partitions {
+        Partitions {
+            table: self.table,
+            months: self.ranges(),
+            cols: self.cols.into_iter().map(Ready::of).collect(),
         }
-        Ok(())
     }
 
     /// One frame per month, rows in input order.
     pub fn into_partitions(self) -> Result<BTreeMap<Period, DataFrame>, IngestError> {
-        let mut out = BTreeMap::new();
-        self.each_partition(
-            |_| true,
-            |p, df| {
-                out.insert(p, df);
-                Ok::<(), IngestError>(())
-            },
-        )?;
-        Ok(out)
+        let parts = self.partitions();
+        parts
+            .months()
+            .map(|(p, _)| Ok((p, parts.frame(p)?)))
+            .collect()
+    }
+}
+
+/// A table's rows ready to be written: the frame of any month, built when asked for (only
+/// the months being written exist as frames at once).
+pub struct Partitions {
+    table: Table,
+    months: BTreeMap<Period, Vec<(usize, usize)>>,
+    cols: Vec<Ready>,
+}
+
+impl Partitions {
+    /// The months that have rows, oldest first, with their number of rows.
+    pub fn months(&self) -> impl Iterator<Item = (Period, usize)> + '_ {
+        self.months
+            .iter()
+            .map(|(p, r)| (*p, r.iter().map(|(a, b)| b - a).sum()))
+    }
+
+    /// The frame of month `p` (empty if it has no rows), rows in input order.
+    pub fn frame(&self, p: Period) -> Result<DataFrame, IngestError> {
+        let ranges = self.months.get(&p).map(Vec::as_slice).unwrap_or(&[]);
+        let cols = self
+            .table
+            .columns()
+            .iter()
+            .zip(&self.cols)
+            .map(|((n, t), c)| (*n, *t, c.values(ranges)))
+            .collect();
+        frame::build(cols).map_err(|e| IngestError::Frame {
+            table: self.table.name(),
+            message: e.to_string(),
+        })
     }
 }
 
@@ -461,7 +511,7 @@ mod tests {
         };
         for (month, id, store, score) in data {
             for (c, v) in t.cols.iter_mut().zip(row(id, *store, *score)) {
-                c.push(v).unwrap();
+                c.push(v, 1).unwrap();
             }
             t.periods.push_n(p(month), 1);
         }

@@ -92,7 +92,6 @@ pub fn score(cell: &Cell, item: &Item) -> Result<Option<f64>, (RejectCode, Strin
                     format!("`{t}` holds several answers (┋) for a single-answer item"),
                 ));
             }
-            let key = t.to_lowercase();
             match t.parse::<f64>() {
                 Ok(v) if v.is_finite() => v,
                 Ok(_) => {
@@ -102,6 +101,7 @@ pub fn score(cell: &Cell, item: &Item) -> Result<Option<f64>, (RejectCode, Strin
                     ))
                 }
                 Err(_) => {
+                    let key = t.to_lowercase();
                     let builtin = || {
                         (item.min == 1.0 && item.max == 5.0)
                             .then(|| FIVE_POINT.iter().find(|(k, _)| *k == key).map(|(_, v)| *v))

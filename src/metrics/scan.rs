@@ -99,11 +99,6 @@ fn append(
     frame::append(acc, df).map_err(err(mart))
 }
 
-/// How many months are reduced at once. Each worker holds one month's answers, so memory
-/// grows with it: two use both cores of a small machine and stay within a bounded
-/// footprint on a large one.
-const WORKERS: usize = 2;
-
 /// Read one month through the loader and reduce it (`None` when it has no answers).
 fn reduce_month(req: &Request, m: Period) -> Result<Option<MonthParts>, MetricsError> {
     let cfg = req.cfg;
@@ -140,36 +135,11 @@ fn reduce_month(req: &Request, m: Period) -> Result<Option<MonthParts>, MetricsE
     }))
 }
 
-/// Reduce every month, [`WORKERS`] at a time; the results in the order of `months`.
+/// Reduce every month, [`crate::parallel::WORKERS`] at a time; the results in the order of
+/// `months`.
 fn reduce_all(req: &Request, months: &[Period]) -> Result<Vec<Option<MonthParts>>, MetricsError> {
-    let workers = WORKERS.min(months.len()).max(1);
-    let mut slots: Vec<Option<Result<Option<MonthParts>, MetricsError>>> =
-        (0..months.len()).map(|_| None).collect();
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..workers)
-            .map(|k| {
-                s.spawn(move || {
-                    (k..months.len())
-                        .step_by(workers)
-                        .map(|i| (i, reduce_month(req, months[i])))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        for h in handles {
-            match h.join() {
-                Ok(done) => {
-                    for (i, r) in done {
-                        slots[i] = Some(r);
-                    }
-                }
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-    });
-    slots
+    crate::parallel::map(months, |_| 0, |m| reduce_month(req, *m))
         .into_iter()
-        .map(|r| r.expect("every month was reduced"))
         .collect()
 }
 
