@@ -265,24 +265,37 @@ pub fn with_const_str(df: DataFrame, name: &str, value: &str) -> PolarsResult<Da
 /// `String` per row and column was most of the analysis' memory at 10 million answers).
 pub fn codes(df: &DataFrame, name: &str) -> PolarsResult<(Vec<Option<u32>>, Vec<String>)> {
     let column = df.column(name)?;
+    /// The category ids of a categorical column, chunk by chunk (no per-row iterator).
+    fn ids<T: PolarsCategoricalType>(c: &CategoricalChunked<T>) -> Vec<Option<u32>>
+    where
+        T::Native: Into<u32>,
+    {
+        let mut out = Vec::with_capacity(c.len());
+        for arr in c.physical().downcast_iter() {
+            match arr.validity() {
+                None => out.extend(arr.values().iter().map(|v| Some((*v).into()))),
+                Some(valid) => out.extend(
+                    arr.values()
+                        .iter()
+                        .zip(valid.iter())
+                        .map(|(v, ok)| ok.then(|| (*v).into())),
+                ),
+            }
+        }
+        out
+    }
     let (ids, mapping): (Vec<Option<u32>>, _) = match column.dtype().cat_physical() {
         Ok(CategoricalPhysical::U8) => {
             let c = column.cat8()?;
-            (
-                c.physical().iter().map(|v| v.map(u32::from)).collect(),
-                c.get_mapping(),
-            )
+            (ids(c), c.get_mapping())
         }
         Ok(CategoricalPhysical::U16) => {
             let c = column.cat16()?;
-            (
-                c.physical().iter().map(|v| v.map(u32::from)).collect(),
-                c.get_mapping(),
-            )
+            (ids(c), c.get_mapping())
         }
         Ok(CategoricalPhysical::U32) => {
             let c = column.cat32()?;
-            (c.physical().iter().collect(), c.get_mapping())
+            (ids(c), c.get_mapping())
         }
         Err(_) => return string_codes(column),
     };
@@ -320,15 +333,22 @@ fn string_codes(column: &Column) -> PolarsResult<(Vec<Option<u32>>, Vec<String>)
     let column = column.cast(&DataType::String)?;
     let mut index: PlHashMap<&str, u32> = PlHashMap::default();
     let mut names = Vec::new();
+    // Rows often repeat the row above (a response's id over its answers): same code, no hash.
+    let mut last: Option<(&str, u32)> = None;
     let codes = column
         .str()?
         .iter()
         .map(|s| {
-            s.map(|s| {
-                *index.entry(s).or_insert_with(|| {
-                    names.push(s.to_string());
-                    (names.len() - 1) as u32
-                })
+            s.map(|s| match last {
+                Some((l, c)) if l == s => c,
+                _ => {
+                    let c = *index.entry(s).or_insert_with(|| {
+                        names.push(s.to_string());
+                        (names.len() - 1) as u32
+                    });
+                    last = Some((s, c));
+                    c
+                }
             })
         })
         .collect();
@@ -338,7 +358,9 @@ fn string_codes(column: &Column) -> PolarsResult<(Vec<Option<u32>>, Vec<String>)
 /// Add a constant string column without touching the others (categorical columns stay
 /// categorical: cheaper than [`with_const_str`] when the frame is only read).
 pub fn add_const_str(mut df: DataFrame, name: &str, value: &str) -> PolarsResult<DataFrame> {
-    let col = Series::new(name.into(), vec![value; df.height()]).into_column();
+    // A scalar column: one value, not one string per row (a month has a million rows).
+    let scalar = Scalar::new(DataType::String, AnyValue::StringOwned(value.into()));
+    let col = Column::new_scalar(name.into(), scalar, df.height());
     df.with_column(col)?;
     Ok(df)
 }

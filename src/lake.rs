@@ -18,11 +18,13 @@ use std::collections::BTreeSet;
 use std::io::{Cursor, Write};
 use std::path::{Path, PathBuf};
 
-use polars::prelude::{ParquetCompression, ParquetReader, ParquetWriter, SerReader};
+use polars::prelude::{ParquetCompression, ParquetWriter};
 use thiserror::Error;
 
 use crate::frame::{self, DataFrame};
 use crate::period::Period;
+
+mod decode;
 
 #[derive(Debug, Error)]
 pub enum LakeError {
@@ -298,16 +300,14 @@ pub fn write_file(path: &Path, df: &DataFrame) -> Result<(), LakeError> {
 }
 
 pub fn read_file(path: &Path) -> Result<DataFrame, LakeError> {
-    let f = std::fs::File::open(path).map_err(|source| LakeError::Read {
+    let bytes = std::fs::read(path).map_err(|source| LakeError::Read {
         path: path.to_path_buf(),
         source,
     })?;
-    ParquetReader::new(f)
-        .finish()
-        .map_err(|e| LakeError::Parquet {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })
+    decode::read(bytes, None).map_err(|e| LakeError::Parquet {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
 }
 
 pub fn table_dir(lake: &Path, table: &str) -> PathBuf {
@@ -419,8 +419,8 @@ pub fn read_month(
     columns: &[&str],
 ) -> Result<Option<DataFrame>, LakeError> {
     let path = partition_path(lake, table, period);
-    let f = match std::fs::File::open(&path) {
-        Ok(f) => f,
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(source) => return Err(LakeError::Read { path, source }),
     };
@@ -428,10 +428,7 @@ pub fn read_month(
         path: path.clone(),
         message: e.to_string(),
     };
-    let df = ParquetReader::new(f)
-        .with_columns(Some(columns.iter().map(|c| c.to_string()).collect()))
-        .finish()
-        .map_err(parquet)?;
+    let df = decode::read(bytes, Some(columns)).map_err(parquet)?;
     frame::add_const_str(df, "period", &period.to_string())
         .map(Some)
         .map_err(parquet)

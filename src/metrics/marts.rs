@@ -1426,6 +1426,7 @@ pub fn build(inp: &Inputs) -> Result<Marts, MetricsError> {
     let alpha = 1.0 - cfg.confidence;
     let mut fam = Family::default();
     let mut notes = Vec::new();
+    let started = std::time::Instant::now();
     let scanned = super::scan::scan(&super::scan::Request {
         cfg,
         period: inp.period,
@@ -1434,6 +1435,7 @@ pub fn build(inp: &Inputs) -> Result<Marts, MetricsError> {
         load: inp.responses,
         customers: inp.customers,
     })?;
+    let scan_ms = started.elapsed().as_millis() as u64;
     let sums = read_cells(&scanned.sums)?;
     let mut sat = satisfaction_rows(&sums, cfg, inp.period, "none", &mut fam);
     let nps_df = &scanned.nps;
@@ -1475,6 +1477,7 @@ pub fn build(inp: &Inputs) -> Result<Marts, MetricsError> {
     if let Some(a) = inp.actions {
         tables.push(("actions", actions(inp, a, &sums)?));
     }
+    let survey_ms = started.elapsed().as_millis() as u64 - scan_ms;
     tables.extend(super::complaints::build(
         cfg,
         inp.period,
@@ -1482,6 +1485,14 @@ pub fn build(inp: &Inputs) -> Result<Marts, MetricsError> {
         inp.customers,
         &mut notes,
     )?);
+    // Where the time goes: the survey answers' one pass, the survey marts from its sums, and
+    // the complaint and churn marts over the customer file (`csat -v analyze`).
+    tracing::info!(
+        scan_ms,
+        survey_marts_ms = survey_ms,
+        complaint_marts_ms = started.elapsed().as_millis() as u64 - scan_ms - survey_ms,
+        "analyze stages"
+    );
     Ok(Marts {
         tables,
         notes,
