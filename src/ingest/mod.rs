@@ -342,8 +342,9 @@ pub fn ingest_file(
     let mut rejects = Vec::new();
     let mut seen_ids: HashMap<CompactString, usize> = HashMap::new();
     let file_id: std::rc::Rc<str> = ledger.file_id.as_str().into();
-    // Rows are read, mapped and let go one at a time: only what they became is kept.
-    for row in rows {
+    // Rows are read, mapped and let go one at a time: only what they became is kept. One
+    // thread parses the file while this one maps the rows (in file order).
+    read_ahead(rows, |row| -> Result<(), IngestError> {
         let row = layout.shape(row.map_err(file_err)?);
         ledger.rows_read += 1;
         let result = match layout.excluded(&row) {
@@ -390,7 +391,8 @@ pub fn ingest_file(
                 });
             }
         }
-    }
+        Ok(())
+    })?;
     for rows in accepted.tables.values_mut() {
         rows.shrink();
     }
@@ -399,6 +401,40 @@ pub fn ingest_file(
         accepted,
         rejects,
         mapping: fm.describe(),
+    })
+}
+
+/// Hand every row of `rows` to `each`, in order, while another thread reads ahead (parsing
+/// and decoding a CSV file is a third of its ingest). Stops at the first error of `each`.
+fn read_ahead<E: Send>(
+    rows: read::RawRows<'_>,
+    mut each: impl FnMut(Result<read::RawRow, String>) -> Result<(), E>,
+) -> Result<(), E> {
+    const BATCH: usize = 1024;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Result<read::RawRow, String>>>(4);
+    std::thread::scope(|s| {
+        s.spawn(move || {
+            let mut batch = Vec::with_capacity(BATCH);
+            for row in rows {
+                let failed = row.is_err();
+                batch.push(row);
+                if batch.len() == BATCH || failed {
+                    // A send fails when the mapper stopped: nothing more is wanted.
+                    if tx.send(std::mem::take(&mut batch)).is_err() || failed {
+                        return;
+                    }
+                }
+            }
+            if !batch.is_empty() {
+                let _ = tx.send(batch);
+            }
+        });
+        for batch in rx {
+            for row in batch {
+                each(row)?;
+            }
+        }
+        Ok(())
     })
 }
 

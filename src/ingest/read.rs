@@ -189,7 +189,7 @@ const NOT_UTF8_NOR_GBK: &str = "the file is neither UTF-8 nor GBK/GB18030; save 
 fn text_stream(
     bytes: &[u8],
     encoding: Encoding,
-) -> Result<(Box<dyn std::io::Read + '_>, &'static str), String> {
+) -> Result<(Box<dyn std::io::Read + Send + '_>, &'static str), String> {
     let utf16 = |enc: &'static encoding_rs::Encoding, name| {
         let (text, _, errors) = enc.decode(bytes);
         if errors {
@@ -197,15 +197,15 @@ fn text_stream(
                 "the file starts like {name} but has malformed characters"
             ))
         } else {
-            let stream: Box<dyn std::io::Read> =
+            let stream: Box<dyn std::io::Read + Send> =
                 Box::new(std::io::Cursor::new(text.into_owned().into_bytes()));
             Ok((stream, name))
         }
     };
-    let gb = || -> (Box<dyn std::io::Read + '_>, &'static str) {
+    let gb = || -> (Box<dyn std::io::Read + Send + '_>, &'static str) {
         (Box::new(Gb18030Reader::new(bytes)), "gb18030")
     };
-    let utf8 = |b| -> (Box<dyn std::io::Read + '_>, &'static str) { (Box::new(b), "utf-8") };
+    let utf8 = |b| -> (Box<dyn std::io::Read + Send + '_>, &'static str) { (Box::new(b), "utf-8") };
     let without_bom = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     match encoding {
         Encoding::Utf8 => match std::str::from_utf8(without_bom) {
@@ -332,7 +332,7 @@ impl<R> LineCounter<R> {
 
 /// CSV records parsed one at a time.
 struct CsvRows<'a> {
-    rdr: csv::Reader<LineCounter<Box<dyn std::io::Read + 'a>>>,
+    rdr: csv::Reader<LineCounter<Box<dyn std::io::Read + Send + 'a>>>,
     record: csv::StringRecord,
 }
 

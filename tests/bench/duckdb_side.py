@@ -71,7 +71,23 @@ def unpivot(src, id_col, time_col, time_fmt, items, extra=""):
       WHERE survey_time IS NOT NULL AND score IS NOT NULL AND ({scale})"""
 
 
-if step == "transcode":
+if step == "subset":
+    # csat's config with only the three sources DuckDB's ingest reads, so that the two
+    # ingests can also be compared on exactly the same files (csat still validates every
+    # value, hashes ids and keeps rejects; DuckDB does not).
+    text = (ws / "csat.toml").read_text(encoding="utf-8")
+    head, *blocks = text.split("[[sources]]")
+    keep = [b for b in blocks if any(f'name = "{n}"' in b for n in ("web_survey", "phone_followup", "customers"))]
+    out_toml = ws / "bench" / "csat-3-sources.toml"
+    out_toml.parent.mkdir(parents=True, exist_ok=True)
+    body = "[[sources]]".join([head] + keep)
+    # Paths in the config are relative to its directory: point them back at the workspace.
+    body = body.replace('path = "raw/', 'path = "../raw/')
+    body = body.replace('lake = "lake"', 'lake = "lake3"')
+    out_toml.write_text(body, encoding="utf-8")
+    print(f"duckdb subset: {out_toml} ({len(keep)} sources)")
+
+elif step == "transcode":
     web_utf8.parent.mkdir(parents=True, exist_ok=True)
     web_utf8.write_text(web.read_bytes().decode("gb18030"), encoding="utf-8")
     print(f"duckdb transcode: {web_utf8} in {time.perf_counter() - t0:.2f} s")

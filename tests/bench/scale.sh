@@ -14,7 +14,11 @@
 #
 # For each K: `csat demo --scale K --seed 15` (once per K and binary), then per step RUNS times:
 #   csat ingest   all nine raw files → lake (the lake is removed before each run)
-#   csat analyze  the marts of 2026-10 (13 months of answers)
+#   csat ingest3  the same three files DuckDB's ingest reads (a copy of the config with only
+#                 those sources), for a comparison on exactly the same files
+#   csat analyze  the marts of 2026-10 (13 months of answers); once more with -v for the
+#                 time of its stages (the survey scan DuckDB's analyze compares with, the
+#                 survey marts, the complaint and churn marts DuckDB does not compute)
 #   csat report   charts, PDF, HTML, tables of 2026-10
 #   duckdb ingest the web survey (a UTF-8 copy: DuckDB cannot decode GBK here), the call-centre
 #                 sheet and the customer file → long Parquet partitioned by month
@@ -80,8 +84,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -m); date: $(date -u +%F); binary: $CSAT_BIN ($("$CSAT_BIN" --version)); duckdb $("$py" -c 'import duckdb; print(duckdb.__version__)'); runs: $runs (median)"
 echo
-echo "| scale | raw rows | answers (13 months) | csat ingest s / MB | duckdb ingest s / MB | ingest ratio | csat analyze s / MB | duckdb analyze s / MB | analyze ratio | csat report s / MB |"
-echo "|---|---|---|---|---|---|---|---|---|---|"
+echo "| scale | raw rows | answers (13 months) | csat ingest s / MB | csat ingest, DuckDB's 3 files | duckdb ingest s / MB | ratio (3 files) | csat analyze s / MB | of which survey scan s | duckdb analyze s / MB | of which queries s | ratio (scan / queries) | csat report s / MB |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for k in "${scales[@]}"; do
   ws="$bench/x$k"
   # The workspace depends only on the seed, the scale and the generator's source.
@@ -92,21 +96,30 @@ for k in "${scales[@]}"; do
     "$py" "$side" transcode "$ws" >>"$log"
     echo "$stamp" >"$ws/.generated"
   fi
+  "$py" "$side" subset "$ws" >>"$log"
   echo "scale $k: $ws" >&2
   cfg="$ws/csat.toml"
   measure "csat ingest" "rm -rf '$ws/lake' '$ws/marts' '$ws/reports'" \
     "$CSAT_BIN" ingest --config "$cfg" --as-of 2026-11-01
   ci=("$WALL" "$RSS")
   raw=$(grep -o 'ingest: [0-9]* rows read' "$log" | tail -1 | grep -o '[0-9]*')
+  measure "csat ingest3" "rm -rf '$ws/bench/lake3'" \
+    "$CSAT_BIN" ingest --config "$ws/bench/csat-3-sources.toml" --as-of 2026-11-01
+  c3=("$WALL" "$RSS")
   measure "csat analyze" ":" "$CSAT_BIN" analyze --config "$cfg" --period 2026-10 --as-of 2026-11-01
   ca=("$WALL" "$RSS")
+  stages=$("$CSAT_BIN" -v analyze --config "$cfg" --period 2026-10 --as-of 2026-11-01 2>&1 | grep -o 'scan_ms=[0-9]* survey_marts_ms=[0-9]* complaint_marts_ms=[0-9]*')
+  scan_s=$(echo "$stages" | awk -F'[= ]' '{ printf "%.2f", $2 / 1000 }')
   measure "csat report" ":" "$CSAT_BIN" report --config "$cfg" --period 2026-10 --as-of 2026-11-01
   cr=("$WALL" "$RSS")
   measure "duckdb ingest" "rm -rf '$ws/bench/duckdb_lake'" "$py" "$side" ingest "$ws"
   di=("$WALL" "$RSS")
   measure "duckdb analyze" ":" "$py" "$side" analyze "$ws"
   da=("$WALL" "$RSS")
+  # DuckDB's time inside the process (without Python's start-up), the like of csat's scan.
+  dq=$(grep -o 'duckdb analyze: .* in [0-9.]* s' "$log" | tail -1 | grep -o '[0-9.]* s$' | grep -o '[0-9.]*')
   "$py" "$side" check "$ws" | tee -a "$log" >&2
   answers=$("$py" -c "import duckdb,sys; print(duckdb.sql(\"select count(*) from read_parquet('$ws/lake/responses/*/*.parquet')\").fetchall()[0][0])")
-  echo "| ×$k | $raw | $answers | ${ci[0]} / ${ci[1]} | ${di[0]} / ${di[1]} | $(ratio "${ci[0]}" "${di[0]}") | ${ca[0]} / ${ca[1]} | ${da[0]} / ${da[1]} | $(ratio "${ca[0]}" "${da[0]}") | ${cr[0]} / ${cr[1]} |"
+  echo "  csat analyze stages (one -v run): $stages" >&2
+  echo "| ×$k | $raw | $answers | ${ci[0]} / ${ci[1]} | ${c3[0]} / ${c3[1]} | ${di[0]} / ${di[1]} | $(ratio "${c3[0]}" "${di[0]}") | ${ca[0]} / ${ca[1]} | $scan_s | ${da[0]} / ${da[1]} | $dq | $(ratio "$scan_s" "$dq") | ${cr[0]} / ${cr[1]} |"
 done
