@@ -16,7 +16,7 @@ use crate::schema;
 
 mod source;
 use source::resolve_source;
-pub use source::{Encoding, Format, RawSource, Source};
+pub use source::{Dated, Encoding, Format, RawSource, Source, FROM_FILE_NAME};
 
 #[derive(Debug, Error)]
 pub enum ConfigError {
@@ -880,5 +880,52 @@ mod tests {
         let err = resolve(&bad).unwrap_err().to_string();
         assert!(err.contains("set scale = [0, 10]"), "{err}");
         assert!(err.contains("thresholds.confidence = 95"), "{err}");
+    }
+
+    #[test]
+    fn a_file_without_dates_is_dated_by_the_source_and_misuse_is_named() {
+        let dateless = MINIMAL.replace(
+            "columns = { response_id = \"id\", survey_time = \"t\" }",
+            "columns = { response_id = \"@line\" }\nperiod = \"2026-10\"",
+        );
+        let c = resolve(&dateless).unwrap();
+        assert_eq!(
+            c.sources[0].dated,
+            Some(Dated::Month("2026-10".parse().unwrap()))
+        );
+        let by_name = dateless.replace("\"2026-10\"", "\"from-file-name\"");
+        assert_eq!(
+            resolve(&by_name).unwrap().sources[0].dated,
+            Some(Dated::FromFileName)
+        );
+        let day = dateless.replace("period = \"2026-10\"", "date = \"2026-10-15\"");
+        assert!(matches!(
+            resolve(&day).unwrap().sources[0].dated,
+            Some(Dated::Date(_))
+        ));
+        for (text, needle) in [
+            // A pseudo-field that cannot work is a config error, not 100% rejects.
+            (
+                MINIMAL.replace("survey_time = \"t\"", "survey_time = \"@line\""),
+                "only an id field (response_id, complaint_id, customer_id, action_id) can be the line number; for a file without dates set sources[0] (`web`).date",
+            ),
+            (
+                MINIMAL.replace("items = { q1", "period = \"2026-10\"\nitems = { q1"),
+                "dated both by the column `survey_time` and by date/period",
+            ),
+            (
+                dateless.replace("period = \"2026-10\"", "period = \"2026-10\"\ndate = \"2026-10-01\""),
+                "set date or period, not both",
+            ),
+            (dateless.replace("\"2026-10\"", "\"October\""), "sources[0] (`web`).period"),
+            (day.replace("2026-10-15", "15/10/2026"), "date = `15/10/2026`: use YYYY-MM-DD"),
+            (
+                dateless.replace("period = ", "snapshot = "),
+                "only a customer file is a snapshot",
+            ),
+        ] {
+            let err = resolve(&text).unwrap_err().to_string();
+            assert!(err.contains(needle), "missing `{needle}` in:\n{err}");
+        }
     }
 }

@@ -287,6 +287,21 @@ const ACTIONS_FIELDS: &[Field] = &[
     f("status", Text, false),
 ];
 
+/// The header that stands for "the line number" (files without an id column).
+pub const LINE: &str = "@line";
+
+/// The field that dates a row of a source of `kind`, which a file without dates replaces
+/// with the source's `date` or `period` (customer files have `snapshot`, actions always
+/// carry their dates).
+pub fn time_field(kind: SourceKind) -> Option<&'static str> {
+    match kind.table() {
+        Table::Responses => Some("survey_time"),
+        Table::Complaints => Some("received_at"),
+        Table::Benchmarks => Some("period"),
+        _ => None,
+    }
+}
+
 /// The fields a source of `kind` may map in `[sources.columns]`.
 pub fn source_fields(kind: SourceKind) -> &'static [Field] {
     match kind.table() {

@@ -50,7 +50,7 @@ pub fn analyze(cfg: &Config, period: Period) -> Result<usize, Failure> {
     if survey_months == 0 {
         // No surveys: only the complaint and churn marts.
         let complaints = lake::read_table(&cfg.lake, "complaints", None)?;
-        let mut notes = Vec::new();
+        let mut notes = metrics::marts::dated_sources(cfg);
         let marts = metrics::complaints::build(
             cfg,
             period,

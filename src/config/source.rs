@@ -23,8 +23,14 @@ pub struct RawSource {
     pub sheet: Option<String>,
     /// Cell values that mean "no answer" (not shown, skipped, not applicable).
     pub missing: Option<Vec<String>>,
-    /// Snapshot tables (customers): the month the file describes, `YYYY-MM`.
+    /// Snapshot tables (customers): the month the file describes, `YYYY-MM` (the same as
+    /// `period` for a customer file).
     pub snapshot: Option<String>,
+    /// Files without a date column: the date of every row, `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// Files without a date column: the month of every row, `YYYY-MM`, or `from-file-name`
+    /// (the month in each file's name, such as `满意度_2026-10.csv` or `export_202610.xlsx`).
+    pub period: Option<String>,
     /// Export layout: auto (default), generic, wjx, tencent, qualtrics, surveymonkey, limesurvey.
     pub preset: Option<String>,
     /// Keep unfinished/unsubmitted responses of platforms that mark them.
@@ -56,6 +62,20 @@ pub enum Encoding {
     Gb18030,
 }
 
+/// How a source without a date column dates its rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dated {
+    /// Every row on this day.
+    Date(chrono::NaiveDate),
+    /// Every row in this month (stored as its first day, 00:00; analyses use the month).
+    Month(crate::period::Period),
+    /// Every row of a file in the month its file name holds.
+    FromFileName,
+}
+
+/// The value of `period` that takes each file's month from its name.
+pub const FROM_FILE_NAME: &str = "from-file-name";
+
 #[derive(Debug, Clone)]
 pub struct Source {
     pub name: String,
@@ -70,6 +90,9 @@ pub struct Source {
     pub sheet: Option<String>,
     pub missing: Vec<String>,
     pub snapshot: Option<crate::period::Period>,
+    /// Rows dated by the configuration instead of a column (`date`/`period`); for a
+    /// customer file, `period = "from-file-name"` (a fixed month is `snapshot`).
+    pub dated: Option<Dated>,
     /// `None`: recognise the layout from the headers.
     pub preset: Option<crate::ingest::preset::Preset>,
     pub include_partial: bool,
@@ -159,6 +182,19 @@ pub(super) fn resolve_source(
             ));
         }
     }
+    for (field, header) in &rs.columns {
+        if header == schema::LINE && !field.ends_with("_id") {
+            p.push(format!(
+                "{key}.columns.{field} = \"{}\": only an id field (response_id, complaint_id, customer_id, action_id) can be the line number{}",
+                schema::LINE,
+                if Some(field.as_str()) == schema::time_field(kind) {
+                    format!("; for a file without dates set {key}.date = \"YYYY-MM-DD\" or {key}.period = \"YYYY-MM\" (or \"{FROM_FILE_NAME}\")")
+                } else {
+                    format!("; map {field} to a header, or leave it out")
+                }
+            ));
+        }
+    }
     let preset = match rs
         .preset
         .as_deref()
@@ -175,13 +211,29 @@ pub(super) fn resolve_source(
     // is recognised only when read) must map them, which ingest checks per file.
     let preset_maps_meta =
         kind.is_response() && preset != Some(crate::ingest::preset::Preset::Generic);
+    let dating_field = schema::time_field(kind);
+    let dated_by_config = rs.date.is_some() || rs.period.is_some();
     for f in fields.iter().filter(|f| f.required) {
         if preset_maps_meta && matches!(f.name, "response_id" | "survey_time") {
             continue;
         }
+        if dated_by_config && Some(f.name) == dating_field {
+            continue;
+        }
         if !rs.columns.contains_key(f.name) {
+            let dateless = if Some(f.name) == dating_field {
+                format!("; a file without dates sets {key}.date = \"YYYY-MM-DD\" or {key}.period = \"YYYY-MM\" (or \"{FROM_FILE_NAME}\") instead")
+            } else if f.name.ends_with("_id") {
+                format!(
+                    "; a file without ids sets {} = \"{}\" (the line number)",
+                    f.name,
+                    schema::LINE
+                )
+            } else {
+                String::new()
+            };
             p.push(format!(
-                "{key}.columns: `{}` is required for a {} source; map it to its header, e.g. {} = \"<header>\"",
+                "{key}.columns: `{}` is required for a {} source; map it to its header, e.g. {} = \"<header>\"{dateless}",
                 f.name, rs.kind, f.name
             ));
         }
@@ -203,16 +255,7 @@ pub(super) fn resolve_source(
     } else if !rs.items.is_empty() {
         p.push(format!("{key}.items: only response sources (survey, phone, mail, interview, focus_group, competitor) map items"));
     }
-    let snapshot = match &rs.snapshot {
-        Some(s) => match s.parse() {
-            Ok(per) => Some(per),
-            Err(e) => {
-                p.push(format!("{key}.snapshot: {e}"));
-                None
-            }
-        },
-        None => None,
-    };
+    let (snapshot, dated) = resolve_dating(&key, kind, rs, p);
     let timezone = match rs
         .timezone
         .as_deref()
@@ -256,6 +299,7 @@ pub(super) fn resolve_source(
             .clone()
             .unwrap_or_else(|| DEFAULT_MISSING.iter().map(|s| s.to_string()).collect()),
         snapshot,
+        dated,
         preset,
         include_partial: rs.include_partial,
         timezone,
@@ -263,6 +307,85 @@ pub(super) fn resolve_source(
         columns: rs.columns.clone(),
         items: rs.items.clone(),
     })
+}
+
+/// A customer file's snapshot month and the dating of rows without a date column, with
+/// every misuse named: both a column and a configured date, a date where the kind has none,
+/// times relative to a receipt that has no time.
+fn resolve_dating(
+    key: &str,
+    kind: SourceKind,
+    rs: &RawSource,
+    p: &mut Vec<String>,
+) -> (Option<crate::period::Period>, Option<Dated>) {
+    let month = |field: &str, s: &str, p: &mut Vec<String>| match s.parse() {
+        Ok(per) => Some(per),
+        Err(e) => {
+            p.push(format!("{key}.{field}: {e}"));
+            None
+        }
+    };
+    let mut snapshot = rs.snapshot.as_deref().and_then(|s| month("snapshot", s, p));
+    let mut dated = None;
+    if let Some(d) = &rs.date {
+        match chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d") {
+            Ok(day) => dated = Some(Dated::Date(day)),
+            Err(_) => p.push(format!("{key}.date = `{d}`: use YYYY-MM-DD")),
+        }
+    }
+    if let Some(per) = &rs.period {
+        if rs.date.is_some() {
+            p.push(format!("{key}: set date or period, not both"));
+        }
+        dated = if per.trim() == FROM_FILE_NAME {
+            Some(Dated::FromFileName)
+        } else {
+            month("period", per, p).map(Dated::Month)
+        };
+    }
+    if kind == SourceKind::Customers {
+        if rs.date.is_some() {
+            p.push(format!("{key}.date: a customer file describes a month; set period = \"YYYY-MM\" (or \"{FROM_FILE_NAME}\")"));
+        }
+        match dated {
+            Some(Dated::Month(m)) if snapshot.is_some() => {
+                p.push(format!("{key}: set snapshot or period, not both"));
+                snapshot = Some(m);
+            }
+            Some(Dated::Month(m)) => snapshot = Some(m),
+            _ => {}
+        }
+        return (snapshot, dated.filter(|d| *d == Dated::FromFileName));
+    }
+    if rs.snapshot.is_some() {
+        p.push(format!(
+            "{key}.snapshot: only a customer file is a snapshot; a {} source without dates sets date or period",
+            rs.kind
+        ));
+    }
+    if dated.is_none() {
+        return (None, None);
+    }
+    let Some(field) = schema::time_field(kind) else {
+        p.push(format!(
+            "{key}: a {} source dates its rows by its own columns; remove date/period",
+            rs.kind
+        ));
+        return (None, None);
+    };
+    if rs.columns.contains_key(field) {
+        p.push(format!(
+            "{key}: the rows are dated both by the column `{field}` and by date/period; keep one"
+        ));
+    }
+    if kind == SourceKind::Complaints {
+        for t in ["first_response_at", "closed_at"] {
+            if rs.columns.contains_key(t) {
+                p.push(format!("{key}.columns.{t}: handling times are measured from when a complaint was received; map received_at instead of setting date/period"));
+            }
+        }
+    }
+    (None, dated)
 }
 
 /// Files matching `pattern` (a path or a glob) under `root`, sorted for a stable order.

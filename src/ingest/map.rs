@@ -16,12 +16,11 @@ use super::privacy::Privacy;
 use super::read::{Cell, RawRow};
 use super::rows::{Canonical, Cells};
 use super::{parse, values, IngestError, RejectCode, V};
-use crate::config::{Config, Item, Role, Source};
+use crate::config::{Config, Dated, Item, Role, Source};
 use crate::period::Period;
 use crate::schema::{self, FieldType, Table};
 
-/// The header that stands for "the line number" (files without an id column).
-pub const LINE: &str = "@line";
+pub use crate::schema::LINE;
 
 /// Lookup of segment values: a catalogue entry's id, Chinese name, English name or alias
 /// (trimmed, ASCII case ignored) → its id.
@@ -132,6 +131,38 @@ pub struct Mapped {
     pub id: Option<(String, usize)>,
 }
 
+/// The time that dates every row of `path` when its source has no date column: the
+/// configured day, or the first day of the configured month or of the month in the file's
+/// name. A month in the name that cannot be read, or a day after the analysis date, is the
+/// file's error.
+fn fixed_date(
+    src: &Source,
+    path: &std::path::Path,
+    as_of: NaiveDate,
+) -> Result<Option<NaiveDateTime>, IngestError> {
+    let err = |message: String| IngestError::File {
+        source_name: src.name.clone(),
+        path: path.to_path_buf(),
+        message,
+    };
+    let day = match src.dated {
+        None => return Ok(None),
+        Some(Dated::Date(d)) => d,
+        Some(Dated::Month(m)) => m.first_day(),
+        Some(Dated::FromFileName) => {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            parse::month_in_name(&name).map_err(err)?.first_day()
+        }
+    };
+    if day > as_of {
+        return Err(err(format!("the source dates its rows {day}, after the analysis date {as_of}; fix the source's date/period (or the file name), or pass --as-of")));
+    }
+    Ok(Some(day.and_time(chrono::NaiveTime::MIN)))
+}
+
 /// A source's file with its columns resolved.
 pub struct FileMap<'a> {
     src: &'a Source,
@@ -142,6 +173,9 @@ pub struct FileMap<'a> {
     item_ids: Vec<Rc<str>>,
     /// Added to every timestamp: the workspace zone minus the file's zone.
     shift: Duration,
+    /// The time of every row of a file without dates (the source's `date`/`period`, or
+    /// the month of the file's name), at 00:00 of the day or of the month's first day.
+    fixed: Option<NaiveDateTime>,
     /// Fields mapped to `@line`: files without an id column use the line number.
     line_ids: Vec<&'static str>,
 }
@@ -154,6 +188,7 @@ impl<'a> FileMap<'a> {
         src: &'a Source,
         layout: &'a Layout,
         path: &std::path::Path,
+        as_of: NaiveDate,
     ) -> Result<FileMap<'a>, IngestError> {
         // Headers full of rare characters after a GB18030 decode are the sign of a file in
         // another encoding (Big5, Shift-JIS, …) read as GBK.
@@ -213,12 +248,16 @@ impl<'a> FileMap<'a> {
             }
             Ok(i)
         };
+        let fixed = fixed_date(src, path, as_of)?;
         let mut fields = BTreeMap::new();
         let mut line_ids = Vec::new();
         for f in schema::source_fields(src.kind) {
             if src.columns.get(f.name).is_some_and(|h| h == LINE) {
                 line_ids.push(f.name);
                 continue;
+            }
+            if fixed.is_some() && Some(f.name) == schema::time_field(src.kind) {
+                continue; // dated by the configuration, not by a column (not even a preset's)
             }
             let col = match src.columns.get(f.name) {
                 Some(h) => Some(unique(
@@ -284,6 +323,7 @@ impl<'a> FileMap<'a> {
             fields,
             items,
             item_ids,
+            fixed,
             shift,
             line_ids,
         })
@@ -292,9 +332,20 @@ impl<'a> FileMap<'a> {
     /// Canonical field → the header it was mapped to (for `csat validate`).
     pub fn describe(&self) -> Vec<(String, String)> {
         let h = |i: usize| self.layout.headers.get(i).cloned().unwrap_or_default();
+        let dated = self.fixed.and_then(|t| {
+            let field = schema::time_field(self.src.kind)?;
+            Some((
+                field.to_string(),
+                format!(
+                    "(no column: every row dated {} by the source's date/period)",
+                    t.date()
+                ),
+            ))
+        });
         self.fields
             .iter()
             .map(|(f, (i, _))| (f.to_string(), h(*i)))
+            .chain(dated)
             .chain(self.items.iter().map(|(it, i)| (it.id.clone(), h(*i))))
             .collect()
     }
@@ -443,7 +494,10 @@ impl<'a> FileMap<'a> {
 
     fn response(&self, ctx: &Context, row: &RawRow) -> RowResult<Mapped> {
         let id = self.required_text(row, "response_id")?;
-        let time = self.required_time(row, "survey_time", ctx.as_of)?;
+        let time = match self.fixed {
+            Some(t) => t,
+            None => self.required_time(row, "survey_time", ctx.as_of)?,
+        };
         let customer_id = ctx.privacy.id(self.text(row, "customer_id"));
         let known = customer_id.as_deref().and_then(|c| ctx.customers.get(c));
         let store = match self.segment(row, "store", ctx.cats)? {
@@ -557,7 +611,10 @@ impl<'a> FileMap<'a> {
 
     fn complaint(&self, ctx: &Context, row: &RawRow) -> RowResult<Mapped> {
         let id = self.required_text(row, "complaint_id")?;
-        let received = self.required_time(row, "received_at", ctx.as_of)?;
+        let received = match self.fixed {
+            Some(t) => t,
+            None => self.required_time(row, "received_at", ctx.as_of)?,
+        };
         let category = self.required_text(row, "category")?;
         let customer_id = ctx.privacy.id(self.text(row, "customer_id"));
         let first = self.time(row, "first_response_at", ctx.as_of)?;
@@ -646,6 +703,7 @@ impl<'a> FileMap<'a> {
         let period = self
             .src
             .snapshot
+            .or(self.fixed.map(|t| Period::of_date(t.date())))
             .unwrap_or_else(|| Period::of_date(ctx.as_of));
         let rc = |v: &Option<String>| v.as_deref().map(Arc::from);
         let seg = CustomerSegments {
@@ -676,14 +734,17 @@ impl<'a> FileMap<'a> {
     }
 
     fn benchmark(&self, row: &RawRow) -> RowResult<Mapped> {
-        let period = self.parsed(row, "period", parse::month)?.ok_or_else(|| {
-            self.field_err(
-                row,
-                "period",
-                RejectCode::MissingValue,
-                "period is empty".into(),
-            )
-        })?;
+        let fixed = self.fixed.map(|t| Period::of_date(t.date()));
+        let period = fixed
+            .map_or_else(|| self.parsed(row, "period", parse::month), |p| Ok(Some(p)))?
+            .ok_or_else(|| {
+                self.field_err(
+                    row,
+                    "period",
+                    RejectCode::MissingValue,
+                    "period is empty".into(),
+                )
+            })?;
         let value = self.parsed(row, "value", parse::number)?.ok_or_else(|| {
             self.field_err(
                 row,

@@ -315,7 +315,7 @@ pub fn ingest_file(
         }
     }
     let (layout, rows) = preset::apply(src.preset, raw, src.include_partial).map_err(file_err)?;
-    let fm = FileMap::new(ctx.cfg, src, &layout, path)?;
+    let fm = FileMap::new(ctx.cfg, src, &layout, path, ctx.as_of)?;
     let pii_headers: Vec<String> = (0..layout.headers.len())
         .filter(|&i| fm.is_pii_column(i))
         .map(|i| layout.headers[i].clone())

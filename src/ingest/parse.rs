@@ -157,6 +157,61 @@ pub fn month(cell: &Cell) -> Result<Option<Period>, String> {
     }
 }
 
+/// The month a file's name gives (`满意度_2026-10.csv`, `export_2026_10.xlsx`,
+/// `回访202610.csv`, `投诉_20261015.csv`, `2026年10月.csv`): every run of digits that reads
+/// as a year and month (a four-digit year 1990–2099, a separator `-`, `_`, `.` or `年`, and
+/// a month; or six or eight digits YYYYMM[DD]). A name with no month, or with two different
+/// ones (`202511-202610`: a range), is an error that says how to name the file.
+pub fn month_in_name(name: &str) -> Result<Period, String> {
+    let chars: Vec<char> = name.chars().collect();
+    let digits_at = |i: usize| {
+        chars[i..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .collect::<String>()
+    };
+    let mut found: Vec<Period> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() || (i > 0 && chars[i - 1].is_ascii_digit()) {
+            i += 1;
+            continue;
+        }
+        let run = digits_at(i);
+        let ym = |y: &str, m: &str| -> Option<Period> {
+            let (y, m): (i32, u32) = (y.parse().ok()?, m.parse().ok()?);
+            ((1990..2100).contains(&y) && (1..=12).contains(&m))
+                .then(|| format!("{y:04}-{m:02}").parse().ok())
+                .flatten()
+        };
+        let after = i + run.chars().count();
+        let p = match run.len() {
+            6 | 8 => ym(&run[..4], &run[4..6]),
+            4 if matches!(chars.get(after), Some('-' | '_' | '.' | '年')) => {
+                let m = chars
+                    .get(after + 1)
+                    .map_or(String::new(), |_| digits_at(after + 1));
+                (1..=2).contains(&m.len()).then(|| ym(&run, &m)).flatten()
+            }
+            _ => None,
+        };
+        if let Some(p) = p {
+            if !found.contains(&p) {
+                found.push(p);
+            }
+        }
+        i = after;
+    }
+    match found.as_slice() {
+        [p] => Ok(*p),
+        [] => Err(format!("the file name `{name}` holds no month; name it like 满意度_2026-10.csv (or set the source's period = \"YYYY-MM\")")),
+        several => Err(format!(
+            "the file name `{name}` holds several months ({}); name each file after the one month it covers, or set the source's period = \"YYYY-MM\"",
+            several.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", ")
+        )),
+    }
+}
+
 pub fn number(cell: &Cell) -> Result<Option<f64>, String> {
     match cell {
         Cell::Empty => Ok(None),
@@ -255,6 +310,35 @@ mod tests {
             );
         }
         assert_eq!(alone.unwrap().date().year(), 10);
+    }
+
+    #[test]
+    fn the_month_of_a_file_name() {
+        let m = |s: &str| month_in_name(s).map(|p| p.to_string());
+        for (name, want) in [
+            ("满意度_2026-10.csv", "2026-10"),
+            ("export_2026_10.xlsx", "2026-10"),
+            ("回访202610.csv", "2026-10"),
+            ("投诉_20261015.csv", "2026-10"),
+            ("2026年10月调查.csv", "2026-10"),
+            ("survey 2026.9 final.csv", "2026-09"),
+            ("2026-10-03_and_2026-10-28.csv", "2026-10"),
+        ] {
+            assert_eq!(m(name).as_deref(), Ok(want), "{name}");
+        }
+        assert!(m("wjx_满意度调查_202511-202610.csv")
+            .unwrap_err()
+            .contains("several months (2025-11, 2026-10)"));
+        assert!(m("survey_final_v2.csv")
+            .unwrap_err()
+            .contains("holds no month"));
+        assert!(m("report_2026_13.csv")
+            .unwrap_err()
+            .contains("holds no month"));
+        assert!(
+            m("id123456789.csv").is_err(),
+            "a long number is not a month"
+        );
     }
 
     #[test]

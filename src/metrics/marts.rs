@@ -1414,6 +1414,26 @@ fn loyalty(inp: &Inputs, sat: &[SatRow]) -> Result<DataFrame, MetricsError> {
 }
 
 /// Compute every mart of `inp.period`.
+/// A note for each source whose rows are dated by the configuration, not by the file: the
+/// report says so, since such a month is only as right as the setting.
+pub fn dated_sources(cfg: &Config) -> Vec<String> {
+    use crate::config::Dated;
+    cfg.sources
+        .iter()
+        .filter_map(|s| {
+            let how = match s.dated? {
+                Dated::Date(d) => format!("on {d}"),
+                Dated::Month(m) => format!("in {m}"),
+                Dated::FromFileName => "in the month of each file's name".to_string(),
+            };
+            Some(format!(
+                "{}: the file has no dates; its rows are dated {how} by the configuration",
+                s.name
+            ))
+        })
+        .collect()
+}
+
 pub fn build(inp: &Inputs) -> Result<Marts, MetricsError> {
     let cfg = inp.cfg;
     let months: Vec<Period> = {
@@ -1425,7 +1445,7 @@ pub fn build(inp: &Inputs) -> Result<Marts, MetricsError> {
     };
     let alpha = 1.0 - cfg.confidence;
     let mut fam = Family::default();
-    let mut notes = Vec::new();
+    let mut notes = dated_sources(cfg);
     let started = std::time::Instant::now();
     let scanned = super::scan::scan(&super::scan::Request {
         cfg,
