@@ -195,6 +195,10 @@ pub struct RawItem {
     /// Reverse-coded: the stored score is min + max − answer.
     #[serde(default)]
     pub reverse: bool,
+    /// Answers of this item that mean "no answer" besides the source's `missing` (an item
+    /// coded 0 = not applicable on a 1–5 scale: `missing = ["0"]`).
+    #[serde(default)]
+    pub missing: Vec<String>,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -247,6 +251,8 @@ pub struct Item {
     /// Answer text (trimmed, lower case) → score, from `[value_maps]`.
     pub values: BTreeMap<String, f64>,
     pub reverse: bool,
+    /// Answers meaning "no answer" for this item (beside the source's).
+    pub missing: Vec<String>,
 }
 
 impl Item {
@@ -791,6 +797,7 @@ fn resolve_questionnaire(
             role,
             values,
             reverse: it.reverse,
+            missing: it.missing.iter().map(|m| m.trim().to_string()).collect(),
         });
     }
     if items.iter().filter(|i| i.role == Role::Overall).count() != 1 {

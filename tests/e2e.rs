@@ -167,7 +167,7 @@ fn scaled_demo_multiplies_the_volume_and_keeps_the_planted_rows() {
             .map(|v| v.parse::<i64>().unwrap())
             .collect::<Vec<_>>()
     };
-    let (read, rejected) = (num("rows_read"), num("rejected"));
+    let (read, rejected, answers) = (num("rows_read"), num("rejected"), num("answers_rejected"));
     let read_of = |f: &str| read[files.iter().position(|x| x == f).unwrap()];
     assert_eq!(
         read_of("raw/wjx_满意度调查_202511-202610.csv"),
@@ -175,8 +175,9 @@ fn scaled_demo_multiplies_the_volume_and_keeps_the_planted_rows() {
     );
     assert_eq!(read_of("raw/电话回访记录.csv"), 3 * 12 * 120);
     assert_eq!(read_of("raw/顾客档案.csv"), 3 * 6000);
-    // The same nine bad rows, on the same lines, and no others.
-    assert_eq!(rejected.iter().sum::<i64>(), 9);
+    // The same six bad rows and three bad answers, on the same lines, and no others.
+    assert_eq!(rejected.iter().sum::<i64>(), 6);
+    assert_eq!(answers.iter().sum::<i64>(), 3);
     let lines = column_strings(&t.path().join("lake/_rejects/web_survey.parquet"), "line");
     assert_eq!(lines, ["402", "1202", "2302", "5502"]);
     // Out of range is a usage error.
@@ -265,13 +266,21 @@ fn ingest_accounts_for_every_row_and_rejects_exactly_the_planted_rows() {
     .into_iter()
     .collect();
     let expected_rejected: BTreeMap<&str, i64> = [
-        ("raw/wjx_满意度调查_202511-202610.csv", 4),
-        ("raw/电话回访记录.csv", 2),
+        ("raw/wjx_满意度调查_202511-202610.csv", 2),
+        ("raw/电话回访记录.csv", 1),
         ("raw/投诉登记表.csv", 2),
         ("raw/顾客档案.csv", 1),
     ]
     .into_iter()
     .collect();
+    // Out-of-scale answers reject the answer, not the response (its other answers count).
+    let expected_answers_rejected: BTreeMap<&str, i64> = [
+        ("raw/wjx_满意度调查_202511-202610.csv", 2),
+        ("raw/电话回访记录.csv", 1),
+    ]
+    .into_iter()
+    .collect();
+    let answers_rejected = num("answers_rejected");
     assert_eq!(files.len(), 9);
     for i in 0..files.len() {
         assert_eq!(
@@ -289,6 +298,14 @@ fn ingest_accounts_for_every_row_and_rejects_exactly_the_planted_rows() {
             "{}",
             files[i]
         );
+        assert_eq!(
+            answers_rejected[i],
+            *expected_answers_rejected
+                .get(files[i].as_str())
+                .unwrap_or(&0),
+            "answers of {}",
+            files[i]
+        );
     }
 
     // The reasons, by file and line (line 1 is the header; 序号 N is on line N + 1).
@@ -296,25 +313,31 @@ fn ingest_accounts_for_every_row_and_rejects_exactly_the_planted_rows() {
     for s in ["web_survey", "phone_followup", "complaints", "customers"] {
         let p = t.path().join(format!("lake/_rejects/{s}.parquet"));
         let lines = column_strings(&p, "line");
+        let levels = column_strings(&p, "level");
         let reasons = column_strings(&p, "reason");
-        for (l, r) in lines.into_iter().zip(reasons) {
-            got.push((s.to_string(), l, r));
+        for ((l, v), r) in lines.into_iter().zip(levels).zip(reasons) {
+            got.push((s.to_string(), l, v, r));
         }
     }
     let expect = [
-        ("web_survey", "402", "outside the 1–5 scale"),
-        ("web_survey", "1202", "unknown store `苏州园区店`"),
-        ("web_survey", "2302", "not a date"),
-        ("web_survey", "5502", "outside the 1–5 scale"),
-        ("phone_followup", "152", "not a date"),
-        ("phone_followup", "902", "outside the 0–10 scale"),
-        ("complaints", "102", "unknown store `无锡惠山店`"),
-        ("complaints", "202", "before the complaint was received"),
-        ("customers", "4323", "before the first purchase"),
+        ("web_survey", "402", "answer", "outside the 1–5 scale"),
+        ("web_survey", "1202", "row", "unknown store `苏州园区店`"),
+        ("web_survey", "2302", "row", "not a date"),
+        ("web_survey", "5502", "answer", "outside the 1–5 scale"),
+        ("phone_followup", "152", "row", "not a date"),
+        ("phone_followup", "902", "answer", "outside the 0–10 scale"),
+        ("complaints", "102", "row", "unknown store `无锡惠山店`"),
+        (
+            "complaints",
+            "202",
+            "row",
+            "before the complaint was received",
+        ),
+        ("customers", "4323", "row", "before the first purchase"),
     ];
     assert_eq!(got.len(), expect.len(), "{got:#?}");
-    for ((s, l, r), (es, el, er)) in got.iter().zip(expect) {
-        assert_eq!((s.as_str(), l.as_str()), (es, el));
+    for ((s, l, v, r), (es, el, ev, er)) in got.iter().zip(expect) {
+        assert_eq!((s.as_str(), l.as_str(), v.as_str()), (es, el, ev));
         assert!(r.contains(er), "{s}:{l}: `{r}` lacks `{er}`");
     }
 
@@ -405,8 +428,9 @@ fn run_end_to_end_writes_a_real_report_and_every_table_reads_back() {
     assert!(close(f(&s["nps"]["ci_high"]), 45.92956604896473));
     assert_eq!(
         s["rows_read"].as_u64().unwrap(),
-        s["rows_accepted"].as_u64().unwrap() + 9
+        s["rows_accepted"].as_u64().unwrap() + 6
     );
+    assert_eq!(s["answers_rejected"], 3);
     assert_eq!(s["regions"].as_array().unwrap().len(), 4);
 
     // The executive summary states every planted effect (data/demo/README.md) and nothing

@@ -43,6 +43,8 @@ pub struct Counts {
     pub read: usize,
     pub accepted: usize,
     pub rejected: usize,
+    /// Answers rejected on their own in accepted rows.
+    pub answers_rejected: usize,
 }
 
 pub fn run(args: &Args) -> CmdResult {
@@ -117,6 +119,36 @@ fn privacy_key(cfg: &Config) -> Result<Vec<u8>, Failure> {
     Ok(key.into_bytes())
 }
 
+/// A warning for each column of a file whose rejected answers exceed `share` of the file's
+/// rows (a column coded 0 = not applicable rejects an answer in every row): the count, and
+/// the first reason, which names the setting when the value looks like a no-answer code.
+fn answer_warnings(out: &Ingested, share: f64) -> Vec<String> {
+    let mut by: std::collections::BTreeMap<(&str, &str), (usize, &str)> = Default::default();
+    for r in out
+        .rejects
+        .iter()
+        .filter(|r| r.level == ingest::RejectLevel::Answer)
+    {
+        let e = by
+            .entry((r.file.as_str(), r.column.as_str()))
+            .or_insert((0, &r.reason));
+        e.0 += 1;
+    }
+    by.into_iter()
+        .filter_map(|((file, column), (n, reason))| {
+            let rows = out.ledger.iter().find(|l| l.file == file)?.rows_read;
+            (rows > 0 && n as f64 / rows as f64 > share).then(|| {
+                format!(
+                    "{file} [{}]: {n} answers rejected ({:.1}% of its rows; their other answers count), e.g. {}",
+                    ingest::clip(column, 60),
+                    100.0 * n as f64 / rows as f64,
+                    ingest::clip(reason, 300)
+                )
+            })
+        })
+        .collect()
+}
+
 /// Write an ingest's tables, rejects and ledger to the lake, switched over together (a
 /// killed ingest leaves the previous lake). With too many rejects only the rejects and the
 /// ledger are written, to explain the failure.
@@ -130,8 +162,10 @@ pub fn write(
         read: out.rows_read(),
         accepted: out.accepted(),
         rejected: out.rejected(),
+        answers_rejected: out.answers_rejected(),
     };
     let superseded = out.superseded();
+    let answers_rejected = out.answers_rejected();
     let mut switch = lake::Switch::new(&cfg.lake);
     // Rejects and the ledger first: they explain a failure below.
     let sources: BTreeSet<&str> = cfg.sources.iter().map(|s| s.name.as_str()).collect();
@@ -154,7 +188,11 @@ pub fn write(
         .take(20)
     {
         super::say::info(&format!(
-            "rejected {}:{} [{}] `{}`: {}",
+            "rejected {}{}:{} [{}] `{}`: {}",
+            match r.level {
+                ingest::RejectLevel::Row => "",
+                ingest::RejectLevel::Answer => "answer ",
+            },
             r.file,
             r.line,
             ingest::clip(&r.column, 60),
@@ -169,7 +207,7 @@ pub fn write(
         .count();
     if errors > 20 {
         super::say::info(&format!(
-            "… and {} more rejected rows in {}",
+            "… and {} more rejected rows and answers in {}",
             errors - 20,
             cfg.lake.join("_rejects").display()
         ));
@@ -202,6 +240,9 @@ pub fn write(
                 cfg.lake.join("_rejects").display()
             ),
         ));
+    }
+    for w in answer_warnings(&out, limits.warn_reject_share) {
+        super::say::warn(&w);
     }
     for w in over(limits.warn_reject_share) {
         super::say::warn(&format!(
@@ -249,11 +290,16 @@ pub fn write(
         }
     }
     switch.commit()?;
-    let also = if superseded > 0 {
+    let mut also = if superseded > 0 {
         format!(" + {superseded} superseded")
     } else {
         String::new()
     };
+    if answers_rejected > 0 {
+        also.push_str(&format!(
+            " (and {answers_rejected} answers rejected in accepted rows)"
+        ));
+    }
     super::say::info_with(
         &format!(
             "ingest: {} rows read = {} accepted + {} rejected{also}, lake at {}",
@@ -262,7 +308,7 @@ pub fn write(
             counts.rejected,
             cfg.lake.display()
         ),
-        serde_json::json!({"stage": "ingest", "rows_read": counts.read, "rows_accepted": counts.accepted, "rows_rejected": counts.rejected}),
+        serde_json::json!({"stage": "ingest", "rows_read": counts.read, "rows_accepted": counts.accepted, "rows_rejected": counts.rejected, "answers_rejected": answers_rejected}),
     );
     Ok(counts)
 }

@@ -37,10 +37,14 @@ pub fn run(args: &Args) -> CmdResult {
     let secs = started.elapsed().as_secs_f64();
     say::info_with(
         &format!(
-            "csat run {period}: {} rows read, {} accepted, {} rejected; {marts} marts; report {}; {} warnings; {secs:.1} s",
+            "csat run {period}: {} rows read, {} accepted, {} rejected{}; {marts} marts; report {}; {} warnings; {secs:.1} s",
             counts.read,
             counts.accepted,
             counts.rejected,
+            match counts.answers_rejected {
+                0 => String::new(),
+                n => format!(" (and {n} answers)"),
+            },
             pdf.display(),
             say::warnings()
         ),
@@ -50,6 +54,7 @@ pub fn run(args: &Args) -> CmdResult {
             "rows_read": counts.read,
             "rows_accepted": counts.accepted,
             "rows_rejected": counts.rejected,
+            "answers_rejected": counts.answers_rejected,
             "marts": marts,
             "report": pdf.display().to_string(),
             "warnings": say::warnings(),

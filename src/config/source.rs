@@ -36,6 +36,9 @@ pub struct RawSource {
     /// Keep unfinished/unsubmitted responses of platforms that mark them.
     #[serde(default)]
     pub include_partial: bool,
+    /// What a bad answer (not a number, outside its scale) rejects: `answer` (default: that
+    /// answer, the response keeps its other answers) or `response` (the whole row).
+    pub bad_answer: Option<String>,
     /// The time zone of the file's timestamps (default: the workspace's, or what the
     /// export itself says).
     pub timezone: Option<String>,
@@ -96,6 +99,8 @@ pub struct Source {
     /// `None`: recognise the layout from the headers.
     pub preset: Option<crate::ingest::preset::Preset>,
     pub include_partial: bool,
+    /// A bad answer rejects the whole response (`bad_answer = "response"`), not only itself.
+    pub reject_response: bool,
     pub timezone: Option<chrono::FixedOffset>,
     pub invitations: BTreeMap<crate::period::Period, u64>,
     /// Canonical field → header in the file.
@@ -302,6 +307,14 @@ pub(super) fn resolve_source(
         dated,
         preset,
         include_partial: rs.include_partial,
+        reject_response: match rs.bad_answer.as_deref() {
+            None | Some("answer") => false,
+            Some("response") => true,
+            Some(other) => {
+                p.push(format!("{key}.bad_answer = `{other}`: use answer (reject the bad answer only, the default) or response (reject the whole row)"));
+                false
+            }
+        },
         timezone,
         invitations,
         columns: rs.columns.clone(),

@@ -1051,17 +1051,20 @@ The drivers model uses the complete answers of the trailing quarter (2026-08 …
 |---|---|---|
 {dims}
 
-## Rows that are bad on purpose (ingest must reject exactly these)
-| file | row | problem |
-|---|---|---|
-| web survey | 序号 401, 5501 | item 7 (送货准时) = 7 on a 1–5 scale |
-| web survey | 序号 1201 | store `苏州园区店` is not in the catalogue |
-| web survey | 序号 2301 | submitted `2026/2/30 10:15:00`, not a date |
-| phone sheet | 151st call | call time `2026-13-02 09:30`, not a date |
-| phone sheet | 901st call | NPS 11 on a 0–10 scale |
-| complaint log | TS00101 | store `无锡惠山店` is not in the catalogue |
-| complaint log | TS00201 | closed a year before it was received |
-| customer file | M104322 | churn date 2021-05-01 before the first purchase |
+## Rows and answers that are bad on purpose (ingest must reject exactly these)
+A bad answer rejects that answer only (the response's other answers count); a bad id, date
+or segment rejects the row.
+
+| file | row | rejected | problem |
+|---|---|---|---|
+| web survey | 序号 401, 5501 | the answer | item 7 (送货准时) = 7 on a 1–5 scale |
+| web survey | 序号 1201 | the row | store `苏州园区店` is not in the catalogue |
+| web survey | 序号 2301 | the row | submitted `2026/2/30 10:15:00`, not a date |
+| phone sheet | 151st call | the row | call time `2026-13-02 09:30`, not a date |
+| phone sheet | 901st call | the answer | NPS 11 on a 0–10 scale |
+| complaint log | TS00101 | the row | store `无锡惠山店` is not in the catalogue |
+| complaint log | TS00201 | the row | closed a year before it was received |
+| customer file | M104322 | the row | churn date 2021-05-01 before the first purchase |
 "#,
         c0 = CHURN_P[0],
         c1 = CHURN_P[1],

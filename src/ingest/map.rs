@@ -129,6 +129,9 @@ pub struct Mapped {
     pub customer: Option<(String, CustomerSegments)>,
     /// The row's own id (response, complaint, customer, action), for duplicate checks.
     pub id: Option<(String, usize)>,
+    /// Answers rejected on their own (not a number, outside the scale) while the row's
+    /// other answers count.
+    pub answer_rejects: Vec<RowError>,
 }
 
 /// The time that dates every row of `path` when its source has no date column: the
@@ -473,9 +476,11 @@ impl<'a> FileMap<'a> {
         }
     }
 
-    fn is_missing(&self, cell: &Cell) -> bool {
+    /// A cell that means "no answer": the source's codes, then the item's own.
+    fn is_missing(&self, cell: &Cell, item: &Item) -> bool {
         let t = cell.text();
-        self.src.missing.iter().any(|m| m == t.trim())
+        let t = t.trim();
+        self.src.missing.iter().any(|m| m == t) || item.missing.iter().any(|m| m == t)
     }
 
     /// Map one raw row.
@@ -541,7 +546,7 @@ impl<'a> FileMap<'a> {
         let (mut items, mut scores) = (Vec::new(), Vec::new());
         for ((item, i), item_id) in self.items.iter().zip(&self.item_ids) {
             let cell = row.cells.get(*i).unwrap_or(&Cell::Empty);
-            if self.is_missing(cell) {
+            if self.is_missing(cell, item) {
                 continue;
             }
             if item.role == Role::Comment {
@@ -562,10 +567,16 @@ impl<'a> FileMap<'a> {
                 ));
                 continue;
             }
-            let Some(score) =
-                values::score(cell, item).map_err(|(code, why)| self.err(code, *i, cell, why))?
-            else {
-                continue;
+            let score = match values::score(cell, item) {
+                Ok(Some(score)) => score,
+                Ok(None) => continue,
+                Err((code, why)) if self.src.reject_response => {
+                    return Err(self.err(code, *i, cell, why))
+                }
+                Err((code, why)) => {
+                    out.answer_rejects.push(self.err(code, *i, cell, why));
+                    continue;
+                }
             };
             items.push(V::R(Some(item_id.clone())));
             scores.push(V::F(Some(score)));
@@ -599,12 +610,16 @@ impl<'a> FileMap<'a> {
             ));
         }
         if out.rows.is_empty() {
-            return Err(self.field_err(
-                row,
-                "response_id",
-                RejectCode::NoAnswer,
-                "no questionnaire item answered".into(),
-            ));
+            // Nothing left to count: the row is rejected, for its first bad answer if any.
+            return Err(match out.answer_rejects.into_iter().next() {
+                Some(first) => first,
+                None => self.field_err(
+                    row,
+                    "response_id",
+                    RejectCode::NoAnswer,
+                    "no questionnaire item answered".into(),
+                ),
+            });
         }
         Ok(out)
     }
@@ -662,6 +677,7 @@ impl<'a> FileMap<'a> {
                 ]),
             )],
             customer: None,
+            answer_rejects: Vec::new(),
         })
     }
 
@@ -730,6 +746,7 @@ impl<'a> FileMap<'a> {
                     V::B(self.parsed(row, "complained", parse::flag)?),
                 ]),
             )],
+            answer_rejects: Vec::new(),
         })
     }
 
@@ -810,6 +827,7 @@ impl<'a> FileMap<'a> {
                 ]),
             )],
             customer: None,
+            answer_rejects: Vec::new(),
         })
     }
 

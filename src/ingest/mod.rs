@@ -123,9 +123,27 @@ impl RejectCode {
     }
 }
 
-/// A rejected row and why.
+/// What a reject sets aside: a whole raw row, or one answer of a row whose other answers
+/// count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RejectLevel {
+    Row,
+    Answer,
+}
+
+impl RejectLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RejectLevel::Row => "row",
+            RejectLevel::Answer => "answer",
+        }
+    }
+}
+
+/// A rejected row (or answer) and why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reject {
+    pub level: RejectLevel,
     pub code: RejectCode,
     pub source: String,
     pub file: String,
@@ -153,6 +171,8 @@ pub struct FileLedger {
     pub rows_read: usize,
     pub accepted: usize,
     pub rejected: usize,
+    /// Answers rejected on their own in accepted rows (not counted in `rejected`).
+    pub answers_rejected: usize,
     /// Of the rejected: rows the platform marks as preview/test/spam or unfinished.
     pub excluded: usize,
     /// Rows replaced by a newer file of the same source for the same month (or all rows
@@ -249,6 +269,9 @@ impl Ingested {
     pub fn rejected(&self) -> usize {
         self.ledger.iter().map(|l| l.rejected).sum()
     }
+    pub fn answers_rejected(&self) -> usize {
+        self.ledger.iter().map(|l| l.answers_rejected).sum()
+    }
     pub fn superseded(&self) -> usize {
         self.ledger.iter().map(|l| l.superseded).sum()
     }
@@ -334,6 +357,7 @@ pub fn ingest_file(
         rows_read: 0,
         accepted: 0,
         rejected: 0,
+        answers_rejected: 0,
         excluded: 0,
         superseded: 0,
         note: String::new(),
@@ -365,9 +389,30 @@ pub fn ingest_file(
                 None => Ok(m),
             }),
         };
+        let reject = |e: map::RowError, level: RejectLevel| {
+            let value = if pii_headers.contains(&e.column) {
+                ctx.privacy.id(Some(e.value)).unwrap_or_default()
+            } else {
+                ctx.privacy.text(&e.value)
+            };
+            Reject {
+                level,
+                code: e.code,
+                source: src.name.clone(),
+                file: file.clone(),
+                line: row.line,
+                column: e.column,
+                value,
+                reason: ctx.privacy.text(&e.reason),
+            }
+        };
         match result {
-            Ok(m) => {
+            Ok(mut m) => {
                 ledger.accepted += 1;
+                ledger.answers_rejected += m.answer_rejects.len();
+                for e in std::mem::take(&mut m.answer_rejects) {
+                    rejects.push(reject(e, RejectLevel::Answer));
+                }
                 accepted.add(m, &file_id);
             }
             Err(e) => {
@@ -375,20 +420,7 @@ pub fn ingest_file(
                 if e.code.is_exclusion() {
                     ledger.excluded += 1;
                 }
-                let value = if pii_headers.contains(&e.column) {
-                    ctx.privacy.id(Some(e.value)).unwrap_or_default()
-                } else {
-                    ctx.privacy.text(&e.value)
-                };
-                rejects.push(Reject {
-                    code: e.code,
-                    source: src.name.clone(),
-                    file: file.clone(),
-                    line: row.line,
-                    column: e.column,
-                    value,
-                    reason: ctx.privacy.text(&e.reason),
-                });
+                rejects.push(reject(e, RejectLevel::Row));
             }
         }
         Ok(())
@@ -643,6 +675,7 @@ pub fn rejects_frame(rejects: &[Reject]) -> Result<DataFrame, IngestError> {
     frame::build(vec![
         ("source", ColType::Cat, s(&|r| r.source.clone())),
         ("file", ColType::Cat, s(&|r| r.file.clone())),
+        ("level", ColType::Cat, s(&|r| r.level.as_str().to_string())),
         (
             "line",
             ColType::I64,
@@ -681,6 +714,7 @@ pub fn ledger_frame(ledger: &[FileLedger]) -> Result<DataFrame, IngestError> {
         ("rows_read", ColType::I64, n(&|r| r.rows_read)),
         ("accepted", ColType::I64, n(&|r| r.accepted)),
         ("rejected", ColType::I64, n(&|r| r.rejected)),
+        ("answers_rejected", ColType::I64, n(&|r| r.answers_rejected)),
         ("excluded", ColType::I64, n(&|r| r.excluded)),
         ("superseded", ColType::I64, n(&|r| r.superseded)),
         ("note", ColType::Str, s(&|r| r.note.clone())),

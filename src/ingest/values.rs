@@ -63,6 +63,23 @@ fn leading_number(s: &str) -> Option<f64> {
     labelled.then(|| n.parse().ok()).flatten()
 }
 
+/// Codes that exports use for "no answer", "not applicable" or "don't know" (0 on a 1–5
+/// scale, 9/99/999, negative codes): an answer outside its scale with one of these is more
+/// likely a missing-value code than a keying error, so the message names the setting.
+const NO_ANSWER_CODES: [f64; 12] = [
+    0.0, -1.0, -2.0, -3.0, -8.0, -9.0, -99.0, 9.0, 97.0, 98.0, 99.0, 999.0,
+];
+
+fn no_answer_hint(raw: f64, item: &Item) -> String {
+    if !NO_ANSWER_CODES.contains(&raw) {
+        return String::new();
+    }
+    format!(
+        "; if `{raw}` means no answer or not applicable, add missing = [\"{raw}\"] to item {} in [[questionnaire.items]] (or to the source's missing)",
+        item.id
+    )
+}
+
 /// The score of an answer cell for `item`, or why there is none. Blank cells are `None`;
 /// callers drop configured "no answer" codes before calling.
 pub fn score(cell: &Cell, item: &Item) -> Result<Option<f64>, (RejectCode, String)> {
@@ -124,8 +141,11 @@ pub fn score(cell: &Cell, item: &Item) -> Result<Option<f64>, (RejectCode, Strin
         return Err((
             RejectCode::OutOfScale,
             format!(
-                "score {raw} is outside the {}–{} scale of item {}",
-                item.min, item.max, item.id
+                "score {raw} is outside the {}–{} scale of item {}{}",
+                item.min,
+                item.max,
+                item.id,
+                no_answer_hint(raw, item)
             ),
         ));
     }
@@ -156,6 +176,7 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), *v))
                 .collect::<BTreeMap<_, _>>(),
             reverse,
+            missing: Vec::new(),
         }
     }
 
@@ -206,6 +227,12 @@ mod tests {
             .unwrap_err()
             .1
             .contains("[value_maps]"));
+        // A value that looks like a no-answer code names the setting; a keying error not.
+        assert!(score(&t("0"), &five)
+            .unwrap_err()
+            .1
+            .contains("add missing = [\"0\"] to item q"));
+        assert!(!score(&t("7"), &five).unwrap_err().1.contains("missing"));
     }
 
     #[test]

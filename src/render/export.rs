@@ -20,11 +20,11 @@ pub fn neutralise(cell: &str) -> Cow<'_, str> {
     }
 }
 
-/// Every rejected row as CSV (UTF-8 with a byte-order mark, which Excel needs to read
+/// Every rejected row and answer (`level` row or answer) as CSV (UTF-8 with a byte-order mark, which Excel needs to read
 /// Chinese correctly), every text cell neutralised.
 pub fn rejects_csv(rejects: Option<&DataFrame>) -> Result<Vec<u8>, RenderError> {
     let cols = [
-        "source", "file", "line", "column", "value", "code", "reason",
+        "source", "file", "line", "level", "column", "value", "code", "reason",
     ];
     let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
     let err = |e: csv::Error| RenderError::Data(format!("rejects.csv: {e}"));

@@ -113,6 +113,8 @@ pub struct Summary {
     pub rows_read: usize,
     pub rows_accepted: usize,
     pub rows_rejected: usize,
+    /// Answers rejected on their own in accepted rows.
+    pub answers_rejected: usize,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -451,6 +453,8 @@ fn data_section(inp: &Inputs) -> Result<Section, RenderError> {
         let f = |n| frame::f64s(l, n).map_err(col_err);
         let (src, file, enc) = (s("source")?, s("file")?, s("encoding")?);
         let (read, acc, rej) = (f("rows_read")?, f("accepted")?, f("rejected")?);
+        // Ledgers written before answer-level rejects have no such column: none then.
+        let ans = f("answers_rejected").unwrap_or_else(|_| vec![None; l.height()]);
         let n = |x: Option<f64>| i18n::count(x.unwrap_or(0.0) as usize);
         tables.push(Table {
             caption: None,
@@ -461,8 +465,9 @@ fn data_section(inp: &Inputs) -> Result<Section, RenderError> {
                 Msg::RowsRead.text(lang).into(),
                 Msg::Accepted.text(lang).into(),
                 Msg::Rejected.text(lang).into(),
+                Msg::AnswersRejected.text(lang).into(),
             ],
-            align: vec!["left", "left", "left", "right", "right", "right"],
+            align: vec!["left", "left", "left", "right", "right", "right", "right"],
             rows: (0..l.height())
                 .map(|i| {
                     vec![
@@ -472,6 +477,7 @@ fn data_section(inp: &Inputs) -> Result<Section, RenderError> {
                         n(read[i]),
                         n(acc[i]),
                         n(rej[i]),
+                        n(ans[i]),
                     ]
                 })
                 .collect(),
@@ -482,6 +488,7 @@ fn data_section(inp: &Inputs) -> Result<Section, RenderError> {
         let s = |n| frame::strs(r, n).map_err(col_err);
         let (src, line, col, val) = (s("source")?, s("line")?, s("column")?, s("value")?);
         let (code, why) = (s("code")?, s("reason")?);
+        let level = s("level").unwrap_or_else(|_| vec![None; r.height()]);
         let shown = r.height().min(40);
         tables.push(Table {
             caption: Some(Msg::RejectReasons.text(lang).to_string()),
@@ -495,7 +502,10 @@ fn data_section(inp: &Inputs) -> Result<Section, RenderError> {
             rows: (0..shown)
                 .map(|i| {
                     let v = val[i].clone().unwrap_or_default();
-                    let label = i18n::reject_reason(code[i].as_deref().unwrap_or(""), lang);
+                    let mut label = i18n::reject_reason(code[i].as_deref().unwrap_or(""), lang);
+                    if level[i].as_deref() == Some("answer") {
+                        label.push_str(Msg::AnswerLevel.text(lang));
+                    }
                     vec![
                         src[i].clone().unwrap_or_default(),
                         line[i].clone().unwrap_or_default(),
@@ -832,6 +842,7 @@ pub fn summary(inp: &Inputs) -> Result<Summary, RenderError> {
         rows_read: total("rows_read"),
         rows_accepted: total("accepted"),
         rows_rejected: total("rejected"),
+        answers_rejected: total("answers_rejected"),
     })
 }
 

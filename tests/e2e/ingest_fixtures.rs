@@ -116,13 +116,21 @@ fn every_fixture_ingests_through_config_alone_field_by_field() {
         a("2", "2026-10-04 11:00:00", "S2", "web", "inst", 5.0),
         a("2", "2026-10-04 11:00:00", "S2", "web", "nps", 10.0),
         a("2", "2026-10-04 11:00:00", "S2", "web", "sat", 4.0),
+        // dlv = 7 is outside 1–5: that answer is rejected, the others count.
+        a("3", "2026-10-05 12:00:00", "S2", "web", "inst", 3.0),
+        a("3", "2026-10-05 12:00:00", "S2", "web", "nps", 5.0),
+        a("3", "2026-10-05 12:00:00", "S2", "web", "sat", 3.0),
     ];
     assert_eq!(answers(&out, "wjx_csv"), wjx, "问卷星 GBK CSV");
     assert_eq!(answers(&out, "wjx_xlsx"), wjx, "问卷星 .xlsx");
     assert_eq!(answers(&out, "wjx_xls"), wjx, "问卷星 .xls");
     assert_eq!(
         comments(&out, "wjx_csv"),
-        vec![("1".to_string(), "送货很快，有事打我电话[phone]".to_string())]
+        vec![
+            ("1".to_string(), "送货很快，有事打我电话[phone]".to_string()),
+            // The third response is kept (only its bad answer is rejected), e-mail redacted.
+            ("3".to_string(), "邮箱 [email]".to_string())
+        ]
     );
 
     assert_eq!(
@@ -132,6 +140,10 @@ fn every_fixture_ingests_through_config_alone_field_by_field() {
             a("1", "2026-10-06 09:00:00", "S1", "web", "inst", 4.0),
             a("1", "2026-10-06 09:00:00", "S1", "web", "nps", 8.0),
             a("1", "2026-10-06 09:00:00", "S1", "web", "sat", 5.0),
+            // 满意┋一般 (two answers to a single-answer item) rejects that answer only.
+            a("2", "2026-10-07 09:00:00", "S2", "web", "inst", 3.0),
+            a("2", "2026-10-07 09:00:00", "S2", "web", "nps", 6.0),
+            a("2", "2026-10-07 09:00:00", "S2", "web", "sat", 3.0),
         ],
         "问卷星 option text"
     );
@@ -247,7 +259,16 @@ fn every_fixture_accounts_for_its_rows_and_every_reject_has_a_reason() {
         .map(|l| (l.file.as_str(), (l.rows_read, l.accepted, l.rejected)))
         .collect();
     assert_eq!(by_file["qualtrics.csv"], (4, 2, 2));
-    assert_eq!(by_file["wjx_codes.csv"], (3, 2, 1));
+    // Its third response has one answer outside the scale: the answer is rejected, the row kept.
+    assert_eq!(by_file["wjx_codes.csv"], (3, 3, 0));
+    let answers_rejected = |f: &str| {
+        out.ledger
+            .iter()
+            .find(|l| l.file == f)
+            .unwrap()
+            .answers_rejected
+    };
+    assert_eq!(answers_rejected("wjx_codes.csv"), 1);
     assert_eq!(by_file["limesurvey.csv"], (2, 1, 1));
     for r in &out.rejects {
         assert!(!r.reason.is_empty() && r.line > 1, "{r:?}");
@@ -257,6 +278,14 @@ fn every_fixture_accounts_for_its_rows_and_every_reject_has_a_reason() {
         .iter()
         .map(|r| (r.source.as_str(), r.line, r.code.as_str()))
         .collect();
+    // Answer-level rejects are counted apart from the rows.
+    let answer_level: usize = out.ledger.iter().map(|l| l.answers_rejected).sum();
+    let rows_rejected: usize = out.ledger.iter().map(|l| l.rejected).sum();
+    assert_eq!(out.rejects.len(), rows_rejected + answer_level);
+    assert!(out
+        .rejects
+        .iter()
+        .any(|r| r.level == ingest::RejectLevel::Answer && r.code.as_str() == "out_of_scale"));
     for want in [
         ("wjx_csv", 4, "out_of_scale"),
         ("wjx_text", 3, "not_a_number"),
@@ -524,7 +553,14 @@ fn validate_reports_layout_mapping_and_rejects_without_writing() {
 fn too_many_rejects_fail_the_run_before_the_lake_changes() {
     let t = TempDir::new("share");
     copy_dir(&fixtures(), t.path());
-    // wjx_codes.csv rejects 1 of 3 rows: above the default 5%.
+    // With bad_answer = "response", wjx_codes.csv's out-of-scale answer rejects its row:
+    // 1 of 3 rows, above the default 5%.
+    let cfg = t.path().join("csat.toml");
+    let text = std::fs::read_to_string(&cfg).unwrap().replace(
+        "path = \"wjx_codes.csv\"\n",
+        "path = \"wjx_codes.csv\"\nbad_answer = \"response\"\n",
+    );
+    std::fs::write(&cfg, text).unwrap();
     let out = csat(t.path(), &["ingest", "--as-of", "2026-11-01"]);
     assert_eq!(out.status.code(), Some(3));
     let err = String::from_utf8_lossy(&out.stderr);
@@ -657,7 +693,19 @@ items = { sat = "总体", nps = "推荐", c = "意见" }
             l.accepted + l.rejected,
             "case {case}: a row was lost"
         );
-        assert_eq!(out.rejects.len(), l.rejected, "case {case}");
+        assert_eq!(
+            out.rejects.len(),
+            l.rejected + l.answers_rejected,
+            "case {case}"
+        );
+        assert_eq!(
+            out.rejects
+                .iter()
+                .filter(|r| r.level == ingest::RejectLevel::Answer)
+                .count(),
+            l.answers_rejected,
+            "case {case}"
+        );
         assert!(
             out.rejects.iter().all(|r| !r.reason.is_empty()),
             "case {case}: a reject without a reason"

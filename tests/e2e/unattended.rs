@@ -121,7 +121,8 @@ fn json_logs_summary_line_warnings_exit_code_and_private_files() {
         summary["rows_read"].as_u64().unwrap(),
         summary["rows_accepted"].as_u64().unwrap() + summary["rows_rejected"].as_u64().unwrap()
     );
-    assert_eq!(summary["rows_rejected"], 9);
+    assert_eq!(summary["rows_rejected"], 6);
+    assert_eq!(summary["answers_rejected"], 3);
     assert!(summary["report"].as_str().unwrap().ends_with("report.pdf"));
     assert!(summary["warnings"].as_u64().unwrap() > 0);
     // Without the low warning level the same run is a plain success, with no progress

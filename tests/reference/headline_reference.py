@@ -1,8 +1,9 @@
 """Independent reference for the demo's 2026-10 headline figures.
 
 Reads the raw demo files with Python's csv module and openpyxl (not with csat), applies
-the documented ingest rules (a row with an out-of-range score, an unknown store or an
-unparsable date is rejected whole; blanks, -2/-3, (空) and 不适用 are missing), and computes
+the documented ingest rules (a row with an unknown store or an unparsable date is rejected
+whole; an out-of-range score rejects that answer only, the row's other answers count;
+blanks, -2/-3, (空) and 不适用 are missing), and computes
 the overall-satisfaction mean with its Student-t interval (SciPy) and the NPS with its
 normal interval. tests/e2e.rs compares csat's summary.json with the printed values.
 
@@ -37,16 +38,14 @@ def take(rows, time_col, scales, overall_col, nps_col=None, store_col=None):
         if t is None or (store_col and r[store_col] not in STORES):
             continue
         vals = {}
-        bad = False
         for col, (lo, hi) in scales.items():
             v = r[col].strip()
             if v in MISSING:
                 continue
             x = float(v)
-            if not lo <= x <= hi:
-                bad = True
-            vals[col] = x
-        if bad or (t.year, t.month) != (2026, 10):
+            if lo <= x <= hi:
+                vals[col] = x
+        if not vals or (t.year, t.month) != (2026, 10):
             continue
         if overall_col in vals:
             overall.append(vals[overall_col])
