@@ -56,6 +56,8 @@ pub struct RawConfig {
     #[serde(default)]
     pub churn: RawChurn,
     #[serde(default)]
+    pub complaints: RawComplaints,
+    #[serde(default)]
     pub catalog: BTreeMap<String, Vec<RawCatalogEntry>>,
     /// Answer text → score, by map name (items refer to a map with `values`).
     #[serde(default)]
@@ -97,6 +99,40 @@ pub struct RawChurn {
     /// A holiday calendar file (the format of data/calendars/china.toml) instead of the
     /// shipped one.
     pub calendar: Option<String>,
+}
+
+/// The organisation's complaint-handling commitments (ISO 10002 §8.3 asks it to set and
+/// publish them; the handbooks' are a first response within 24 hours and closing within 3
+/// working days).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawComplaints {
+    pub respond_within_hours: Option<f64>,
+    pub close_within_days: Option<i64>,
+    /// How the closing days count: `working` (default: weekends, public holidays and make-up
+    /// days from the calendar) or `calendar`.
+    pub close_days: Option<String>,
+}
+
+/// The commitments every complaint is measured against.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Commitments {
+    /// A first response within this many hours of receipt.
+    pub respond_hours: f64,
+    /// Closed within this many days of receipt.
+    pub close_days: i64,
+    /// The days are calendar days (else working days).
+    pub calendar_days: bool,
+}
+
+impl Default for Commitments {
+    fn default() -> Commitments {
+        Commitments {
+            respond_hours: 24.0,
+            close_days: 3,
+            calendar_days: false,
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -314,6 +350,8 @@ pub struct Config {
     pub pii_key_env: String,
     pub weighting: Option<Weighting>,
     pub churn_after_days: Option<i64>,
+    /// `[complaints]`: what "in time" means.
+    pub commitments: Commitments,
     pub churn_controls: Vec<String>,
     /// The text of a configured holiday calendar (`None`: the shipped one).
     pub calendar: Option<String>,
@@ -552,6 +590,7 @@ impl Config {
                 "report.accent = `{accent}`: not a colour; write it as #rrggbb, e.g. \"#1f5e9e\""
             ));
         }
+        let commitments = resolve_commitments(&raw.complaints, &mut p);
         if !p.is_empty() {
             return Err(ConfigError::Invalid {
                 path: path.to_path_buf(),
@@ -590,6 +629,7 @@ impl Config {
                 .unwrap_or_else(|| "CSAT_PII_KEY".into()),
             weighting,
             churn_after_days: raw.churn.after_days,
+            commitments,
             churn_controls,
             calendar,
             min_n: min_n.max(2) as usize,
@@ -627,6 +667,36 @@ impl Config {
         }
         value
     }
+}
+
+fn resolve_commitments(raw: &RawComplaints, p: &mut Vec<String>) -> Commitments {
+    let mut c = Commitments::default();
+    if let Some(h) = raw.respond_within_hours {
+        if h > 0.0 && h.is_finite() {
+            c.respond_hours = h;
+        } else {
+            p.push(format!(
+                "complaints.respond_within_hours = {h}: give a number of hours above 0, e.g. 24"
+            ));
+        }
+    }
+    if let Some(d) = raw.close_within_days {
+        if d > 0 {
+            c.close_days = d;
+        } else {
+            p.push(format!(
+                "complaints.close_within_days = {d}: give a number of days above 0, e.g. 3"
+            ));
+        }
+    }
+    match raw.close_days.as_deref() {
+        None | Some("working") => {}
+        Some("calendar") => c.calendar_days = true,
+        Some(other) => p.push(format!(
+            "complaints.close_days = `{other}`: use working (skip weekends and public holidays) or calendar"
+        )),
+    }
+    c
 }
 
 fn resolve_catalog(

@@ -145,6 +145,8 @@ impl Table {
                 ("status", Cat),
                 ("compensation", F64),
                 ("handling_satisfaction", F64),
+                ("timely_response", Bool),
+                ("disputed", Bool),
                 ("file_id", Cat),
             ],
             Table::Customers => &[
@@ -256,6 +258,10 @@ const COMPLAINTS_FIELDS: &[Field] = &[
     f("status", Text, false),
     f("compensation", Number, false),
     f("handling_satisfaction", Number, false),
+    // Logs that record the outcome instead of the times (a regulator's "timely response?",
+    // "consumer disputed?").
+    f("timely_response", Flag, false),
+    f("disputed", Flag, false),
 ];
 const CUSTOMERS_FIELDS: &[Field] = &[
     f("customer_id", Text, true),

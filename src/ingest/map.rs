@@ -674,6 +674,8 @@ impl<'a> FileMap<'a> {
                     V::S(self.text(row, "status")),
                     V::F(self.parsed(row, "compensation", parse::number)?),
                     V::F(self.parsed(row, "handling_satisfaction", parse::number)?),
+                    V::B(self.parsed(row, "timely_response", parse::flag)?),
+                    V::B(self.parsed(row, "disputed", parse::flag)?),
                 ]),
             )],
             customer: None,

@@ -239,7 +239,9 @@ pub fn flag(cell: &Cell) -> Result<Option<bool>, String> {
         other => {
             let s = other.as_text();
             match s.trim().to_lowercase().as_str() {
-                "" => Ok(None),
+                // Not applicable: no value (a regulator's log writes N/A for a question
+                // that was not asked).
+                "" | "n/a" | "na" | "-" | "不适用" => Ok(None),
                 "1" | "是" | "y" | "yes" | "true" | "已流失" | "流失" => Ok(Some(true)),
                 "0" | "否" | "n" | "no" | "false" | "未流失" | "在用" => Ok(Some(false)),
                 t => Err(format!(

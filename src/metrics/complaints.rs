@@ -5,94 +5,25 @@
 //! - churn comes from the customer file (flag and/or date);
 //! - only complaints received before a customer's churn date (or before the end of the
 //!   period for retained customers) count as exposure: a complaint after churn is no cause;
-//! - "within commitment" means first response within 24 hours and closed within 3 working
-//!   days (weekends, public holidays and make-up days from the shipped calendar); for a year
-//!   without a calendar only weekends are skipped, and a note says so.
+//! - "in time" means within the configured commitments (`[complaints]`, by default a first
+//!   response within 24 hours and closing within 3 working days; weekends, public holidays
+//!   and make-up days from the shipped calendar; for a year without a calendar only weekends
+//!   are skipped, and a note says so), decided by one rule ([`super::handling::Handling`]).
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 
 use super::calendar::Calendar;
 use super::churn::{self, Table2x2};
+use super::handling::{self, Complaint, Handling};
 use super::stats;
 use super::MetricsError;
 use crate::config::Config;
 use crate::frame::{self, DataFrame, Values};
 use crate::period::Period;
 
-/// Commitments of the handbooks: reply within 24 h, close within 3 working days.
-pub const RESPONSE_HOURS: f64 = 24.0;
-pub const CLOSE_WORKING_DAYS: i64 = 3;
-
 use super::err;
-
-#[derive(Debug, Clone)]
-struct Complaint {
-    customer: Option<String>,
-    received: NaiveDateTime,
-    first_response: Option<NaiveDateTime>,
-    closed: Option<NaiveDateTime>,
-    status: String,
-    category: String,
-    severity: String,
-    channel: String,
-    store: Option<String>,
-    region: Option<String>,
-    satisfaction: Option<f64>,
-}
-
-impl Complaint {
-    fn response_hours(&self) -> Option<f64> {
-        self.first_response
-            .map(|t| (t - self.received).num_minutes() as f64 / 60.0)
-    }
-    fn resolution_wd(&self, cal: &Calendar) -> Option<i64> {
-        self.closed
-            .map(|c| cal.working_days_between(self.received.date(), c.date()))
-    }
-    fn within_24h(&self) -> bool {
-        self.response_hours().is_some_and(|h| h <= RESPONSE_HOURS)
-    }
-    fn within_3wd(&self, cal: &Calendar) -> bool {
-        self.resolution_wd(cal)
-            .is_some_and(|d| d <= CLOSE_WORKING_DAYS)
-    }
-}
-
-fn read_complaints(df: &DataFrame) -> Result<Vec<Complaint>, MetricsError> {
-    let e = err("complaints");
-    let s = |c| frame::strs(df, c).map_err(&e);
-    let t = |c| frame::times(df, c).map_err(&e);
-    let (cust, cat, sev, chan, store, region, status) = (
-        s("customer_id")?,
-        s("category")?,
-        s("severity")?,
-        s("channel")?,
-        s("store")?,
-        s("region")?,
-        s("status")?,
-    );
-    let (rec, first, closed) = (t("received_at")?, t("first_response_at")?, t("closed_at")?);
-    let sat = frame::f64s(df, "handling_satisfaction").map_err(&e)?;
-    Ok((0..df.height())
-        .filter_map(|i| {
-            Some(Complaint {
-                customer: cust[i].clone(),
-                received: rec[i]?,
-                first_response: first[i],
-                closed: closed[i],
-                status: status[i].clone().unwrap_or_default(),
-                category: cat[i].clone().unwrap_or_else(|| "—".into()),
-                severity: sev[i].clone().unwrap_or_else(|| "—".into()),
-                channel: chan[i].clone().unwrap_or_else(|| "—".into()),
-                store: store[i].clone(),
-                region: region[i].clone(),
-                satisfaction: sat[i],
-            })
-        })
-        .collect())
-}
 
 #[derive(Debug, Clone)]
 struct Customer {
@@ -180,21 +111,13 @@ pub fn quantile(xs: &mut [f64], q: f64) -> Option<f64> {
     Some(xs[lo] + (h - lo as f64) * (xs[hi] - xs[lo]))
 }
 
-/// The segments complaints are cut by, with each complaint's value.
-fn complaint_segments(c: &Complaint) -> Vec<(&'static str, String)> {
-    let mut v = vec![
-        ("all", "all".to_string()),
-        ("category", c.category.clone()),
-        ("severity", c.severity.clone()),
-        ("channel", c.channel.clone()),
-    ];
-    if let Some(s) = &c.store {
-        v.push(("store", s.clone()));
-    }
-    if let Some(r) = &c.region {
-        v.push(("region", r.clone()));
-    }
-    v
+/// Customers active at some time in `period` (for complaints per 1,000 customers).
+fn active_customers(custs: &[Customer], period: Period) -> usize {
+    let (start, end) = (period.first_day(), period.last_day());
+    custs
+        .iter()
+        .filter(|c| c.first.is_none_or(|f| f <= end) && c.churn_date.is_none_or(|d| d >= start))
+        .count()
 }
 
 struct Mart {
@@ -226,8 +149,15 @@ pub fn build(
         }
     }
     let all: Vec<Complaint> = match complaints {
-        Some(df) => read_complaints(df)?,
+        Some(df) => handling::read_complaints(cfg, df)?,
         None => Vec::new(),
+    };
+    for n in handling::not_measured(&all) {
+        notes.push(n);
+    }
+    let h = Handling {
+        commitments: cfg.commitments,
+        calendar: &cal,
     };
     let custs: Vec<Customer> = match customers {
         Some(df) => read_customers(df, period, cfg.churn_after_days)?,
@@ -237,15 +167,15 @@ pub fn build(
     if complaints.is_some() {
         out.push(Mart {
             name: "complaints",
-            df: complaints_mart(cfg, period, &all, &custs, &cal)?,
+            df: handling::complaints_mart(cfg, period, &all, active_customers(&custs, period), &h)?,
         });
         out.push(Mart {
             name: "complaint_times",
-            df: times_mart(period, &all, &cal)?,
+            df: times_mart(period, &all, &h)?,
         });
     }
     if !custs.is_empty() {
-        let (cc, model, surv) = churn_marts(cfg, period, &all, &custs, &cal, notes)?;
+        let (cc, model, surv) = churn_marts(cfg, period, &all, &custs, &h, notes)?;
         out.push(Mart {
             name: "complaint_churn",
             df: cc,
@@ -260,206 +190,6 @@ pub fn build(
         });
     }
     Ok(out.into_iter().map(|m| (m.name, m.df)).collect())
-}
-
-fn complaints_mart(
-    cfg: &Config,
-    period: Period,
-    all: &[Complaint],
-    custs: &[Customer],
-    cal: &Calendar,
-) -> Result<DataFrame, MetricsError> {
-    let (start, end) = (period.first_day(), period.last_day());
-    let active = custs
-        .iter()
-        .filter(|c| c.first.is_none_or(|f| f <= end) && c.churn_date.is_none_or(|d| d >= start))
-        .count();
-    let in_p = |p: Period, c: &&Complaint| Period::of_date(c.received.date()) == p;
-    let now: Vec<&Complaint> = all.iter().filter(|c| in_p(period, c)).collect();
-    let prev: Vec<&Complaint> = all.iter().filter(|c| in_p(period.prev(), c)).collect();
-    // Repeat complainers: customers with another complaint in the 12 months before.
-    let year_before = period.first_day() - chrono::Duration::days(365);
-    let mut history: HashMap<&str, usize> = HashMap::new();
-    for c in all
-        .iter()
-        .filter(|c| c.received.date() >= year_before && c.received.date() <= end)
-    {
-        if let Some(id) = &c.customer {
-            *history.entry(id.as_str()).or_default() += 1;
-        }
-    }
-    type Key = (&'static str, String);
-    let mut groups: BTreeMap<Key, Vec<&Complaint>> = BTreeMap::new();
-    let mut prev_groups: BTreeMap<Key, Vec<&Complaint>> = BTreeMap::new();
-    for c in &now {
-        for k in complaint_segments(c) {
-            groups.entry(k).or_default().push(c);
-        }
-    }
-    for c in &prev {
-        for k in complaint_segments(c) {
-            prev_groups.entry(k).or_default().push(c);
-        }
-    }
-    #[derive(Default)]
-    struct Row {
-        seg: String,
-        val: String,
-        count: usize,
-        rate: Option<f64>,
-        share: f64,
-        cum: f64,
-        fr50: Option<f64>,
-        fr90: Option<f64>,
-        rs50: Option<f64>,
-        rs90: Option<f64>,
-        w24: Option<(f64, f64, f64)>,
-        w3: Option<(f64, f64, f64)>,
-        open: usize,
-        reopened: usize,
-        repeat: usize,
-        sat: Option<f64>,
-        prev_count: usize,
-        prev_w3: Option<f64>,
-        prev_w24: Option<f64>,
-        prev_fr50: Option<f64>,
-        prev_rs50: Option<f64>,
-        prev_sat: Option<f64>,
-        p24: Option<f64>,
-        p: Option<f64>,
-    }
-    let total = now.len().max(1) as f64;
-    let mut rows = Vec::new();
-    let seg_order = ["all", "category", "severity", "channel", "region", "store"];
-    for seg in seg_order {
-        let mut cells: Vec<(&Key, &Vec<&Complaint>)> =
-            groups.iter().filter(|(k, _)| k.0 == seg).collect();
-        // Pareto order: most complaints first, ties by name.
-        cells.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0 .1.cmp(&b.0 .1)));
-        let mut cum = 0.0;
-        for (k, cs) in cells {
-            let n = cs.len();
-            cum += n as f64 / total;
-            let mut fr: Vec<f64> = cs.iter().filter_map(|c| c.response_hours()).collect();
-            let mut rs: Vec<f64> = cs
-                .iter()
-                .filter_map(|c| c.resolution_wd(cal))
-                .map(|d| d as f64)
-                .collect();
-            let w24 = cs.iter().filter(|c| c.within_24h()).count();
-            let w3 = cs.iter().filter(|c| c.within_3wd(cal)).count();
-            let sats: Vec<f64> = cs.iter().filter_map(|c| c.satisfaction).collect();
-            let pv = prev_groups.get(k);
-            let prev_w3 = pv.map(|p| p.iter().filter(|c| c.within_3wd(cal)).count());
-            let mut customers_here: Vec<&str> =
-                cs.iter().filter_map(|c| c.customer.as_deref()).collect();
-            customers_here.sort_unstable();
-            customers_here.dedup();
-            rows.push(Row {
-                seg: k.0.to_string(),
-                val: k.1.clone(),
-                count: n,
-                rate: (k.0 == "all" && active > 0).then(|| 1000.0 * n as f64 / active as f64),
-                share: n as f64 / total,
-                cum,
-                fr50: quantile(&mut fr.clone(), 0.5),
-                fr90: quantile(&mut fr, 0.9),
-                rs50: quantile(&mut rs.clone(), 0.5),
-                rs90: quantile(&mut rs, 0.9),
-                w24: stats::wilson(w24, n, cfg.confidence),
-                w3: stats::wilson(w3, n, cfg.confidence),
-                open: cs.iter().filter(|c| c.closed.is_none()).count(),
-                reopened: cs
-                    .iter()
-                    .filter(|c| {
-                        c.status.contains("重开") || c.status.to_lowercase().contains("reopen")
-                    })
-                    .count(),
-                repeat: customers_here
-                    .iter()
-                    .filter(|id| history.get(*id).is_some_and(|n| *n >= 2))
-                    .count(),
-                sat: (!sats.is_empty()).then(|| sats.iter().sum::<f64>() / sats.len() as f64),
-                prev_count: pv.map(|p| p.len()).unwrap_or(0),
-                prev_w24: pv
-                    .map(|p| p.iter().filter(|c| c.within_24h()).count() as f64 / p.len() as f64),
-                prev_fr50: pv.and_then(|p| {
-                    quantile(
-                        &mut p
-                            .iter()
-                            .filter_map(|c| c.response_hours())
-                            .collect::<Vec<_>>(),
-                        0.5,
-                    )
-                }),
-                prev_rs50: pv.and_then(|p| {
-                    quantile(
-                        &mut p
-                            .iter()
-                            .filter_map(|c| c.resolution_wd(cal))
-                            .map(|d| d as f64)
-                            .collect::<Vec<_>>(),
-                        0.5,
-                    )
-                }),
-                prev_sat: pv.and_then(|p| {
-                    let v: Vec<f64> = p.iter().filter_map(|c| c.satisfaction).collect();
-                    (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
-                }),
-                p24: pv
-                    .and_then(|p| {
-                        stats::two_proportion_z(
-                            w24,
-                            n,
-                            p.iter().filter(|c| c.within_24h()).count(),
-                            p.len(),
-                        )
-                    })
-                    .map(|t| t.p),
-                prev_w3: pv.and_then(|p| prev_w3.map(|w| w as f64 / p.len() as f64)),
-                p: pv
-                    .and_then(|p| stats::two_proportion_z(w3, n, prev_w3.unwrap_or(0), p.len()))
-                    .map(|t| t.p),
-            });
-        }
-    }
-    let pstr = period.to_string();
-    let s = |f: &dyn Fn(&Row) -> String| Values::Str(rows.iter().map(|r| Some(f(r))).collect());
-    let fl = |f: &dyn Fn(&Row) -> Option<f64>| Values::F64(rows.iter().map(f).collect());
-    let i =
-        |f: &dyn Fn(&Row) -> usize| Values::I64(rows.iter().map(|r| Some(f(r) as i64)).collect());
-    frame::build_plain(vec![
-        ("period", s(&|_| pstr.clone())),
-        ("segment", s(&|r| r.seg.clone())),
-        ("segment_value", s(&|r| r.val.clone())),
-        ("count", i(&|r| r.count)),
-        ("rate_per_1000", fl(&|r| r.rate)),
-        ("share", fl(&|r| Some(r.share))),
-        ("cum_share", fl(&|r| Some(r.cum))),
-        ("first_response_p50_h", fl(&|r| r.fr50)),
-        ("first_response_p90_h", fl(&|r| r.fr90)),
-        ("resolution_p50_wd", fl(&|r| r.rs50)),
-        ("resolution_p90_wd", fl(&|r| r.rs90)),
-        ("within_24h_share", fl(&|r| r.w24.map(|w| w.0))),
-        ("within_24h_ci_low", fl(&|r| r.w24.map(|w| w.1))),
-        ("within_24h_ci_high", fl(&|r| r.w24.map(|w| w.2))),
-        ("within_3wd_share", fl(&|r| r.w3.map(|w| w.0))),
-        ("within_3wd_ci_low", fl(&|r| r.w3.map(|w| w.1))),
-        ("within_3wd_ci_high", fl(&|r| r.w3.map(|w| w.2))),
-        ("open_count", i(&|r| r.open)),
-        ("reopened_count", i(&|r| r.reopened)),
-        ("repeat_complainers", i(&|r| r.repeat)),
-        ("handling_satisfaction_mean", fl(&|r| r.sat)),
-        ("prev_count", i(&|r| r.prev_count)),
-        ("prev_within_3wd_share", fl(&|r| r.prev_w3)),
-        ("within_3wd_change_p_value", fl(&|r| r.p)),
-        ("prev_within_24h_share", fl(&|r| r.prev_w24)),
-        ("within_24h_change_p_value", fl(&|r| r.p24)),
-        ("prev_first_response_p50_h", fl(&|r| r.prev_fr50)),
-        ("prev_resolution_p50_wd", fl(&|r| r.prev_rs50)),
-        ("prev_handling_satisfaction_mean", fl(&|r| r.prev_sat)),
-    ])
-    .map_err(err("complaints"))
 }
 
 /// First-response hours are binned by this many hours up to [`RESPONSE_BINS_MAX_H`].
@@ -526,23 +256,40 @@ pub fn resolution_histogram(days: &[Option<i64>]) -> Vec<Bin> {
 
 /// The `complaint_times` mart: this month's complaints binned by first-response hours and
 /// by resolution working days, with the commitment each is held to.
-fn times_mart(
-    period: Period,
-    all: &[Complaint],
-    cal: &Calendar,
-) -> Result<DataFrame, MetricsError> {
+fn times_mart(period: Period, all: &[Complaint], h: &Handling) -> Result<DataFrame, MetricsError> {
     let now: Vec<&Complaint> = all
         .iter()
         .filter(|c| Period::of_date(c.received.date()) == period)
         .collect();
-    let resp = response_histogram(&now.iter().map(|c| c.response_hours()).collect::<Vec<_>>());
-    let res = resolution_histogram(&now.iter().map(|c| c.resolution_wd(cal)).collect::<Vec<_>>());
+    // Only complaints whose log records the time are binned (no "not recorded" bar for
+    // a log that never records it).
+    let resp = response_histogram(
+        &now.iter()
+            .filter(|c| c.response_measured && (c.first_response.is_some() || c.timely.is_none()))
+            .map(|c| h.response_hours(c))
+            .collect::<Vec<_>>(),
+    );
+    let res = resolution_histogram(
+        &now.iter()
+            .filter(|c| c.close_measured)
+            .map(|c| h.close_days(c))
+            .collect::<Vec<_>>(),
+    );
+    let c = h.commitments;
+    let days = if c.calendar_days {
+        "resolution_calendar_days"
+    } else {
+        "resolution_working_days"
+    };
+    let nonempty = |bins: &[Bin]| bins.iter().any(|b| b.count > 0);
     let rows: Vec<(&str, f64, &Bin)> = resp
         .iter()
-        .map(|b| ("first_response_h", RESPONSE_HOURS, b))
+        .filter(|_| nonempty(&resp))
+        .map(|b| ("first_response_h", c.respond_hours, b))
         .chain(
             res.iter()
-                .map(|b| ("resolution_wd", CLOSE_WORKING_DAYS as f64, b)),
+                .filter(|_| nonempty(&res))
+                .map(|b| (days, c.close_days as f64, b)),
         )
         .collect();
     let pstr = period.to_string();
@@ -590,7 +337,7 @@ fn churn_marts(
     period: Period,
     all: &[Complaint],
     custs: &[Customer],
-    cal: &Calendar,
+    h: &Handling,
     notes: &mut Vec<String>,
 ) -> Result<(DataFrame, DataFrame, DataFrame), MetricsError> {
     let end = period.last_day();
@@ -613,10 +360,11 @@ fn churn_marts(
                 continue;
             }
             e.count += 1;
-            match k.closed {
-                None => e.unresolved = true,
-                Some(_) if !k.within_3wd(cal) => e.late = true,
-                _ => {}
+            match (h.closed_in_time(k), k.closed) {
+                (None, _) => {}
+                (Some(_), None) => e.unresolved = true,
+                (Some(false), Some(_)) => e.late = true,
+                (Some(true), Some(_)) => {}
             }
             e.severe |= k.severity.contains("重大") || k.severity.eq_ignore_ascii_case("major");
             e.categories.push(k.category.clone());
@@ -644,6 +392,8 @@ fn churn_marts(
         none.iter().filter(|&&i| custs[i].churned).count(),
     );
     let has_log = !all.is_empty();
+    // Outcomes (in time, late, unresolved) need a log that records when complaints closed.
+    let closes = all.iter().any(|c| c.close_measured);
     let mut defs: Vec<(String, Vec<usize>)> = vec![
         ("none".into(), none.clone()),
         (
@@ -652,7 +402,10 @@ fn churn_marts(
         ),
     ];
     if has_log {
-        for g in ["closed_within_commitment", "closed_late", "unresolved"] {
+        for g in ["closed_within_commitment", "closed_late", "unresolved"]
+            .into_iter()
+            .filter(|_| closes)
+        {
             defs.push((
                 g.into(),
                 (0..custs.len()).filter(|&i| group(&ex[i]) == g).collect(),
@@ -776,8 +529,10 @@ fn churn_marts(
     if counts {
         terms.push("complaints".into());
     }
-    if has_log {
+    if closes {
         terms.push("closed_late".into());
+    }
+    if has_log {
         terms.push("severe".into());
     }
     // Segment controls from config (default: tier), as dummies against each segment's most
@@ -803,8 +558,10 @@ fn churn_marts(
             if counts {
                 row.push(e.count as f64);
             }
-            if has_log {
+            if closes {
                 row.push((e.late || e.unresolved) as u8 as f64);
+            }
+            if has_log {
                 row.push(e.severe as u8 as f64);
             }
             row.extend(
@@ -867,7 +624,7 @@ fn churn_marts(
 
     // Kaplan–Meier retention by complaint group over the twelve months to the period's end.
     let origin = (0..11).fold(period, |p, _| p.prev()).first_day();
-    let groups = if has_log {
+    let groups = if closes {
         vec![
             "none",
             "closed_within_commitment",
@@ -881,7 +638,7 @@ fn churn_marts(
     for g in &groups {
         let (mut t, mut e) = (Vec::new(), Vec::new());
         for (c, x) in custs.iter().zip(&ex) {
-            let gg = if has_log {
+            let gg = if closes {
                 group(x)
             } else if x.count > 0 {
                 "any"

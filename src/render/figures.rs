@@ -224,20 +224,26 @@ pub fn times_chart(inp: &Inputs) -> Option<HistogramChart> {
     );
     let lang = inp.lang;
     let mut panels = Vec::new();
+    let ct = i18n::CommitmentText::new(inp.cfg.commitments, lang);
+    let days = if inp.cfg.commitments.calendar_days {
+        "resolution_calendar_days"
+    } else {
+        "resolution_working_days"
+    };
     for (measure, title, unit, missing, commitment_label) in [
         (
             "first_response_h",
             Msg::FirstResponseHours,
-            Msg::Hours,
+            Msg::Hours.text(lang).to_string(),
             Msg::NoResponse,
-            Msg::Commitment24h,
+            ct.respond_line(),
         ),
         (
-            "resolution_wd",
+            days,
             Msg::ResolutionDays,
-            Msg::WorkingDays,
+            ct.day_unit().to_string(),
             Msg::NotClosed,
-            Msg::Commitment3wd,
+            ct.close_line(),
         ),
     ] {
         let idx: Vec<usize> = (0..df.height()).filter(|&i| m[i] == measure).collect();
@@ -259,7 +265,7 @@ pub fn times_chart(inp: &Inputs) -> Option<HistogramChart> {
             if let Some(l) = lo[i] {
                 // Whole working days: ≤ 3 means bars 0..=3 meet the commitment; hours are
                 // continuous, so bars ending at or before 24 h meet it.
-                let meets = if measure == "resolution_wd" {
+                let meets = if measure == days {
                     l <= commitment
                 } else {
                     hi[i].is_some_and(|h| h <= commitment)
@@ -273,10 +279,10 @@ pub fn times_chart(inp: &Inputs) -> Option<HistogramChart> {
         }
         panels.push(HistPanel {
             title: title.text(lang).into(),
-            x_axis: unit.text(lang).into(),
+            x_axis: unit,
             bars,
             commitment_at: at,
-            commitment_label: commitment_label.text(lang).into(),
+            commitment_label,
             note: if total > 0.0 {
                 format!("{} {}", Msg::Met.text(lang), i18n::percent(met / total))
             } else {

@@ -75,6 +75,8 @@ pub fn findings(
     max: usize,
 ) -> Vec<Finding> {
     let alpha = 1.0 - cfg.confidence;
+    // Intervals are at the configured level: "95% CI" by default.
+    let ci = format!("{} CI", crate::render::i18n::level(cfg.confidence));
     let overall = cfg
         .items_with_role(crate::config::Role::Overall)
         .next()
@@ -223,8 +225,8 @@ pub fn findings(
             {
                 if lo > 1.0 || hi < 1.0 {
                     let text = match lang {
-                        Lang::Zh => format!("投诉顾客的流失率 {} 对比未投诉顾客 {}，相对风险 {:.1}（95% CI {:.1}–{:.1}）。", i18n::percent(ra), i18n::percent(rn), rr, lo, hi),
-                        Lang::En => format!("Customers who complained churned at {} against {} of the others: relative risk {:.1} (95% CI {:.1}–{:.1}).", i18n::percent(ra), i18n::percent(rn), rr, lo, hi),
+                        Lang::Zh => format!("投诉顾客的流失率 {} 对比未投诉顾客 {}，相对风险 {:.1}（{ci} {:.1}–{:.1}）。", i18n::percent(ra), i18n::percent(rn), rr, lo, hi),
+                        Lang::En => format!("Customers who complained churned at {} against {} of the others: relative risk {:.1} ({ci} {:.1}–{:.1}).", i18n::percent(ra), i18n::percent(rn), rr, lo, hi),
                     };
                     out.push(Finding {
                         text,
@@ -290,19 +292,34 @@ pub fn findings(
     if let Some(df) = marts.get("complaints") {
         let seg = s(df, "segment");
         if let Some(i) = seg.iter().position(|x| x == "all") {
-            let (n, w3, lo, hi, w24) = (
+            let (n, w3, lo, hi, w24, r_lo, r_hi) = (
                 f(df, "count"),
-                f(df, "within_3wd_share"),
-                f(df, "within_3wd_ci_low"),
-                f(df, "within_3wd_ci_high"),
-                f(df, "within_24h_share"),
+                f(df, "closed_in_time_share"),
+                f(df, "closed_in_time_ci_low"),
+                f(df, "closed_in_time_ci_high"),
+                f(df, "responded_in_time_share"),
+                f(df, "responded_in_time_ci_low"),
+                f(df, "responded_in_time_ci_high"),
             );
-            if let (Some(n), Some(w3), Some(lo), Some(hi), Some(w24)) =
-                (n[i], w3[i], lo[i], hi[i], w24[i])
-            {
+            // The interval of the closing share, else of the response share; a share the log
+            // cannot measure is left out, and without either there is no finding.
+            let interval = lo[i].zip(hi[i]).or(r_lo[i].zip(r_hi[i]));
+            if let (Some(n), Some((lo, hi))) = (n[i], interval) {
+                let ct = i18n::CommitmentText::new(cfg.commitments, lang);
+                let shares = ct.shares(w24[i], w3[i]);
                 let mut text = match lang {
-                    Lang::Zh => format!("本月受理投诉 {} 件：24 小时内响应 {}，3 个工作日内结案 {}（95% CI {}–{}）。", n as u64, i18n::percent(w24), i18n::percent(w3), i18n::percent(lo), i18n::percent(hi)),
-                    Lang::En => format!("{} complaints this month: {} answered within 24 hours, {} closed within 3 working days (95% CI {}–{}).", n as u64, i18n::percent(w24), i18n::percent(w3), i18n::percent(lo), i18n::percent(hi)),
+                    Lang::Zh => format!(
+                        "本月受理投诉 {} 件：{shares}（{ci} {}–{}）。",
+                        n as u64,
+                        i18n::percent(lo),
+                        i18n::percent(hi)
+                    ),
+                    Lang::En => format!(
+                        "{} complaints this month: {shares} ({ci} {}–{}).",
+                        n as u64,
+                        i18n::percent(lo),
+                        i18n::percent(hi)
+                    ),
                 };
                 // What a late closure costs: churn of customers with a complaint closed late,
                 // against those who did not complain, when its interval excludes 1.
@@ -320,16 +337,17 @@ pub fn findings(
                         {
                             if a > 1.0 {
                                 text.push_str(&match lang {
-                                    Lang::Zh => format!("超时结案顾客近十二个月流失率 {}，为未投诉顾客的 {:.1} 倍（95% CI {:.1}–{:.1}）。", i18n::percent(r), rr, a, b),
-                                    Lang::En => format!(" Customers whose complaint was closed late churned at {}, {:.1} times the rate of those who did not complain (95% CI {:.1}–{:.1}).", i18n::percent(r), rr, a, b),
+                                    Lang::Zh => format!("超时结案顾客近十二个月流失率 {}，为未投诉顾客的 {:.1} 倍（{ci} {:.1}–{:.1}）。", i18n::percent(r), rr, a, b),
+                                    Lang::En => format!(" Customers whose complaint was closed late churned at {}, {:.1} times the rate of those who did not complain ({ci} {:.1}–{:.1}).", i18n::percent(r), rr, a, b),
                                 });
                             }
                         }
                     }
                 }
+                let met = w3[i].or(w24[i]).unwrap_or(1.0);
                 out.push(Finding {
                     text,
-                    importance: if w3 < 0.9 { 3.0 } else { 1.0 },
+                    importance: if met < 0.9 { 3.0 } else { 1.0 },
                 });
             }
         }

@@ -42,6 +42,9 @@ pub enum Msg {
     RowsRead,
     Accepted,
     Rejected,
+    Disputed,
+    ResponseNotRecorded,
+    CloseNotRecorded,
     AnswersRejected,
     AnswerLevel,
     Encoding,
@@ -75,7 +78,6 @@ pub enum Msg {
     DriversSection,
     DriversIntro,
     ComplaintsSection,
-    ComplaintsIntro,
     ChurnSection,
     ChurnIntro,
     ChannelsSection,
@@ -98,9 +100,6 @@ pub enum Msg {
     Share,
     CumShare,
     Response,
-    Resolution,
-    Within24h,
-    Within3wd,
     Group,
     Customers,
     Churned,
@@ -130,8 +129,6 @@ pub enum Msg {
     WorkingDays,
     NoResponse,
     NotClosed,
-    Commitment24h,
-    Commitment3wd,
     Met,
     ChartChannelsTitle,
     Mix,
@@ -219,6 +216,9 @@ impl Msg {
             Msg::RowsRead => ("读取", "Read"),
             Msg::Accepted => ("接收", "Accepted"),
             Msg::Rejected => ("拒收", "Rejected"),
+            Msg::Disputed => ("顾客有异议", "Disputed"),
+            Msg::ResponseNotRecorded => ("投诉记录未登记首次响应时间或是否及时响应，按时响应率不可用。", "The complaint log records no first-response time or timely-response flag: the share answered in time is not available."),
+            Msg::CloseNotRecorded => ("投诉记录未登记结案时间，按时结案率与未结案数不可用。", "The complaint log records no close time: the share closed in time and the open complaints are not available."),
             Msg::AnswersRejected => ("拒收答案", "Answers rejected"),
             Msg::AnswerLevel => ("（仅此答案）", " (this answer only)"),
             Msg::Encoding => ("编码", "Encoding"),
@@ -255,7 +255,6 @@ impl Msg {
             Msg::DriversSection => ("关键驱动因素", "Key drivers"),
             Msg::DriversIntro => ("各维度对总体满意度的相对重要性（Johnson 相对权重，占 R² 的百分比，近一个季度的完整答卷）与表现（0–100 指数）。", "Each dimension's relative importance for overall satisfaction (Johnson's relative weights, % of R², complete answers of the last quarter) and its performance (0–100 index)."),
             Msg::ComplaintsSection => ("投诉处理", "Complaint handling"),
-            Msg::ComplaintsIntro => ("本月投诉按类别的帕累托分布与处理时效；承诺为 24 小时内首次响应、3 个工作日内结案。", "This month's complaints by category in Pareto order and how fast they were handled; the commitment is a first response within 24 hours and closing within 3 working days."),
             Msg::ChurnSection => ("投诉与流失", "Complaints and churn"),
             Msg::ChurnIntro => ("近十二个月各投诉处理结果组的顾客流失率，与未投诉顾客对比（相对风险与优势比）。只计流失之前受理的投诉。", "Churn over the last twelve months by complaint outcome, against customers who did not complain (relative risk and odds ratio). Only complaints received before churning count."),
             Msg::ChannelsSection => ("调查渠道", "Survey channels"),
@@ -278,9 +277,6 @@ impl Msg {
             Msg::Share => ("占比", "Share"),
             Msg::CumShare => ("累计占比", "Cumulative"),
             Msg::Response => ("响应 P50/P90 小时", "Reply P50/P90 h"),
-            Msg::Resolution => ("结案 P50/P90 工作日", "Close P50/P90 wd"),
-            Msg::Within24h => ("24h 内响应", "Reply ≤ 24 h"),
-            Msg::Within3wd => ("3 工作日内结案", "Closed ≤ 3 wd"),
             Msg::Group => ("组别", "Group"),
             Msg::Customers => ("顾客数", "Customers"),
             Msg::Churned => ("流失", "Churned"),
@@ -310,8 +306,6 @@ impl Msg {
             Msg::WorkingDays => ("工作日", "working days"),
             Msg::NoResponse => ("未响应", "no reply"),
             Msg::NotClosed => ("未结案", "not closed"),
-            Msg::Commitment24h => ("承诺：24 小时内", "commitment: 24 h"),
-            Msg::Commitment3wd => ("承诺：3 个工作日内", "commitment: 3 working days"),
             Msg::Met => ("达成", "met"),
             Msg::ChartChannelsTitle => ("调查渠道构成与各渠道总体满意度", "Survey channel mix and overall satisfaction by channel"),
             Msg::Mix => ("构成", "Mix"),
@@ -430,6 +424,139 @@ pub fn score(x: f64, lang: Lang) -> String {
         Lang::Zh => format!("{x:.2} 分"),
         Lang::En => format!("{x:.2}"),
     }
+}
+
+/// A number of hours or days as a person writes it: "24", "1.5".
+fn amount(x: f64) -> String {
+    if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x}")
+    }
+}
+
+/// The complaint-handling commitments in words, for the tables, charts and findings of a
+/// report (`[complaints]`; the handbooks' 24 h / 3 working days by default).
+pub struct CommitmentText {
+    c: crate::config::Commitments,
+    lang: Lang,
+}
+
+impl CommitmentText {
+    pub fn new(c: crate::config::Commitments, lang: Lang) -> CommitmentText {
+        CommitmentText { c, lang }
+    }
+
+    fn days(&self) -> (&'static str, &'static str) {
+        if self.c.calendar_days {
+            ("日", "days")
+        } else {
+            ("个工作日", "working days")
+        }
+    }
+
+    /// The header of the closing-time percentiles: "结案 P50/P90 工作日" / "Close P50/P90 wd".
+    pub fn close_percentiles_header(&self) -> String {
+        match (self.lang, self.c.calendar_days) {
+            (Lang::Zh, false) => "结案 P50/P90 工作日".into(),
+            (Lang::Zh, true) => "结案 P50/P90 日".into(),
+            (Lang::En, false) => "Close P50/P90 wd".into(),
+            (Lang::En, true) => "Close P50/P90 d".into(),
+        }
+    }
+
+    /// The unit of the closing days ("working days").
+    pub fn day_unit(&self) -> &'static str {
+        match (self.lang, self.c.calendar_days) {
+            (Lang::Zh, false) => "工作日",
+            (Lang::Zh, true) => "日",
+            (Lang::En, false) => "working days",
+            (Lang::En, true) => "days",
+        }
+    }
+
+    /// Column header: "24h 内响应" / "Reply ≤ 24 h".
+    pub fn responded_header(&self) -> String {
+        let h = amount(self.c.respond_hours);
+        match self.lang {
+            Lang::Zh => format!("{h}h 内响应"),
+            Lang::En => format!("Reply ≤ {h} h"),
+        }
+    }
+
+    /// Column header: "3 工作日内结案" / "Closed ≤ 3 wd".
+    pub fn closed_header(&self) -> String {
+        let d = self.c.close_days;
+        match (self.lang, self.c.calendar_days) {
+            (Lang::Zh, false) => format!("{d} 工作日内结案"),
+            (Lang::Zh, true) => format!("{d} 日内结案"),
+            (Lang::En, false) => format!("Closed ≤ {d} wd"),
+            (Lang::En, true) => format!("Closed ≤ {d} d"),
+        }
+    }
+
+    /// A chart's commitment line: "承诺：24 小时内" / "commitment: 24 h".
+    pub fn respond_line(&self) -> String {
+        let h = amount(self.c.respond_hours);
+        match self.lang {
+            Lang::Zh => format!("承诺：{h} 小时内"),
+            Lang::En => format!("commitment: {h} h"),
+        }
+    }
+
+    /// "承诺：3 个工作日内" / "commitment: 3 working days".
+    pub fn close_line(&self) -> String {
+        let (zh, en) = self.days();
+        let d = self.c.close_days;
+        match self.lang {
+            Lang::Zh => format!("承诺：{d} {zh}内"),
+            Lang::En => format!("commitment: {d} {en}"),
+        }
+    }
+
+    /// The complaint section's introduction.
+    pub fn intro(&self) -> String {
+        let h = amount(self.c.respond_hours);
+        let (zh, en) = self.days();
+        let d = self.c.close_days;
+        match self.lang {
+            Lang::Zh => format!("本月投诉按类别的帕累托分布与处理时效；承诺为 {h} 小时内首次响应、{d} {zh}内结案。"),
+            Lang::En => format!("This month's complaints by category in Pareto order and how fast they were handled; the commitment is a first response within {h} hours and closing within {d} {en}."),
+        }
+    }
+
+    /// The finding's phrase for the shares: "24 小时内响应 91.5%，3 个工作日内结案 73.2%".
+    pub fn shares(&self, responded: Option<f64>, closed: Option<f64>) -> String {
+        let h = amount(self.c.respond_hours);
+        let (zh, en) = self.days();
+        let d = self.c.close_days;
+        let mut parts = Vec::new();
+        match self.lang {
+            Lang::Zh => {
+                if let Some(r) = responded {
+                    parts.push(format!("{h} 小时内响应 {}", percent(r)));
+                }
+                if let Some(c) = closed {
+                    parts.push(format!("{d} {zh}内结案 {}", percent(c)));
+                }
+                parts.join("，")
+            }
+            Lang::En => {
+                if let Some(r) = responded {
+                    parts.push(format!("{} answered within {h} hours", percent(r)));
+                }
+                if let Some(c) = closed {
+                    parts.push(format!("{} closed within {d} {en}", percent(c)));
+                }
+                parts.join(", ")
+            }
+        }
+    }
+}
+
+/// A confidence level as a percentage: "95%", "90%", "99.5%".
+pub fn level(confidence: f64) -> String {
+    format!("{}%", amount((confidence * 1000.0).round() / 10.0))
 }
 
 /// A share as a percentage with one decimal: "35.2%".

@@ -1212,18 +1212,35 @@ pub fn extra_sections(inp: &Inputs, charts: &[(String, AnyChart)]) -> Vec<Sectio
             c.f("share"),
             c.f("cum_share"),
         );
-        let (r50, r90, d50, d90, w24, w3) = (
+        let (r50, r90, d50, d90) = (
             c.f("first_response_p50_h"),
             c.f("first_response_p90_h"),
-            c.f("resolution_p50_wd"),
-            c.f("resolution_p90_wd"),
-            c.f("within_24h_share"),
-            c.f("within_3wd_share"),
+            c.f("resolution_p50_days"),
+            c.f("resolution_p90_days"),
         );
+        let ct = i18n::CommitmentText::new(inp.cfg.commitments, lang);
+        // Only what the log records: a share that cannot be measured is no column (and a
+        // note says why), never 0%.
+        let all = (0..df.height()).find(|&i| seg[i] == "all");
+        let measured = |n: &str| all.is_some_and(|i| c.f(n)[i].is_some_and(|v| v > 0.0));
+        let (has_resp, has_close, has_disp) = (
+            measured("responded_in_time_n"),
+            measured("closed_in_time_n"),
+            measured("disputed_n"),
+        );
+        let shares: Vec<(String, Vec<Option<f64>>)> = [
+            (has_resp, ct.responded_header(), "responded_in_time_share"),
+            (has_close, ct.closed_header(), "closed_in_time_share"),
+            (has_disp, t(Msg::Disputed), "disputed_share"),
+        ]
+        .into_iter()
+        .filter(|(on, _, _)| *on)
+        .map(|(_, h, col)| (h, c.f(col)))
+        .collect();
         let rows: Vec<Vec<String>> = (0..df.height())
             .filter(|&i| seg[i] == "category" || seg[i] == "all")
             .map(|i| {
-                vec![
+                let mut row = vec![
                     if seg[i] == "all" {
                         t(Msg::AllCustomers)
                     } else {
@@ -1234,33 +1251,41 @@ pub fn extra_sections(inp: &Inputs, charts: &[(String, AnyChart)]) -> Vec<Sectio
                     pct(cum[i]),
                     format!("{} / {}", opt(r50[i], 1), opt(r90[i], 1)),
                     format!("{} / {}", opt(d50[i], 1), opt(d90[i], 1)),
-                    pct(w24[i]),
-                    pct(w3[i]),
-                ]
+                ];
+                row.extend(shares.iter().map(|(_, v)| pct(v[i])));
+                row
             })
             .collect();
-        let mut complaints_section = section(
-            Msg::ComplaintsSection,
-            Msg::ComplaintsIntro,
-            vec![Table {
+        let mut header = vec![
+            t(Msg::Category),
+            t(Msg::Count),
+            t(Msg::Share),
+            t(Msg::CumShare),
+            t(Msg::Response),
+            ct.close_percentiles_header(),
+        ];
+        header.extend(shares.iter().map(|(h, _)| h.clone()));
+        let mut complaints_section = Section {
+            title: t(Msg::ComplaintsSection),
+            intro: Some(ct.intro()),
+            charts: Vec::new(),
+            tables: vec![Table {
                 caption: None,
-                header: vec![
-                    t(Msg::Category),
-                    t(Msg::Count),
-                    t(Msg::Share),
-                    t(Msg::CumShare),
-                    t(Msg::Response),
-                    t(Msg::Resolution),
-                    t(Msg::Within24h),
-                    t(Msg::Within3wd),
-                ],
-                align: vec![
-                    "left", "right", "right", "right", "right", "right", "right", "right",
-                ],
+                align: std::iter::once("left")
+                    .chain(std::iter::repeat_n("right", header.len() - 1))
+                    .collect(),
+                header,
                 muted: vec![false; rows.len()],
                 rows,
             }],
-        );
+            notes: Vec::new(),
+        };
+        if !has_resp {
+            complaints_section.notes.push(t(Msg::ResponseNotRecorded));
+        }
+        if !has_close {
+            complaints_section.notes.push(t(Msg::CloseNotRecorded));
+        }
         complaints_section.charts = chart_refs(charts, &["complaints_pareto", "complaint_times"]);
         out.push(complaints_section);
     }

@@ -72,8 +72,8 @@ fn the_demo_complaint_and_churn_effects_come_out() {
         .map(|i| num(&cm, "count", i))
         .sum();
     assert_eq!(total, cats);
-    let w3 = num(&cm, "within_3wd_share", all);
-    assert!(w3 > 0.3 && w3 < 1.0 && num(&cm, "within_3wd_ci_low", all) < w3);
+    let w3 = num(&cm, "closed_in_time_share", all);
+    assert!(w3 > 0.3 && w3 < 1.0 && num(&cm, "closed_in_time_ci_low", all) < w3);
     assert!(num(&cm, "first_response_p90_h", all) >= num(&cm, "first_response_p50_h", all));
     let last_cum = (0..cm.height())
         .filter(|&i| seg[i].as_deref() == Some("category"))

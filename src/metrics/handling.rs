@@ -1,0 +1,631 @@
+//! Complaint handling against the organisation's commitments (ISO 10002 §8): the complaints
+//! as the marts read them, the one rule that says whether a complaint was answered and
+//! closed in time, and the `complaints` mart built with it.
+//!
+//! A log measures only what it records: response times (or a "timely response" flag) and
+//! close times are measured for the complaints of sources that map them. A complaint from a
+//! source that maps neither is not counted as late — its share is "not available", with the
+//! reason in the notes — and a complaint of a source that maps a close time but has none is
+//! open, and so not closed in time.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::NaiveDateTime;
+
+use super::calendar::Calendar;
+use super::{err, stats, MetricsError};
+use crate::config::{Commitments, Config};
+use crate::frame::{self, DataFrame, Values};
+use crate::period::Period;
+
+/// One complaint, as the marts read it from the lake.
+#[derive(Debug, Clone)]
+pub(super) struct Complaint {
+    pub customer: Option<String>,
+    pub received: NaiveDateTime,
+    pub first_response: Option<NaiveDateTime>,
+    pub closed: Option<NaiveDateTime>,
+    pub status: String,
+    pub category: String,
+    pub severity: String,
+    pub channel: String,
+    pub store: Option<String>,
+    pub region: Option<String>,
+    pub satisfaction: Option<f64>,
+    /// The log's own "responded in time" flag, where it has one.
+    pub timely: Option<bool>,
+    /// The log's "disputed by the customer" flag, where it has one.
+    pub disputed: Option<bool>,
+    /// Its source records when (or whether in time) it was first answered.
+    pub response_measured: bool,
+    /// Its source records when it was closed.
+    pub close_measured: bool,
+}
+
+/// Which sources record which handling fields (`None`: a source the config no longer names,
+/// taken as recording everything, as before sources said so).
+struct Recorded {
+    response: BTreeSet<String>,
+    close: BTreeSet<String>,
+    disputed: BTreeSet<String>,
+    known: BTreeSet<String>,
+}
+
+impl Recorded {
+    fn of(cfg: &Config) -> Recorded {
+        let maps = |f: &[&str]| {
+            cfg.sources
+                .iter()
+                .filter(|s| f.iter().any(|f| s.columns.contains_key(*f)))
+                .map(|s| s.name.clone())
+                .collect()
+        };
+        Recorded {
+            response: maps(&["first_response_at", "timely_response"]),
+            close: maps(&["closed_at"]),
+            disputed: maps(&["disputed"]),
+            known: cfg.sources.iter().map(|s| s.name.clone()).collect(),
+        }
+    }
+
+    fn has(&self, set: &BTreeSet<String>, source: &str) -> bool {
+        set.contains(source) || !self.known.contains(source)
+    }
+}
+
+pub(super) fn read_complaints(
+    cfg: &Config,
+    df: &DataFrame,
+) -> Result<Vec<Complaint>, MetricsError> {
+    let e = err("complaints");
+    let s = |c| frame::strs(df, c).map_err(&e);
+    let t = |c| frame::times(df, c).map_err(&e);
+    // Lakes written before a column existed read it as empty.
+    let b = |c: &str| {
+        if frame::has_column(df, c) {
+            frame::bools(df, c).map_err(&e)
+        } else {
+            Ok(vec![None; df.height()])
+        }
+    };
+    let (cust, cat, sev, chan, store, region, status, source) = (
+        s("customer_id")?,
+        s("category")?,
+        s("severity")?,
+        s("channel")?,
+        s("store")?,
+        s("region")?,
+        s("status")?,
+        s("source")?,
+    );
+    let (rec, first, closed) = (t("received_at")?, t("first_response_at")?, t("closed_at")?);
+    let sat = frame::f64s(df, "handling_satisfaction").map_err(&e)?;
+    let (timely, disputed) = (b("timely_response")?, b("disputed")?);
+    let rec_by = Recorded::of(cfg);
+    Ok((0..df.height())
+        .filter_map(|i| {
+            let src = source[i].clone().unwrap_or_default();
+            Some(Complaint {
+                customer: cust[i].clone(),
+                received: rec[i]?,
+                first_response: first[i],
+                closed: closed[i],
+                status: status[i].clone().unwrap_or_default(),
+                category: cat[i].clone().unwrap_or_else(|| "—".into()),
+                severity: sev[i].clone().unwrap_or_else(|| "—".into()),
+                channel: chan[i].clone().unwrap_or_else(|| "—".into()),
+                store: store[i].clone(),
+                region: region[i].clone(),
+                satisfaction: sat[i],
+                timely: timely[i],
+                disputed: if rec_by.has(&rec_by.disputed, &src) {
+                    disputed[i]
+                } else {
+                    None
+                },
+                response_measured: rec_by.has(&rec_by.response, &src),
+                close_measured: rec_by.has(&rec_by.close, &src),
+            })
+        })
+        .collect())
+}
+
+/// The commitments and the calendar their days count in: the one rule that every mart,
+/// chart, table and finding uses.
+pub struct Handling<'a> {
+    pub commitments: Commitments,
+    pub calendar: &'a Calendar,
+}
+
+impl Handling<'_> {
+    /// Hours from receipt to the first response.
+    pub(super) fn response_hours(&self, c: &Complaint) -> Option<f64> {
+        c.first_response
+            .map(|t| (t - c.received).num_minutes() as f64 / 60.0)
+    }
+
+    /// Days from receipt to closing: working days (weekends, holidays and make-up days of
+    /// the calendar) or calendar days, as the commitments count them.
+    pub(super) fn close_days(&self, c: &Complaint) -> Option<i64> {
+        c.closed.map(|t| {
+            if self.commitments.calendar_days {
+                (t.date() - c.received.date()).num_days()
+            } else {
+                self.calendar
+                    .working_days_between(c.received.date(), t.date())
+            }
+        })
+    }
+
+    /// Whether the first response met the commitment (`≤` the hours); `None` when the log
+    /// does not record it. Without a response time, the log's own flag decides; a complaint
+    /// of a log that records responses but has none was not answered in time.
+    pub(super) fn responded_in_time(&self, c: &Complaint) -> Option<bool> {
+        if !c.response_measured {
+            return None;
+        }
+        match (self.response_hours(c), c.timely) {
+            (Some(h), _) => Some(h <= self.commitments.respond_hours),
+            (None, Some(flag)) => Some(flag),
+            (None, None) => Some(false),
+        }
+    }
+
+    /// Whether it was closed within the commitment (`≤` the days); `None` when the log does
+    /// not record closing; an open complaint was not closed in time.
+    pub(super) fn closed_in_time(&self, c: &Complaint) -> Option<bool> {
+        if !c.close_measured {
+            return None;
+        }
+        Some(
+            self.close_days(c)
+                .is_some_and(|d| d <= self.commitments.close_days),
+        )
+    }
+}
+
+/// Figures of one group of complaints (a segment value in one month).
+#[derive(Debug, Default, Clone)]
+struct Group {
+    count: usize,
+    fr50: Option<f64>,
+    fr90: Option<f64>,
+    rs50: Option<f64>,
+    rs90: Option<f64>,
+    /// (met, measured) of each commitment.
+    responded: (usize, usize),
+    closed: (usize, usize),
+    disputed: (usize, usize),
+    open: Option<usize>,
+    reopened: usize,
+    satisfaction: Option<f64>,
+}
+
+fn group(cs: &[&Complaint], h: &Handling) -> Group {
+    let mut fr: Vec<f64> = cs.iter().filter_map(|c| h.response_hours(c)).collect();
+    let mut rs: Vec<f64> = cs
+        .iter()
+        .filter_map(|c| h.close_days(c))
+        .map(|d| d as f64)
+        .collect();
+    let tally = |f: &dyn Fn(&Complaint) -> Option<bool>| {
+        let v: Vec<bool> = cs.iter().filter_map(|c| f(c)).collect();
+        (v.iter().filter(|b| **b).count(), v.len())
+    };
+    let sats: Vec<f64> = cs.iter().filter_map(|c| c.satisfaction).collect();
+    let closes = cs.iter().any(|c| c.close_measured);
+    Group {
+        count: cs.len(),
+        fr50: super::complaints::quantile(&mut fr.clone(), 0.5),
+        fr90: super::complaints::quantile(&mut fr, 0.9),
+        rs50: super::complaints::quantile(&mut rs.clone(), 0.5),
+        rs90: super::complaints::quantile(&mut rs, 0.9),
+        responded: tally(&|c| h.responded_in_time(c)),
+        closed: tally(&|c| h.closed_in_time(c)),
+        disputed: tally(&|c| c.disputed),
+        open: closes.then(|| {
+            cs.iter()
+                .filter(|c| c.close_measured && c.closed.is_none())
+                .count()
+        }),
+        reopened: cs
+            .iter()
+            .filter(|c| c.status.contains("重开") || c.status.to_lowercase().contains("reopen"))
+            .count(),
+        satisfaction: (!sats.is_empty()).then(|| sats.iter().sum::<f64>() / sats.len() as f64),
+    }
+}
+
+/// The segments a complaint counts in: the whole log, its category, severity, channel,
+/// region and store.
+fn segments(c: &Complaint) -> Vec<(&'static str, String)> {
+    let mut v = vec![
+        ("all", "all".to_string()),
+        ("category", c.category.clone()),
+        ("severity", c.severity.clone()),
+        ("channel", c.channel.clone()),
+    ];
+    if let Some(r) = &c.region {
+        v.push(("region", r.clone()));
+    }
+    if let Some(s) = &c.store {
+        v.push(("store", s.clone()));
+    }
+    v
+}
+
+type Key = (&'static str, String);
+
+fn by_segment<'a>(cs: &[&'a Complaint]) -> BTreeMap<Key, Vec<&'a Complaint>> {
+    let mut g: BTreeMap<Key, Vec<&'a Complaint>> = BTreeMap::new();
+    for c in cs {
+        for k in segments(c) {
+            g.entry(k).or_default().push(*c);
+        }
+    }
+    g
+}
+
+/// The share of the month before, of the tally `f`.
+fn prev_share(r: &Row, f: fn(&Group) -> (usize, usize)) -> Option<f64> {
+    r.prev
+        .as_ref()
+        .map(f)
+        .filter(|t| t.1 > 0)
+        .map(|t| t.0 as f64 / t.1 as f64)
+}
+
+/// The p-value of the change of the tally `f` against the month before (pooled
+/// two-proportion z test).
+fn change_p(r: &Row, f: fn(&Group) -> (usize, usize)) -> Option<f64> {
+    let (a, b) = (f(&r.now), f(r.prev.as_ref()?));
+    stats::two_proportion_z(a.0, a.1, b.0, b.1).map(|t| t.p)
+}
+
+/// A row of the mart: a group this month and the same group the month before.
+struct Row {
+    seg: String,
+    val: String,
+    now: Group,
+    prev: Option<Group>,
+    rate: Option<f64>,
+    share: f64,
+    cum: f64,
+    repeat: usize,
+}
+
+/// The `complaints` mart of `period`: volume, Pareto shares, handling times and the share of
+/// complaints that met each commitment (Wilson intervals), per segment, with the month before
+/// and two-proportion tests. `active` customers give the rate per 1,000; `repeat` counts the
+/// customers of a group with another complaint in the 12 months before.
+pub(super) fn complaints_mart(
+    cfg: &Config,
+    period: Period,
+    all: &[Complaint],
+    active: usize,
+    h: &Handling,
+) -> Result<DataFrame, MetricsError> {
+    let end = period.last_day();
+    let in_p = |p: Period, c: &&Complaint| Period::of_date(c.received.date()) == p;
+    let now: Vec<&Complaint> = all.iter().filter(|c| in_p(period, c)).collect();
+    let prev: Vec<&Complaint> = all.iter().filter(|c| in_p(period.prev(), c)).collect();
+    let year_before = period.first_day() - chrono::Duration::days(365);
+    let mut history: HashMap<&str, usize> = HashMap::new();
+    for c in all
+        .iter()
+        .filter(|c| c.received.date() >= year_before && c.received.date() <= end)
+    {
+        if let Some(id) = &c.customer {
+            *history.entry(id.as_str()).or_default() += 1;
+        }
+    }
+    let (groups, prev_groups) = (by_segment(&now), by_segment(&prev));
+    let total = now.len().max(1) as f64;
+    let mut rows = Vec::new();
+    for seg in ["all", "category", "severity", "channel", "region", "store"] {
+        let mut cells: Vec<(&Key, &Vec<&Complaint>)> =
+            groups.iter().filter(|(k, _)| k.0 == seg).collect();
+        // Pareto order: most complaints first, ties by name.
+        cells.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0 .1.cmp(&b.0 .1)));
+        let mut cum = 0.0;
+        for (k, cs) in cells {
+            let n = cs.len();
+            cum += n as f64 / total;
+            let mut customers: Vec<&str> =
+                cs.iter().filter_map(|c| c.customer.as_deref()).collect();
+            customers.sort_unstable();
+            customers.dedup();
+            rows.push(Row {
+                seg: k.0.to_string(),
+                val: k.1.clone(),
+                now: group(cs, h),
+                prev: prev_groups.get(k).map(|p| group(p, h)),
+                rate: (k.0 == "all" && active > 0).then(|| 1000.0 * n as f64 / active as f64),
+                share: n as f64 / total,
+                cum,
+                repeat: customers
+                    .iter()
+                    .filter(|id| history.get(*id).is_some_and(|n| *n >= 2))
+                    .count(),
+            });
+        }
+    }
+    mart_frame(cfg, period, &rows, h)
+}
+
+/// `(share, ci_low, ci_high)` of `met` of `n` (Wilson), or nothing when nothing was measured.
+fn share(t: (usize, usize), confidence: f64) -> Option<(f64, f64, f64)> {
+    stats::wilson(t.0, t.1, confidence)
+}
+
+fn mart_frame(
+    cfg: &Config,
+    period: Period,
+    rows: &[Row],
+    h: &Handling,
+) -> Result<DataFrame, MetricsError> {
+    let conf = cfg.confidence;
+    let pstr = period.to_string();
+    let s = |f: &dyn Fn(&Row) -> String| Values::Str(rows.iter().map(|r| Some(f(r))).collect());
+    let fl = |f: &dyn Fn(&Row) -> Option<f64>| Values::F64(rows.iter().map(f).collect());
+    let i = |f: &dyn Fn(&Row) -> Option<usize>| {
+        Values::I64(rows.iter().map(|r| f(r).map(|v| v as i64)).collect())
+    };
+    let measured = |t: (usize, usize)| (t.1 > 0).then_some(t.1);
+    let c = h.commitments;
+    frame::build_plain(vec![
+        ("period", s(&|_| pstr.clone())),
+        ("segment", s(&|r| r.seg.clone())),
+        ("segment_value", s(&|r| r.val.clone())),
+        ("count", i(&|r| Some(r.now.count))),
+        ("rate_per_1000", fl(&|r| r.rate)),
+        ("share", fl(&|r| Some(r.share))),
+        ("cum_share", fl(&|r| Some(r.cum))),
+        ("first_response_p50_h", fl(&|r| r.now.fr50)),
+        ("first_response_p90_h", fl(&|r| r.now.fr90)),
+        ("resolution_p50_days", fl(&|r| r.now.rs50)),
+        ("resolution_p90_days", fl(&|r| r.now.rs90)),
+        ("respond_within_h", fl(&|_| Some(c.respond_hours))),
+        ("close_within_days", i(&|_| Some(c.close_days as usize))),
+        (
+            "close_day_kind",
+            s(&|_| {
+                if c.calendar_days {
+                    "calendar"
+                } else {
+                    "working"
+                }
+                .to_string()
+            }),
+        ),
+        ("responded_in_time_n", i(&|r| measured(r.now.responded))),
+        (
+            "responded_in_time_share",
+            fl(&|r| share(r.now.responded, conf).map(|w| w.0)),
+        ),
+        (
+            "responded_in_time_ci_low",
+            fl(&|r| share(r.now.responded, conf).map(|w| w.1)),
+        ),
+        (
+            "responded_in_time_ci_high",
+            fl(&|r| share(r.now.responded, conf).map(|w| w.2)),
+        ),
+        ("closed_in_time_n", i(&|r| measured(r.now.closed))),
+        (
+            "closed_in_time_share",
+            fl(&|r| share(r.now.closed, conf).map(|w| w.0)),
+        ),
+        (
+            "closed_in_time_ci_low",
+            fl(&|r| share(r.now.closed, conf).map(|w| w.1)),
+        ),
+        (
+            "closed_in_time_ci_high",
+            fl(&|r| share(r.now.closed, conf).map(|w| w.2)),
+        ),
+        ("disputed_n", i(&|r| measured(r.now.disputed))),
+        (
+            "disputed_share",
+            fl(&|r| share(r.now.disputed, conf).map(|w| w.0)),
+        ),
+        (
+            "disputed_ci_low",
+            fl(&|r| share(r.now.disputed, conf).map(|w| w.1)),
+        ),
+        (
+            "disputed_ci_high",
+            fl(&|r| share(r.now.disputed, conf).map(|w| w.2)),
+        ),
+        ("open_count", i(&|r| r.now.open)),
+        ("reopened_count", i(&|r| Some(r.now.reopened))),
+        ("repeat_complainers", i(&|r| Some(r.repeat))),
+        ("handling_satisfaction_mean", fl(&|r| r.now.satisfaction)),
+        (
+            "prev_count",
+            i(&|r| Some(r.prev.as_ref().map_or(0, |p| p.count))),
+        ),
+        (
+            "prev_closed_in_time_share",
+            fl(&|r| prev_share(r, |g| g.closed)),
+        ),
+        (
+            "closed_in_time_change_p_value",
+            fl(&|r| change_p(r, |g| g.closed)),
+        ),
+        (
+            "prev_responded_in_time_share",
+            fl(&|r| prev_share(r, |g| g.responded)),
+        ),
+        (
+            "responded_in_time_change_p_value",
+            fl(&|r| change_p(r, |g| g.responded)),
+        ),
+        (
+            "prev_first_response_p50_h",
+            fl(&|r| r.prev.as_ref().and_then(|p| p.fr50)),
+        ),
+        (
+            "prev_resolution_p50_days",
+            fl(&|r| r.prev.as_ref().and_then(|p| p.rs50)),
+        ),
+        (
+            "prev_handling_satisfaction_mean",
+            fl(&|r| r.prev.as_ref().and_then(|p| p.satisfaction)),
+        ),
+    ])
+    .map_err(err("complaints"))
+}
+
+/// Notes for the appendix on what the complaint log cannot measure.
+pub(super) fn not_measured(all: &[Complaint]) -> Vec<String> {
+    let mut notes = Vec::new();
+    if !all.is_empty() && all.iter().all(|c| !c.response_measured) {
+        notes.push("complaints: the log records no first-response time or timely-response flag; the share answered in time is not available".to_string());
+    }
+    if !all.is_empty() && all.iter().all(|c| !c.close_measured) {
+        notes.push("complaints: the log records no close time; the share closed in time, open complaints and the churn of late or unresolved complaints are not available".to_string());
+    }
+    notes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    fn complaint(received: &str, first: Option<&str>, closed: Option<&str>) -> Complaint {
+        Complaint {
+            customer: None,
+            received: t(received),
+            first_response: first.map(t),
+            closed: closed.map(t),
+            status: String::new(),
+            category: "送货".into(),
+            severity: "一般".into(),
+            channel: "热线".into(),
+            store: None,
+            region: None,
+            satisfaction: None,
+            timely: None,
+            disputed: None,
+            response_measured: true,
+            close_measured: true,
+        }
+    }
+
+    #[test]
+    fn the_commitments_are_met_at_their_boundary_and_count_working_or_calendar_days() {
+        let cal = Calendar::china();
+        let h = Handling {
+            commitments: Commitments::default(),
+            calendar: &cal,
+        };
+        // Friday 2026-10-09 10:00 (the first working day after the National Day holiday).
+        let on_time = complaint(
+            "2026-10-09 10:00",
+            Some("2026-10-10 10:00"),
+            Some("2026-10-13 09:00"),
+        );
+        assert_eq!(
+            h.responded_in_time(&on_time),
+            Some(true),
+            "exactly 24 h meets 24 h"
+        );
+        // Saturday 10-10 is a make-up working day (调休), Sunday 10-11 is not: 10-09 → 10-13
+        // is 3 working days (10, 12, 13), 10-14 is 4.
+        assert_eq!(h.close_days(&on_time), Some(3));
+        assert_eq!(h.closed_in_time(&on_time), Some(true));
+        let closed_late = complaint("2026-10-09 10:00", None, Some("2026-10-14 09:00"));
+        assert_eq!(h.close_days(&closed_late), Some(4));
+        assert_eq!(h.closed_in_time(&closed_late), Some(false));
+        let late = complaint("2026-10-09 10:00", Some("2026-10-10 10:01"), None);
+        assert_eq!(h.responded_in_time(&late), Some(false));
+        assert_eq!(
+            h.closed_in_time(&late),
+            Some(false),
+            "open: not closed in time"
+        );
+        // Calendar days and other promises: 15 days, 48 h.
+        let h15 = Handling {
+            commitments: Commitments {
+                respond_hours: 48.0,
+                close_days: 15,
+                calendar_days: true,
+            },
+            calendar: &cal,
+        };
+        let c = complaint(
+            "2026-10-01 09:00",
+            Some("2026-10-03 08:00"),
+            Some("2026-10-16 09:00"),
+        );
+        assert_eq!(h15.close_days(&c), Some(15));
+        assert_eq!(
+            (h15.responded_in_time(&c), h15.closed_in_time(&c)),
+            (Some(true), Some(true))
+        );
+        // The log's flag stands in for a missing time; a log that records nothing says so.
+        let mut flagged = complaint("2026-10-01 09:00", None, None);
+        flagged.timely = Some(true);
+        assert_eq!(h.responded_in_time(&flagged), Some(true));
+        flagged.response_measured = false;
+        flagged.close_measured = false;
+        assert_eq!(h.responded_in_time(&flagged), None);
+        assert_eq!(h.closed_in_time(&flagged), None);
+    }
+
+    #[test]
+    fn a_log_without_close_times_has_no_close_share_never_zero() {
+        let cal = Calendar::china();
+        let h = Handling {
+            commitments: Commitments::default(),
+            calendar: &cal,
+        };
+        // A regulator-style log: received dates, a timely-response flag and a disputed flag.
+        let cs: Vec<Complaint> = (0..40)
+            .map(|i| {
+                let mut c = complaint("2026-10-05 09:00", None, None);
+                c.close_measured = false;
+                c.timely = Some(i % 4 != 0);
+                c.disputed = Some(i % 5 == 0);
+                c
+            })
+            .collect();
+        let cfg = {
+            let dir = std::env::temp_dir().join(format!("csat-handling-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join("c.csv"), "x\n").unwrap();
+            let text = r#"
+                [questionnaire]
+                items = [{ id = "q", zh = "总体", en = "Overall", scale = [1, 5], role = "overall" }]
+                [[sources]]
+                name = "log"
+                kind = "complaints"
+                path = "c.csv"
+                date = "2026-10-05"
+                columns = { complaint_id = "@line", category = "Issue", timely_response = "Timely?", disputed = "Disputed?" }
+            "#;
+            Config::resolve(toml::from_str(text).unwrap(), &dir.join("csat.toml"), &dir).unwrap()
+        };
+        let df = complaints_mart(&cfg, "2026-10".parse().unwrap(), &cs, 0, &h).unwrap();
+        let all = |c: &str| frame::f64s(&df, c).unwrap()[0];
+        assert_eq!(all("count"), Some(40.0));
+        assert_eq!(all("responded_in_time_n"), Some(40.0));
+        assert_eq!(all("responded_in_time_share"), Some(0.75));
+        assert_eq!(all("disputed_share"), Some(0.2));
+        for c in [
+            "closed_in_time_n",
+            "closed_in_time_share",
+            "open_count",
+            "resolution_p50_days",
+        ] {
+            assert_eq!(all(c), None, "{c} is not available, not 0");
+        }
+        assert_eq!(not_measured(&cs).len(), 1);
+        assert!(not_measured(&cs)[0].contains("no close time"));
+    }
+}
