@@ -646,6 +646,80 @@ impl Config {
         self.items.iter().find(|i| i.id == id)
     }
 
+    /// Whether a source of `kind` is configured.
+    pub fn has_kind(&self, kind: schema::SourceKind) -> bool {
+        self.sources.iter().any(|s| s.kind == kind)
+    }
+
+    /// Whether the workspace surveys its own customers (a response source other than a
+    /// competitor survey): what every survey section of the report needs.
+    pub fn has_survey(&self) -> bool {
+        self.sources
+            .iter()
+            .any(|s| s.kind.is_response() && s.kind != schema::SourceKind::Competitor)
+    }
+
+    /// Whether anything says which customers complained: a complaint log, or a customer
+    /// file's `complained` flag (what the complaint → churn analysis needs).
+    pub fn has_complaint_info(&self) -> bool {
+        self.has_kind(schema::SourceKind::Complaints)
+            || self.sources.iter().any(|s| {
+                s.kind == schema::SourceKind::Customers && s.columns.contains_key("complained")
+            })
+    }
+
+    /// Whether the survey answers can carry `segment`: an own survey source maps it (a
+    /// region also through its stores' catalogue entries), or a customer file supplies it to
+    /// responses that carry a customer id. A segment nothing supplies is left out of the
+    /// report instead of showing "no data".
+    pub fn segment_available(&self, segment: &str) -> bool {
+        let own = || {
+            self.sources
+                .iter()
+                .filter(|s| s.kind.is_response() && s.kind != schema::SourceKind::Competitor)
+        };
+        let maps = |f: &str| own().any(|s| s.columns.contains_key(f));
+        let by_customer = |f: &str| {
+            maps("customer_id")
+                && self
+                    .sources
+                    .iter()
+                    .any(|s| s.kind == schema::SourceKind::Customers && s.columns.contains_key(f))
+        };
+        let stores_have_regions = self
+            .catalog
+            .get("store")
+            .is_some_and(|e| e.iter().any(|x| x.region.is_some()));
+        match segment {
+            "channel" => true,
+            "region" => {
+                maps("region") || ((maps("store") || by_customer("store")) && stores_have_regions)
+            }
+            other => maps(other) || by_customer(other),
+        }
+    }
+
+    /// The report segments the data can carry, in the configured order.
+    pub fn available_segments(&self) -> impl Iterator<Item = &String> {
+        self.report_segments
+            .iter()
+            .filter(|s| self.segment_available(s))
+    }
+
+    /// How many survey channels the own survey sources have (one channel: nothing to
+    /// compare, no channel section).
+    pub fn survey_channels(&self) -> usize {
+        let mut ch: Vec<&str> = self
+            .sources
+            .iter()
+            .filter(|s| s.kind.is_response() && s.kind != schema::SourceKind::Competitor)
+            .map(|s| s.channel.as_deref().unwrap_or(""))
+            .collect();
+        ch.sort_unstable();
+        ch.dedup();
+        ch.len()
+    }
+
     pub fn items_with_role(&self, role: Role) -> impl Iterator<Item = &Item> {
         self.items.iter().filter(move |i| i.role == role)
     }

@@ -47,38 +47,6 @@ pub fn analyze(cfg: &Config, period: Period) -> Result<usize, Failure> {
         .filter(|p| months.contains(p))
         .count();
     let customers = lake::read_table(&cfg.lake, "customers", None)?;
-    if survey_months == 0 {
-        // No surveys: only the complaint and churn marts.
-        let complaints = lake::read_table(&cfg.lake, "complaints", None)?;
-        let mut notes = metrics::marts::dated_sources(cfg);
-        let marts = metrics::complaints::build(
-            cfg,
-            period,
-            complaints.as_ref(),
-            customers.as_ref(),
-            &mut notes,
-        )?;
-        if marts.is_empty() {
-            return Err(Failure::new(super::exit::DATA, format!("nothing to analyse for {period}: no responses, complaints or customers; run `csat ingest`")));
-        }
-        for (name, df) in &marts {
-            lake::write_file(&out(name), df)?;
-        }
-        write_notes(&out("notes"), period, &notes)?;
-        switch.commit()?;
-        for n in &notes {
-            super::say::notice(n);
-        }
-        super::say::info(&format!(
-            "analyze {period}: {} (no survey data)",
-            marts
-                .iter()
-                .map(|(n, d)| format!("{n} ({})", d.height()))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-        return Ok(marts.len() + 1);
-    }
     let benchmarks = lake::read_table(&cfg.lake, "benchmarks", Some(&[period]))?;
     let invitations = lake::read_table(&cfg.lake, "invitations", Some(&[period]))?;
     let complaints = lake::read_table(&cfg.lake, "complaints", None)?;
@@ -102,7 +70,16 @@ pub fn analyze(cfg: &Config, period: Period) -> Result<usize, Failure> {
         actions: actions.as_ref(),
     };
     let loaded = started.elapsed();
-    let marts = metrics::marts::build(&inputs)?;
+    let marts = if survey_months == 0 {
+        // A workspace (or a period) without survey answers: the marts of what it has.
+        let m = metrics::marts::build_without_survey(&inputs)?;
+        if m.tables.is_empty() {
+            return Err(Failure::new(super::exit::DATA, format!("nothing to analyse for {period}: no responses, complaints or customers; run `csat ingest`")));
+        }
+        m
+    } else {
+        metrics::marts::build(&inputs)?
+    };
     let computed = started.elapsed() - loaded;
     for (name, df) in &marts.tables {
         lake::write_file(&out(name), df)?;

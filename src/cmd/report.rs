@@ -39,18 +39,24 @@ pub fn report(
     lang: Lang,
     as_of: NaiveDate,
 ) -> Result<std::path::PathBuf, Failure> {
-    let mart = |name: &str| -> Result<_, Failure> {
+    // The marts of the period, whichever the workspace's sources gave (a complaints-only
+    // workspace has no survey marts); none at all means analyze has not run.
+    let dir = cfg.marts.join(format!("period={period}"));
+    if !dir.is_dir() {
+        return Err(Failure::new(
+            exit::DATA,
+            format!(
+                "no marts for {period} at {}; run `csat analyze --period {period}` first",
+                dir.display()
+            ),
+        ));
+    }
+    let mart = |name: &str| -> Result<Option<crate::frame::DataFrame>, Failure> {
         let path = lake::mart_path(&cfg.marts, period, name);
-        if !path.is_file() {
-            return Err(Failure::new(
-                exit::DATA,
-                format!(
-                    "no {name} mart at {}; run `csat analyze --period {period}` first",
-                    path.display()
-                ),
-            ));
-        }
-        Ok(lake::read_file(&path)?)
+        Ok(match path.is_file() {
+            true => Some(lake::read_file(&path)?),
+            false => None,
+        })
     };
     let satisfaction = mart("satisfaction")?;
     let nps = mart("nps")?;
@@ -93,8 +99,8 @@ pub fn report(
         cfg,
         lang,
         period,
-        satisfaction: &satisfaction,
-        nps: &nps,
+        satisfaction: satisfaction.as_ref(),
+        nps: nps.as_ref(),
         ledger: ledger.as_ref(),
         rejects: rejects.as_ref(),
         notes,

@@ -140,7 +140,11 @@ pub fn build(
         })?,
         None => Calendar::china(),
     };
-    for y in [period.prev().year, period.year] {
+    // The calendar only matters to complaint handling times.
+    for y in [period.prev().year, period.year]
+        .into_iter()
+        .filter(|_| complaints.is_some())
+    {
         if !cal.covers(y) {
             let n = format!("no public-holiday calendar for {y}: working days skip weekends only");
             if !notes.contains(&n) {
@@ -175,15 +179,24 @@ pub fn build(
         });
     }
     if !custs.is_empty() {
-        let (cc, model, surv) = churn_marts(cfg, period, &all, &custs, &h, notes)?;
-        out.push(Mart {
-            name: "complaint_churn",
-            df: cc,
-        });
-        out.push(Mart {
-            name: "churn_model",
-            df: model,
-        });
+        // The churn model's notes only matter where the model is reported.
+        let mut model_notes = Vec::new();
+        let (cc, model, surv) = churn_marts(cfg, period, &all, &custs, &h, &mut model_notes)?;
+        if cfg.has_complaint_info() {
+            notes.extend(model_notes);
+        }
+        // Without a complaint log or a `complained` flag nothing says who complained: the
+        // customer file gives retention (one curve of everyone), not complaint → churn.
+        if cfg.has_complaint_info() {
+            out.push(Mart {
+                name: "complaint_churn",
+                df: cc,
+            });
+            out.push(Mart {
+                name: "churn_model",
+                df: model,
+            });
+        }
         out.push(Mart {
             name: "survival",
             df: surv,
@@ -624,7 +637,10 @@ fn churn_marts(
 
     // Kaplan–Meier retention by complaint group over the twelve months to the period's end.
     let origin = (0..11).fold(period, |p, _| p.prev()).first_day();
-    let groups = if closes {
+    let informed = cfg.has_complaint_info();
+    let groups = if !informed {
+        vec!["all"]
+    } else if closes {
         vec![
             "none",
             "closed_within_commitment",
@@ -638,7 +654,9 @@ fn churn_marts(
     for g in &groups {
         let (mut t, mut e) = (Vec::new(), Vec::new());
         for (c, x) in custs.iter().zip(&ex) {
-            let gg = if closes {
+            let gg = if !informed {
+                "all"
+            } else if closes {
                 group(x)
             } else if x.count > 0 {
                 "any"
@@ -709,8 +727,30 @@ mod tests {
             "/csat.toml"
         )))
         .unwrap();
+        // An empty complaint log: the calendar matters, so its gap is noted…
+        let empty = crate::frame::build(
+            crate::schema::Table::Complaints
+                .columns()
+                .iter()
+                .map(|(n, t)| (*n, *t, Values::empty(*t)))
+                .collect(),
+        )
+        .unwrap();
+        let mut none = Vec::new();
+        build(&cfg, "2028-01".parse().unwrap(), None, None, &mut none).unwrap();
+        assert!(
+            none.is_empty(),
+            "no complaints, no calendar notice: {none:?}"
+        );
         let mut notes = Vec::new();
-        build(&cfg, "2028-01".parse().unwrap(), None, None, &mut notes).unwrap();
+        build(
+            &cfg,
+            "2028-01".parse().unwrap(),
+            Some(&empty),
+            None,
+            &mut notes,
+        )
+        .unwrap();
         assert!(
             notes
                 .iter()

@@ -1434,6 +1434,28 @@ pub fn dated_sources(cfg: &Config) -> Vec<String> {
         .collect()
 }
 
+/// The marts of a period without survey answers: the customer file's churn and retention
+/// by segment (the loyalty mart without its survey index), and the complaint marts.
+pub fn build_without_survey(inp: &Inputs) -> Result<Marts, MetricsError> {
+    let mut notes = dated_sources(inp.cfg);
+    let mut tables = Vec::new();
+    if inp.customers.is_some() {
+        tables.push(("loyalty", loyalty(inp, &[])?));
+    }
+    tables.extend(super::complaints::build(
+        inp.cfg,
+        inp.period,
+        inp.complaints,
+        inp.customers,
+        &mut notes,
+    )?);
+    Ok(Marts {
+        tables,
+        notes,
+        answers: 0,
+    })
+}
+
 pub fn build(inp: &Inputs) -> Result<Marts, MetricsError> {
     let cfg = inp.cfg;
     let months: Vec<Period> = {

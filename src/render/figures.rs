@@ -7,14 +7,14 @@ use super::chart::{
     AnyChart, ChannelTrendChart, CiChart, CiPoint, ControlChart, Flag, HistPanel, HistogramChart,
 };
 use super::i18n::{self, Msg};
-use super::model::{measure_name, nps_cells, overall_item, sat_cells, Cols, Inputs};
+use super::model::{measure_name, nps_of, overall_item, sat_of, Cols, Inputs};
 use super::RenderError;
 
 /// Satisfaction with the overall item by `segment` (region, store, tier, channel): mean and
 /// interval per group, the company mean as reference; significant changes vs last month
 /// in red (drop) or green (rise) with the change and its q-value; suppressed groups grey.
 pub fn segment_chart(inp: &Inputs, segment: &str) -> Result<CiChart, RenderError> {
-    let cells = sat_cells(inp.satisfaction)?;
+    let cells = sat_of(inp)?;
     let item = overall_item(inp.cfg);
     let lang = inp.lang;
     let points = cells
@@ -431,26 +431,42 @@ pub fn all(inp: &Inputs) -> Result<Vec<(String, AnyChart)>, RenderError> {
     if let Some(t) = trend_chart(inp, "csi") {
         out.push(("trend_csi".into(), AnyChart::Control(t)));
     }
-    for seg in ["region", "store"] {
-        if seg == "region" || inp.cfg.report_segments.iter().any(|s| s == seg) {
+    // Survey charts only for a workspace with a survey (no empty panels for what was
+    // never configured); NPS charts only for a questionnaire with an NPS item.
+    let survey = inp.cfg.has_survey();
+    let has_nps = inp
+        .cfg
+        .items_with_role(crate::config::Role::Nps)
+        .next()
+        .is_some();
+    for seg in ["region", "store"]
+        .into_iter()
+        .filter(|_| survey && has_nps)
+    {
+        if inp.cfg.segment_available(seg)
+            && (seg == "region" || inp.cfg.report_segments.iter().any(|s| s == seg))
+        {
             out.push((format!("nps_by_{seg}"), AnyChart::Nps(nps_chart(inp, seg)?)));
         }
     }
     for seg in inp
         .cfg
-        .report_segments
-        .iter()
+        .available_segments()
+        .filter(|_| survey)
         .filter(|s| matches!(s.as_str(), "region" | "store" | "tier" | "channel"))
+        .filter(|s| s.as_str() != "channel" || inp.cfg.survey_channels() > 1)
     {
         out.push((
             format!("satisfaction_by_{seg}"),
             AnyChart::Ci(segment_chart(inp, seg)?),
         ));
     }
-    if let Some(c) = channel_chart(inp) {
+    if let Some(c) = channel_chart(inp).filter(|_| inp.cfg.survey_channels() > 1) {
         out.push(("channels_trend".into(), AnyChart::Channels(c)));
     }
-    if let Some(c) = gap_chart(inp) {
+    let compares = inp.cfg.has_kind(crate::schema::SourceKind::Competitor)
+        || inp.cfg.has_kind(crate::schema::SourceKind::Benchmark);
+    if let Some(c) = gap_chart(inp).filter(|_| compares) {
         out.push(("competitor_gaps".into(), AnyChart::Ci(c)));
     }
     if let Some(q) = quadrant_chart(inp) {
@@ -502,6 +518,7 @@ pub fn survival_chart(inp: &Inputs) -> Option<super::chart::SurvivalChart> {
     let label = |x: &str| match x {
         "none" => Msg::GroupNone.text(lang).to_string(),
         "any" => Msg::GroupAny.text(lang).to_string(),
+        "all" => Msg::AllCustomers.text(lang).to_string(),
         "closed_within_commitment" => Msg::GroupWithin.text(lang).to_string(),
         "closed_late" => Msg::GroupLate.text(lang).to_string(),
         "unresolved" => Msg::GroupUnresolved.text(lang).to_string(),
@@ -518,8 +535,15 @@ pub fn survival_chart(inp: &Inputs) -> Option<super::chart::SurvivalChart> {
             None => groups.push((name, vec![(d, s, lo[i].zip(hi[i]))])),
         }
     }
+    let everyone = (0..df.height()).all(|i| g[i] == "all");
     Some(super::chart::SurvivalChart {
-        title: Msg::ChartSurvivalTitle.text(lang).into(),
+        title: if everyone {
+            Msg::ChartRetentionTitle
+        } else {
+            Msg::ChartSurvivalTitle
+        }
+        .text(lang)
+        .into(),
         x_axis: Msg::Days.text(lang).into(),
         y_axis: Msg::Retention.text(lang).into(),
         groups,
@@ -560,7 +584,7 @@ pub fn quadrant_chart(inp: &Inputs) -> Option<super::chart::QuadrantChart> {
 /// NPS by `segment` as stacked detractor/passive/promoter bars, from the NPS mart.
 pub fn nps_chart(inp: &Inputs, segment: &str) -> Result<super::chart::NpsChart, RenderError> {
     let lang = inp.lang;
-    let rows = nps_cells(inp.nps)?
+    let rows = nps_of(inp)?
         .into_iter()
         .filter(|c| c.segment == segment && c.n > 0)
         .map(|c| {

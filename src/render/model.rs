@@ -149,8 +149,9 @@ pub struct Inputs<'a> {
     pub cfg: &'a Config,
     pub lang: Lang,
     pub period: Period,
-    pub satisfaction: &'a DataFrame,
-    pub nps: &'a DataFrame,
+    /// The survey marts, when the workspace has a survey and the period's analysis made them.
+    pub satisfaction: Option<&'a DataFrame>,
+    pub nps: Option<&'a DataFrame>,
     pub ledger: Option<&'a DataFrame>,
     pub rejects: Option<&'a DataFrame>,
     /// Notes of the analysis (e.g. a year without a holiday calendar).
@@ -208,6 +209,16 @@ fn unweighted_rows(df: &DataFrame) -> Result<Vec<bool>, RenderError> {
         .iter()
         .map(|w| w.as_deref() != Some("raked"))
         .collect())
+}
+
+/// The satisfaction cells of the report (none without a satisfaction mart).
+pub(super) fn sat_of(inp: &Inputs) -> Result<Vec<SatCell>, RenderError> {
+    inp.satisfaction.map_or(Ok(Vec::new()), sat_cells)
+}
+
+/// The NPS cells of the report (none without an NPS mart).
+pub(super) fn nps_of(inp: &Inputs) -> Result<Vec<NpsCell>, RenderError> {
+    inp.nps.map_or(Ok(Vec::new()), nps_cells)
 }
 
 pub(super) fn sat_cells(df: &DataFrame) -> Result<Vec<SatCell>, RenderError> {
@@ -525,33 +536,44 @@ fn data_section(inp: &Inputs) -> Result<Section, RenderError> {
             muted: vec![false; shown],
         });
     }
-    tables.extend(suppressed_table(inp, &sat_cells(inp.satisfaction)?));
+    tables.extend(suppressed_table(inp, &sat_of(inp)?));
     Ok(Section {
         title: Msg::DataSection.text(lang).into(),
         intro: Some(Msg::DataIntro.text(lang).into()),
         charts: Vec::new(),
         tables,
-        notes: [
-            format!(
-                "{}{:.0}%{}",
-                Msg::ConfidenceNote.text(lang),
-                inp.cfg.confidence * 100.0,
-                i18n::paren(&format!("min n = {}", inp.cfg.min_n), lang)
-            ),
-            Msg::MethodsNote.text(lang).to_string(),
-            Msg::Definitions.text(lang).to_string(),
-            if inp.cfg.weighting.is_some() {
-                Msg::WeightingRaked.text(lang).to_string()
-            } else {
-                Msg::WeightingNone.text(lang).to_string()
-            },
-            Msg::CalendarNote.text(lang).to_string(),
-            Msg::SuppressedNote.text(lang).to_string(),
-        ]
-        .into_iter()
-        .chain(inp.notes.iter().cloned())
-        .collect(),
+        notes: appendix_notes(inp),
     })
+}
+
+/// The appendix's notes on methods, each only where it applies (no calendar note without
+/// complaints, no weighting note without a survey), then the analysis' own notes.
+fn appendix_notes(inp: &Inputs) -> Vec<String> {
+    let (cfg, lang) = (inp.cfg, inp.lang);
+    let survey = cfg.has_survey();
+    let mut notes = vec![format!(
+        "{}{:.0}%{}",
+        Msg::ConfidenceNote.text(lang),
+        cfg.confidence * 100.0,
+        i18n::paren(&format!("min n = {}", cfg.min_n), lang)
+    )];
+    if survey {
+        notes.push(Msg::MethodsNote.text(lang).to_string());
+        notes.push(Msg::Definitions.text(lang).to_string());
+        notes.push(if cfg.weighting.is_some() {
+            Msg::WeightingRaked.text(lang).to_string()
+        } else {
+            Msg::WeightingNone.text(lang).to_string()
+        });
+    }
+    if cfg.has_kind(crate::schema::SourceKind::Complaints) {
+        notes.push(Msg::CalendarNote.text(lang).to_string());
+    }
+    if survey {
+        notes.push(Msg::SuppressedNote.text(lang).to_string());
+    }
+    notes.extend(inp.notes.iter().cloned());
+    notes
 }
 
 /// The suppressed cells of the overall item (groups below the minimum n), for the appendix.
@@ -598,14 +620,71 @@ fn suppressed_table(inp: &Inputs, cells: &[SatCell]) -> Option<Table> {
 pub fn build(inp: &Inputs, charts: &[(String, AnyChart)]) -> Result<Report, RenderError> {
     let lang = inp.lang;
     let cfg = inp.cfg;
-    let sat = sat_cells(inp.satisfaction)?;
-    let nps = nps_cells(inp.nps)?;
+    let sat = sat_of(inp)?;
+    let nps = nps_of(inp)?;
+    let item = overall_item(cfg);
+    let survey = cfg.has_survey();
+    let mut headlines = if survey {
+        survey_headlines(inp, &sat, &nps)
+    } else {
+        Vec::new()
+    };
+    headlines.extend(complaint_headlines(inp));
+    let mut sections = Vec::new();
+    if survey {
+        sections.extend(survey_sections(inp, charts, &sat, &nps));
+    }
+    let mut extra = extra_sections(inp, charts);
+    // Channels come right after the segments; the others keep their order.
+    let channels_title = Msg::ChannelsSection.text(lang);
+    if let Some(i) = extra.iter().position(|s| s.title == channels_title) {
+        let mut ch = extra.remove(i);
+        ch.tables.extend(sat_table(inp, &sat, "channel", &item.id));
+        sections.push(ch);
+    }
+    sections.extend(extra);
+    sections.extend(actions_section(inp, charts));
+    sections.push(data_section(inp)?);
+    let org = match lang {
+        Lang::Zh => cfg.org_zh.clone(),
+        Lang::En => cfg.org_en.clone(),
+    };
+    let mut report = Report {
+        lang: lang.code(),
+        title: Msg::ReportTitle.text(lang).into(),
+        org,
+        period: inp.period.to_string(),
+        period_long: period_long(inp.period, lang),
+        logo: cfg.logo.as_ref().map(|_| "/logo".to_string()),
+        accent: cfg.accent.clone(),
+        cover: vec![
+            (Msg::Period.text(lang).into(), period_long(inp.period, lang)),
+            (
+                Msg::DataAsOf.text(lang).into(),
+                inp.period.last_day().to_string(),
+            ),
+            (Msg::GeneratedOn.text(lang).into(), inp.generated_on.clone()),
+        ],
+        contents: Msg::Contents.text(lang).into(),
+        headlines_title: Msg::Headlines.text(lang).into(),
+        headlines,
+        findings_title: Msg::Findings.text(lang).into(),
+        findings: findings(inp),
+        sections,
+    };
+    report.relabel_level(cfg.confidence);
+    Ok(report)
+}
+
+/// The headline cards of a survey: overall satisfaction and NPS with their intervals, the
+/// number of responses, and the lowest region.
+fn survey_headlines(inp: &Inputs, sat: &[SatCell], nps: &[NpsCell]) -> Vec<Headline> {
+    let (cfg, lang) = (inp.cfg, inp.lang);
     let item = overall_item(cfg);
     let overall = sat
         .iter()
         .find(|c| c.segment == "all" && c.measure == item.id);
     let nps_all = nps.iter().find(|c| c.segment == "all");
-
     let mut headlines = Vec::new();
     if let Some(o) = overall {
         headlines.push(Headline {
@@ -661,90 +740,126 @@ pub fn build(inp: &Inputs, charts: &[(String, AnyChart)]) -> Result<Report, Rend
             ),
         });
     }
+    headlines
+}
 
+/// Headline cards of a workspace without a survey: the month's complaints and the share
+/// closed in time, and the churn rate of the customer file.
+fn complaint_headlines(inp: &Inputs) -> Vec<Headline> {
+    let (cfg, lang) = (inp.cfg, inp.lang);
+    if cfg.has_survey() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    if let Some(df) = inp.marts.get("complaints") {
+        let c = Cols(df);
+        let seg = c.s("segment");
+        let all = (0..df.height()).find(|&i| seg[i] == "all");
+        let n = all.and_then(|i| c.f("count")[i]).unwrap_or(0.0);
+        out.push(Headline {
+            label: Msg::HeadlineComplaints.text(lang).into(),
+            value: i18n::count(n as usize),
+            detail: format!("{} {}", Msg::Period.text(lang), inp.period),
+        });
+        let ct = i18n::CommitmentText::new(cfg.commitments, lang);
+        for (col, label) in [
+            ("closed_in_time", ct.closed_header()),
+            ("responded_in_time", ct.responded_header()),
+        ] {
+            if let Some(i) = all.filter(|i| c.f(&format!("{col}_share"))[*i].is_some()) {
+                let (v, lo, hi) = (
+                    c.f(&format!("{col}_share"))[i],
+                    c.f(&format!("{col}_ci_low"))[i],
+                    c.f(&format!("{col}_ci_high"))[i],
+                );
+                out.push(Headline {
+                    label,
+                    value: pct(v),
+                    detail: format!("{} {}–{}", Msg::Ci.text(lang), pct(lo), pct(hi)),
+                });
+                break;
+            }
+        }
+    }
+    if let Some(df) = inp.marts.get("loyalty") {
+        let c = Cols(df);
+        let seg = c.s("segment");
+        if let Some(i) = (0..df.height()).find(|&i| seg[i] == "all") {
+            if let (Some(r), Some(n)) = (c.f("churn_rate")[i], c.f("customers")[i]) {
+                out.push(Headline {
+                    label: Msg::HeadlineChurn.text(lang).into(),
+                    value: pct(Some(r)),
+                    detail: format!("n = {}", i18n::count(n as usize)),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The survey's sections: satisfaction and CSI, NPS and loyalty (when the questionnaire has
+/// an NPS or loyalty item, or there is a customer file), and segments.
+fn survey_sections(
+    inp: &Inputs,
+    charts: &[(String, AnyChart)],
+    sat: &[SatCell],
+    nps: &[NpsCell],
+) -> Vec<Section> {
+    let (cfg, lang) = (inp.cfg, inp.lang);
+    let item = overall_item(cfg);
     let mut seg_tables = Vec::new();
-    for seg in cfg
-        .report_segments
-        .iter()
-        .filter(|s| s.as_str() != "channel")
-    {
-        seg_tables.extend(sat_table(inp, &sat, seg, &item.id));
+    for seg in cfg.available_segments().filter(|s| s.as_str() != "channel") {
+        seg_tables.extend(sat_table(inp, sat, seg, &item.id));
     }
     let mut nps_tables = Vec::new();
-    for seg in std::iter::once("all").chain(cfg.report_segments.iter().map(String::as_str)) {
-        nps_tables.extend(nps_table(inp, &nps, seg));
+    for seg in std::iter::once("all").chain(
+        cfg.available_segments()
+            .filter(|s| s.as_str() != "channel" || cfg.survey_channels() > 1)
+            .map(String::as_str),
+    ) {
+        nps_tables.extend(nps_table(inp, nps, seg));
     }
     nps_tables.extend(loyalty_table(inp));
-    let mut sections = vec![
-        Section {
-            title: Msg::SatisfactionSection.text(lang).into(),
-            intro: Some(Msg::TrendIntro.text(lang).into()),
-            charts: chart_refs(charts, &["trend_overall", "trend_csi"]),
-            tables: vec![items_table(inp, &sat)],
-            notes: Vec::new(),
-        },
-        Section {
+    let has_nps = cfg
+        .items_with_role(crate::config::Role::Nps)
+        .next()
+        .is_some();
+    let has_loyalty = cfg
+        .items_with_role(crate::config::Role::Loyalty)
+        .next()
+        .is_some()
+        || cfg.has_kind(crate::schema::SourceKind::Customers);
+    let mut out = vec![Section {
+        title: Msg::SatisfactionSection.text(lang).into(),
+        intro: Some(Msg::TrendIntro.text(lang).into()),
+        charts: chart_refs(charts, &["trend_overall", "trend_csi"]),
+        tables: vec![items_table(inp, sat)],
+        notes: Vec::new(),
+    }];
+    if has_nps || has_loyalty {
+        out.push(Section {
             title: Msg::NpsSection.text(lang).into(),
             intro: Some(Msg::NpsIntro.text(lang).into()),
             charts: chart_refs(charts, &["nps_by_region", "nps_by_store"]),
             tables: nps_tables,
             notes: Vec::new(),
-        },
-        Section {
-            title: Msg::SegmentsSection.text(lang).into(),
-            intro: Some(Msg::SegmentsIntro.text(lang).into()),
-            charts: chart_refs(
-                charts,
-                &[
-                    "satisfaction_by_region",
-                    "satisfaction_by_store",
-                    "satisfaction_by_tier",
-                ],
-            ),
-            tables: seg_tables,
-            notes: vec![Msg::SuppressedNote.text(lang).into()],
-        },
-    ];
-    let mut extra = extra_sections(inp, charts);
-    // Channels come right after the segments; the others keep their order.
-    let channels_title = Msg::ChannelsSection.text(lang);
-    if let Some(i) = extra.iter().position(|s| s.title == channels_title) {
-        let mut ch = extra.remove(i);
-        ch.tables.extend(sat_table(inp, &sat, "channel", &item.id));
-        sections.push(ch);
+        });
     }
-    sections.extend(extra);
-    sections.extend(actions_section(inp, charts));
-    sections.push(data_section(inp)?);
-    let org = match lang {
-        Lang::Zh => cfg.org_zh.clone(),
-        Lang::En => cfg.org_en.clone(),
-    };
-    let mut report = Report {
-        lang: lang.code(),
-        title: Msg::ReportTitle.text(lang).into(),
-        org,
-        period: inp.period.to_string(),
-        period_long: period_long(inp.period, lang),
-        logo: cfg.logo.as_ref().map(|_| "/logo".to_string()),
-        accent: cfg.accent.clone(),
-        cover: vec![
-            (Msg::Period.text(lang).into(), period_long(inp.period, lang)),
-            (
-                Msg::DataAsOf.text(lang).into(),
-                inp.period.last_day().to_string(),
-            ),
-            (Msg::GeneratedOn.text(lang).into(), inp.generated_on.clone()),
-        ],
-        contents: Msg::Contents.text(lang).into(),
-        headlines_title: Msg::Headlines.text(lang).into(),
-        headlines,
-        findings_title: Msg::Findings.text(lang).into(),
-        findings: findings(inp),
-        sections,
-    };
-    report.relabel_level(cfg.confidence);
-    Ok(report)
+    out.push(Section {
+        title: Msg::SegmentsSection.text(lang).into(),
+        intro: Some(Msg::SegmentsIntro.text(lang).into()),
+        charts: chart_refs(
+            charts,
+            &[
+                "satisfaction_by_region",
+                "satisfaction_by_store",
+                "satisfaction_by_tier",
+            ],
+        ),
+        tables: seg_tables,
+        notes: vec![Msg::SuppressedNote.text(lang).into()],
+    });
+    out
 }
 
 /// The catalogue writes intervals as "95%"; with another `[thresholds] confidence` every
@@ -781,8 +896,12 @@ impl Report {
 /// The findings of the executive summary (at most 8), from all marts of the period.
 fn findings(inp: &Inputs) -> Vec<String> {
     let mut all: BTreeMap<&str, &DataFrame> = inp.marts.iter().map(|(k, v)| (*k, v)).collect();
-    all.insert("satisfaction", inp.satisfaction);
-    all.insert("nps", inp.nps);
+    if let Some(df) = inp.satisfaction {
+        all.insert("satisfaction", df);
+    }
+    if let Some(df) = inp.nps {
+        all.insert("nps", df);
+    }
     super::findings::findings(inp.cfg, inp.lang, &all, 8)
         .into_iter()
         .map(|f| {
@@ -795,8 +914,8 @@ fn findings(inp: &Inputs) -> Vec<String> {
 
 /// The headline numbers of a period and the findings in the report's language.
 pub fn summary(inp: &Inputs) -> Result<Summary, RenderError> {
-    let sat = sat_cells(inp.satisfaction)?;
-    let nps = nps_cells(inp.nps)?;
+    let sat = sat_of(inp)?;
+    let nps = nps_of(inp)?;
     let item = overall_item(inp.cfg);
     let overall = sat
         .iter()
@@ -937,7 +1056,7 @@ fn loyalty_table(inp: &Inputs) -> Option<Table> {
             ]
         })
         .collect();
-    Some(Table {
+    let mut table = Table {
         caption: Some(t(Msg::LoyaltyTable)),
         header: vec![
             t(Msg::Segment),
@@ -951,7 +1070,16 @@ fn loyalty_table(inp: &Inputs) -> Option<Table> {
         align: vec!["left", "right", "right", "right", "right", "right", "right"],
         muted: idx.iter().map(|&i| sup[i] == Some(true)).collect(),
         rows,
-    })
+    };
+    if !inp.cfg.has_survey() {
+        // A customer file alone: churn and retention, no survey index columns of dashes.
+        table.caption = Some(t(Msg::RetentionTable));
+        for row in std::iter::once(&mut table.header).chain(table.rows.iter_mut()) {
+            row.drain(1..4);
+        }
+        table.align.drain(1..4);
+    }
+    Some(table)
 }
 
 /// The improvement actions: each action with its target measure before and after (see the
@@ -1071,7 +1199,9 @@ pub fn extra_sections(inp: &Inputs, charts: &[(String, AnyChart)]) -> Vec<Sectio
         tables,
         notes: Vec::new(),
     };
-    if let Some(df) = inp.marts.get("benchmark") {
+    let compares = cfg.has_kind(crate::schema::SourceKind::Competitor)
+        || cfg.has_kind(crate::schema::SourceKind::Benchmark);
+    if let Some(df) = inp.marts.get("benchmark").filter(|_| compares) {
         let c = Cols(df);
         let (m, brand, n, mean, lo, hi) = (
             c.s("measure"),
@@ -1360,8 +1490,21 @@ pub fn extra_sections(inp: &Inputs, charts: &[(String, AnyChart)]) -> Vec<Sectio
         );
         churn_section.charts = chart_refs(charts, &["survival"]);
         out.push(churn_section);
+    } else if !cfg.has_survey() && inp.marts.contains_key("loyalty") {
+        // A customer file alone: churn and retention by segment, and the retention curve.
+        let mut s = section(
+            Msg::RetentionSection,
+            Msg::RetentionIntro,
+            loyalty_table(inp).into_iter().collect(),
+        );
+        s.charts = chart_refs(charts, &["survival"]);
+        out.push(s);
     }
-    if let Some(df) = inp.marts.get("channels") {
+    if let Some(df) = inp
+        .marts
+        .get("channels")
+        .filter(|_| cfg.survey_channels() > 1)
+    {
         let c = Cols(df);
         let (ch, n, inv, rate, mean, lo, hi, diff, q) = (
             c.s("channel"),
