@@ -8,9 +8,11 @@ use crate::config::{Config, Source};
 use crate::ingest::{self, map, privacy::Privacy};
 
 /// Check files against the workspace's configuration without writing anything: for each
-/// file, print the source it belongs to, the detected layout (preset) and encoding, how
-/// each canonical field and questionnaire item is mapped, and the accepted/rejected counts
-/// with the most frequent reasons. Exit 0 when every file can be ingested, 3 when one cannot.
+/// file (every file of every configured source when none is named), and for each source
+/// that reads it, print the detected layout (preset) and encoding, how each canonical field
+/// and questionnaire item is mapped, and the accepted/rejected counts with the most frequent
+/// reasons. Exit 0 when every file can be ingested, 3 when one cannot or rejects more rows
+/// than --max-reject-share (as ingest would refuse it).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The workspace configuration.
@@ -22,39 +24,49 @@ pub struct Args {
     /// The analysis date for the "not in the future" check (default: today).
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub as_of: Option<chrono::NaiveDate>,
-    /// The files to check.
-    #[arg(required = true, value_name = "FILE")]
+    #[command(flatten)]
+    pub limits: super::ingest::Limits,
+    /// The files to check (default: every file of every configured source).
+    #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
 }
 
-fn source_of<'a>(cfg: &'a Config, file: &Path, name: Option<&str>) -> Result<&'a Source, String> {
+/// The sources that read `file`: the one named with --source, else every source whose path
+/// or glob matches it.
+fn sources_of<'a>(
+    cfg: &'a Config,
+    file: &Path,
+    name: Option<&str>,
+) -> Result<Vec<&'a Source>, String> {
+    let names = || {
+        cfg.sources
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     if let Some(n) = name {
-        return cfg.sources.iter().find(|s| s.name == n).ok_or_else(|| {
-            format!(
-                "no source named `{n}`; the config has {}",
-                cfg.sources
-                    .iter()
-                    .map(|s| s.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        });
+        return cfg
+            .sources
+            .iter()
+            .find(|s| s.name == n)
+            .map(|s| vec![s])
+            .ok_or_else(|| format!("no source named `{n}`; the config has {}", names()));
     }
     let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let want = canon(file);
-    cfg.sources
+    let found: Vec<&Source> = cfg
+        .sources
         .iter()
-        .find(|s| s.files.iter().any(|f| canon(f) == want))
-        .ok_or_else(|| {
-            format!(
-                "no configured source reads this file; name one with --source ({})",
-                cfg.sources
-                    .iter()
-                    .map(|s| s.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        })
+        .filter(|s| s.files.iter().any(|f| canon(f) == want))
+        .collect();
+    if found.is_empty() {
+        return Err(format!(
+            "no configured source reads this file; name one with --source ({})",
+            names()
+        ));
+    }
+    Ok(found)
 }
 
 pub fn run(args: &Args) -> CmdResult {
@@ -78,65 +90,135 @@ pub fn run(args: &Args) -> CmdResult {
         as_of,
         customers: &customers,
     };
-    let mut failed = 0;
-    for file in &args.files {
+    // Every file of every source when none is named, each once.
+    let files: Vec<PathBuf> = if args.files.is_empty() {
+        let mut all: Vec<PathBuf> = Vec::new();
+        for f in cfg.sources.iter().flat_map(|s| s.files.iter()) {
+            if !all.contains(f) {
+                all.push(f.clone());
+            }
+        }
+        all
+    } else {
+        args.files.clone()
+    };
+    if files.is_empty() {
+        return Err(Failure::new(
+            exit::DATA,
+            "no files to check: the configured sources match no file",
+        ));
+    }
+    let (mut failed, mut too_bad, mut checked) = (0, 0, 0);
+    for file in &files {
         println!("{}", file.display());
-        let result = source_of(&cfg, file, args.source.as_deref()).and_then(|src| {
-            let bytes = std::fs::read(file).map_err(|e| format!("cannot read the file: {e}"))?;
-            ingest::ingest_file(&ctx, src, file, &bytes, &as_of.to_string())
-                .map(|r| (src, r))
-                .map_err(|e| e.to_string())
-        });
-        match result {
+        let sources = match sources_of(&cfg, file, args.source.as_deref()) {
+            Ok(s) => s,
             Err(e) => {
                 failed += 1;
                 println!("  error      {e}");
+                continue;
             }
-            Ok((src, r)) => {
-                let l = &r.ledger;
-                println!("  source     {} ({})", src.name, l.kind);
-                println!(
-                    "  layout     {}{}",
-                    l.preset,
-                    if src.preset.is_none() {
-                        " (detected)"
-                    } else {
-                        ""
+        };
+        for src in sources {
+            checked += 1;
+            let result = std::fs::read(file)
+                .map_err(|e| format!("cannot read the file: {e}"))
+                .and_then(|bytes| {
+                    ingest::ingest_file(&ctx, src, file, &bytes, &as_of.to_string())
+                        .map_err(|e| e.to_string())
+                });
+            match result {
+                Err(e) => {
+                    failed += 1;
+                    println!("  source     {}", src.name);
+                    println!("  error      {e}");
+                }
+                Ok(r) => {
+                    if print_result(src, &r, &args.limits) {
+                        too_bad += 1;
                     }
-                );
-                println!("  encoding   {}", l.encoding);
-                for (field, header) in &r.mapping {
-                    println!("  map        {field:<18} ← {header}");
-                }
-                println!("  rows       {} read = {} accepted + {} rejected ({} excluded by the platform)", l.rows_read, l.accepted, l.rejected, l.excluded);
-                let mut by_code: BTreeMap<&str, (usize, &ingest::Reject)> = BTreeMap::new();
-                for rej in &r.rejects {
-                    by_code.entry(rej.code.as_str()).or_insert((0, rej)).0 += 1;
-                }
-                let mut top: Vec<_> = by_code.into_iter().collect();
-                top.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(b.0)));
-                for (code, (n, first)) in top.iter().take(5) {
-                    let at = if first.column.is_empty() {
-                        String::new()
-                    } else {
-                        format!(", {} = `{}`", first.column, first.value)
-                    };
-                    println!(
-                        "  rejected   {code} ×{n} (first: line {}{at}: {})",
-                        first.line, first.reason
-                    );
                 }
             }
         }
     }
-    if failed > 0 {
+    if failed + too_bad > 0 {
+        let mut why = Vec::new();
+        if failed > 0 {
+            why.push(format!("{failed} cannot be ingested as configured"));
+        }
+        if too_bad > 0 {
+            why.push(format!(
+                "{too_bad} reject more than {:.1}% of their rows (--max-reject-share)",
+                args.limits.max_reject_share * 100.0
+            ));
+        }
         return Err(Failure::new(
             exit::DATA,
-            format!(
-                "{failed} of {} file(s) cannot be ingested as configured",
-                args.files.len()
-            ),
+            format!("of {checked} file check(s), {}", why.join(" and ")),
         ));
     }
     Ok(())
+}
+
+/// Print what ingest would do with one file as one source; `true` when its rejects exceed
+/// the limit that fails an ingest.
+fn print_result(src: &Source, r: &ingest::FileResult, limits: &super::ingest::Limits) -> bool {
+    let l = &r.ledger;
+    println!("  source     {} ({})", src.name, l.kind);
+    println!(
+        "  layout     {}{}",
+        l.preset,
+        if src.preset.is_none() {
+            " (detected)"
+        } else {
+            ""
+        }
+    );
+    println!("  encoding   {}", l.encoding);
+    for (field, header) in &r.mapping {
+        println!("  map        {field:<18} ← {header}");
+    }
+    println!(
+        "  rows       {} read = {} accepted + {} rejected ({} excluded by the platform)",
+        l.rows_read, l.accepted, l.rejected, l.excluded
+    );
+    if l.answers_rejected > 0 {
+        println!(
+            "  answers    {} rejected in accepted rows (their other answers count)",
+            l.answers_rejected
+        );
+    }
+    let mut by_code: BTreeMap<&str, (usize, &ingest::Reject)> = BTreeMap::new();
+    for rej in &r.rejects {
+        by_code.entry(rej.code.as_str()).or_insert((0, rej)).0 += 1;
+    }
+    let mut top: Vec<_> = by_code.into_iter().collect();
+    top.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(b.0)));
+    for (code, (n, first)) in top.iter().take(5) {
+        let at = if first.column.is_empty() {
+            String::new()
+        } else {
+            format!(", {} = `{}`", first.column, ingest::clip(&first.value, 60))
+        };
+        println!(
+            "  rejected   {code} ×{n} (first: line {}{at}: {})",
+            first.line,
+            ingest::clip(&first.reason, 300)
+        );
+    }
+    let errors = l.rejected - l.excluded;
+    let share = if l.rows_read > 0 {
+        errors as f64 / l.rows_read as f64
+    } else {
+        0.0
+    };
+    let over = share > limits.max_reject_share;
+    if over {
+        println!(
+            "  limit      {:.1}% of rows rejected, above --max-reject-share {:.1}%: ingest would stop here",
+            share * 100.0,
+            limits.max_reject_share * 100.0
+        );
+    }
+    over
 }

@@ -732,3 +732,51 @@ items = { sat = "总体", nps = "推荐", c = "意见" }
         }
     }
 }
+
+#[test]
+fn validate_without_files_checks_every_source_and_fails_on_too_many_rejects() {
+    let t = TempDir::new("validate-all");
+    copy_dir(&fixtures(), t.path());
+    // A second source that reads the same file with another mapping: both are checked.
+    let cfg = t.path().join("csat.toml");
+    let text = std::fs::read_to_string(&cfg).unwrap()
+        + "\n[[sources]]\nname = \"wjx_again\"\nkind = \"survey\"\npath = \"wjx_codes.csv\"\nbad_answer = \"response\"\ncolumns = { store = \"门店\" }\nitems = { dlv = \"3\" }\n";
+    std::fs::write(&cfg, text).unwrap();
+    let out = csat(t.path(), &["validate", "--as-of", "2026-11-01"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for needle in [
+        "qualtrics_legacy.tsv",
+        "excel_1904.xlsx",
+        "source     wjx_csv (survey)",
+        "source     wjx_again (survey)",
+        "answers    1 rejected in accepted rows",
+        // As wjx_again (one item, whole rows rejected), 2 of 3 rows are rejected: above 5%.
+        "above --max-reject-share 5.0%",
+    ] {
+        assert!(
+            stdout.contains(needle),
+            "validate lacks `{needle}`:\n{stdout}"
+        );
+    }
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "a file over the limit fails validate"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("1 reject more than 5.0% of their rows"),
+        "{err}"
+    );
+    // A looser limit passes.
+    ok(
+        t.path(),
+        &[
+            "validate",
+            "--as-of",
+            "2026-11-01",
+            "--max-reject-share",
+            "0.7",
+        ],
+    );
+}
