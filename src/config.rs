@@ -861,12 +861,29 @@ fn resolve_questionnaire(
             "questionnaire.dimensions: weights sum to {total:.4}, not 1; adjust them so the CSI is a weighted mean"
         ));
     }
+    // The marts name measures by id: items, dimensions and the composite measures share
+    // one namespace, or a dimension's 0–100 index would stand in for an item's mean.
+    const COMPOSITES: [&str; 2] = ["csi", "loyalty"];
+    for (i, d) in q.dimensions.iter().enumerate() {
+        if COMPOSITES.contains(&d.id.as_str()) {
+            p.push(format!("questionnaire.dimensions[{i}].id = `{}` is the name of a composite measure (csi, loyalty); rename the dimension", d.id));
+        }
+    }
     let mut item_ids = BTreeSet::new();
     let mut items = Vec::new();
     for (i, it) in q.items.iter().enumerate() {
         let key = format!("questionnaire.items[{i}] (`{}`)", it.id);
         if !item_ids.insert(it.id.as_str()) {
             p.push(format!("{key}: id declared twice; item ids must be unique"));
+        }
+        if dim_ids.contains(it.id.as_str()) {
+            p.push(format!("{key}: a dimension has the same id; measures are named by id, so give the item or the dimension another one"));
+        }
+        if COMPOSITES.contains(&it.id.as_str()) {
+            p.push(format!(
+                "{key}: `{}` is the name of a composite measure (csi, loyalty); rename the item",
+                it.id
+            ));
         }
         let role = match it.role.as_str() {
             "rating" => Role::Rating,
@@ -1031,6 +1048,20 @@ mod tests {
         let err = resolve(&bad).unwrap_err().to_string();
         assert!(err.contains("set scale = [0, 10]"), "{err}");
         assert!(err.contains("thresholds.confidence = 95"), "{err}");
+    }
+
+    #[test]
+    fn items_dimensions_and_composites_share_one_namespace() {
+        let clash = MINIMAL
+            .replace("{ id = \"q2\"", "{ id = \"svc\"")
+            .replace("q2 = \"Q2\"", "svc = \"Q2\"");
+        let err = resolve(&clash).unwrap_err().to_string();
+        assert!(err.contains("a dimension has the same id"), "{err}");
+        let composite = MINIMAL
+            .replace("{ id = \"q2\"", "{ id = \"csi\"")
+            .replace("q2 = \"Q2\"", "csi = \"Q2\"");
+        let err = resolve(&composite).unwrap_err().to_string();
+        assert!(err.contains("name of a composite measure"), "{err}");
     }
 
     #[test]

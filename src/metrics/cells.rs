@@ -429,7 +429,7 @@ fn dimension_scores(month: &Month, rows: &[usize]) -> Vec<(usize, f64)> {
 
 /// Sufficient statistics per month × segment × value × measure (+ kind): n, Σw, Σw², Σwx,
 /// Σwx², Σw·top2 and the unweighted top-2 count, over the observations: every answer to a
-/// non-NPS item (x = score, top2 = score ≥ max − 1), and per response each dimension's
+/// non-NPS item (x = score, top2 = in the item's top box, [`stats::in_top_box`]), and per response each dimension's
 /// index (the mean 0–100 index of its answered rating items), the loyalty index (the mean
 /// index of its loyalty items) and the CSI (the mean of its dimension indices weighted by
 /// the configured weights, renormalised over the dimensions it answered).
@@ -447,7 +447,11 @@ pub fn sums(a: &Answers, segments: &[String]) -> FrameResult<DataFrame> {
             if meta.role == Role::Nps {
                 continue;
             }
-            let top2 = if x >= meta.max - 1.0 { 1.0 } else { 0.0 };
+            let top2 = if super::stats::in_top_box(x, meta.min, meta.max) {
+                1.0
+            } else {
+                0.0
+            };
             let item = Measure::Item(m.item.codes[r].expect("known item"));
             add_to_cells(&mut cells, m, r, Some(item), |c| c.add(x, w, Some(top2)));
         }

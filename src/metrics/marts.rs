@@ -298,11 +298,19 @@ fn bools<T>(rows: &[T], f: impl Fn(&T) -> Option<bool>) -> Values {
 }
 
 fn satisfaction_frame(
+    cfg: &Config,
     rows: &[SatRow],
     q: &[f64],
     period: Period,
     alpha: f64,
 ) -> Result<DataFrame, MetricsError> {
+    // What the top box of an item is (2: the top two points; 1: the top point of a short
+    // scale such as yes/no); composites have none.
+    let top_points = |r: &SatRow| {
+        cfg.item(&r.measure)
+            .filter(|_| r.top2.is_some())
+            .map(|i| stats::top_box_points(i.min, i.max))
+    };
     let p = period.to_string();
     let sig = |r: &SatRow| {
         if r.suppressed {
@@ -327,6 +335,7 @@ fn satisfaction_frame(
         ("top2box", nums(rows, |r| r.top2.map(|t| t.0))),
         ("top2box_ci_low", nums(rows, |r| r.top2.map(|t| t.1))),
         ("top2box_ci_high", nums(rows, |r| r.top2.map(|t| t.2))),
+        ("top_box_points", ints(rows, top_points)),
         ("index", nums(rows, |r| Some(r.index))),
         ("prev_mean", nums(rows, |r| r.prev)),
         ("delta", nums(rows, |r| r.prev.map(|p| r.m.mean - p))),
@@ -1504,7 +1513,7 @@ pub fn build(inp: &Inputs) -> Result<Marts, MetricsError> {
     let mut tables = vec![
         (
             "satisfaction",
-            satisfaction_frame(&sat, &q, inp.period, alpha)?,
+            satisfaction_frame(cfg, &sat, &q, inp.period, alpha)?,
         ),
         ("nps", nps_frame(&nps, &q, inp.period, alpha)?),
         ("loyalty", loyalty(inp, &sat)?),

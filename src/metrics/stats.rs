@@ -157,9 +157,26 @@ pub fn index_0_100(mean: f64, min: f64, max: f64) -> f64 {
     (mean - min) / (max - min) * 100.0
 }
 
-/// Number of answers in the top two points of a `[min, max]` scale of whole numbers.
-pub fn top2_count(xs: &[f64], max: f64) -> usize {
-    xs.iter().filter(|&&x| x >= max - 1.0).count()
+/// How many top points of a `[min, max]` scale of whole numbers make its "top box": the top
+/// two on a scale of five points or more (the satisfaction handbooks' 满意率: 满意 + 非常满意;
+/// on 0–10, 9–10), the top point on a shorter one, where the top two would be most of the
+/// scale (a yes/no item coded 0/1: the share yes, never a meaningless 100%).
+pub fn top_box_points(min: f64, max: f64) -> usize {
+    if max - min + 1.0 >= 5.0 {
+        2
+    } else {
+        1
+    }
+}
+
+/// Whether `x` is in the top box of a `[min, max]` scale ([`top_box_points`]).
+pub fn in_top_box(x: f64, min: f64, max: f64) -> bool {
+    x >= max - (top_box_points(min, max) - 1) as f64
+}
+
+/// Number of answers in the top box of a `[min, max]` scale of whole numbers.
+pub fn top2_count(xs: &[f64], min: f64, max: f64) -> usize {
+    xs.iter().filter(|&&x| in_top_box(x, min, max)).count()
 }
 
 /// A mean from weighted sufficient statistics, with Kish's effective sample size.
@@ -580,7 +597,15 @@ mod tests {
         assert_eq!(index_0_100(4.0, 1.0, 5.0), 75.0);
         assert!(close(index_0_100(5.5, 0.0, 10.0), 55.0, 1e-12));
         // Counted by hand: nine of the twelve answers are 4 or 5.
-        assert_eq!(top2_count(&X, 5.0), 9);
+        assert_eq!(top2_count(&X, 1.0, 5.0), 9);
+        // A yes/no item (0/1): the share yes, not the top two of two points (always 100%).
+        assert_eq!(top_box_points(0.0, 1.0), 1);
+        assert_eq!(top2_count(&[0.0, 1.0, 1.0, 0.0, 1.0], 0.0, 1.0), 3);
+        // 1–3 and 1–4: the top point; 1–5, 1–7, 0–10: the top two (9–10 on 0–10).
+        assert_eq!(top_box_points(1.0, 3.0), 1);
+        assert_eq!(top_box_points(1.0, 4.0), 1);
+        assert_eq!(top_box_points(1.0, 5.0), 2);
+        assert_eq!(top2_count(&[8.0, 9.0, 10.0, 6.0], 0.0, 10.0), 2);
     }
 
     #[test]

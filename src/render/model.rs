@@ -177,6 +177,10 @@ pub(super) struct SatCell {
     pub(super) delta: Option<f64>,
     pub(super) q: Option<f64>,
     pub(super) significant: bool,
+    /// Against the rest of the company: the difference, its q-value and significance.
+    pub(super) rest_delta: Option<f64>,
+    pub(super) rest_q: Option<f64>,
+    pub(super) rest_significant: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -236,6 +240,10 @@ pub(super) fn sat_cells(df: &DataFrame) -> Result<Vec<SatCell>, RenderError> {
     let delta = frame::f64s(df, "delta").unwrap_or_else(|_| vec![None; df.height()]);
     let qv = frame::f64s(df, "q_value").unwrap_or_else(|_| vec![None; df.height()]);
     let sig = frame::bools(df, "significant").unwrap_or_else(|_| vec![None; df.height()]);
+    let rest_delta = frame::f64s(df, "vs_rest_delta").unwrap_or_else(|_| vec![None; df.height()]);
+    let rest_q = frame::f64s(df, "vs_rest_q_value").unwrap_or_else(|_| vec![None; df.height()]);
+    let rest_sig =
+        frame::bools(df, "vs_rest_significant").unwrap_or_else(|_| vec![None; df.height()]);
     let weighting = unweighted_rows(df)?;
     Ok((0..df.height())
         .filter(|&i| weighting[i])
@@ -243,6 +251,9 @@ pub(super) fn sat_cells(df: &DataFrame) -> Result<Vec<SatCell>, RenderError> {
             delta: delta[i],
             q: qv[i],
             significant: sig[i] == Some(true),
+            rest_delta: rest_delta[i],
+            rest_q: rest_q[i],
+            rest_significant: rest_sig[i] == Some(true),
             segment: seg[i].clone().unwrap_or_default(),
             value: val[i].clone().unwrap_or_default(),
             measure: measure[i].clone().unwrap_or_default(),
@@ -279,6 +290,29 @@ pub(super) fn nps_cells(df: &DataFrame) -> Result<Vec<NpsCell>, RenderError> {
             suppressed: sup[i].unwrap_or(false),
         })
         .collect())
+}
+
+/// The header of the top-box column: "top-2-box" when every rated item has a scale of five
+/// points or more; else a name that also fits a short scale's top point (the share yes of a
+/// yes/no item), explained in the appendix.
+fn top_box_header(cfg: &Config, lang: Lang) -> String {
+    match short_scales(cfg) {
+        false => Msg::Top2Box.text(lang).into(),
+        true => Msg::TopBox.text(lang).into(),
+    }
+}
+
+/// Whether some rated item has a scale of fewer than five points.
+pub(super) fn short_scales(cfg: &Config) -> bool {
+    cfg.items
+        .iter()
+        .filter(|i| {
+            !matches!(
+                i.role,
+                crate::config::Role::Comment | crate::config::Role::Nps
+            )
+        })
+        .any(|i| crate::metrics::stats::top_box_points(i.min, i.max) == 1)
 }
 
 pub(super) fn overall_item(cfg: &Config) -> &crate::config::Item {
@@ -331,7 +365,7 @@ fn sat_table(inp: &Inputs, cells: &[SatCell], segment: &str, measure: &str) -> O
             Msg::N.text(lang).into(),
             Msg::Mean.text(lang).into(),
             Msg::Ci.text(lang).into(),
-            Msg::Top2Box.text(lang).into(),
+            top_box_header(inp.cfg, lang),
             Msg::Index.text(lang).into(),
         ],
         align: vec!["left", "right", "right", "right", "right", "right"],
@@ -379,7 +413,7 @@ fn items_table(inp: &Inputs, cells: &[SatCell]) -> Table {
             Msg::N.text(lang).into(),
             Msg::Mean.text(lang).into(),
             Msg::Ci.text(lang).into(),
-            Msg::Top2Box.text(lang).into(),
+            top_box_header(inp.cfg, lang),
         ],
         align: vec!["left", "right", "right", "right", "right"],
         rows: rows
@@ -572,6 +606,9 @@ fn appendix_notes(inp: &Inputs) -> Vec<String> {
     if survey {
         notes.push(Msg::SuppressedNote.text(lang).to_string());
     }
+    if survey && short_scales(cfg) {
+        notes.push(Msg::TopBoxNote.text(lang).to_string());
+    }
     notes.extend(inp.notes.iter().cloned());
     notes
 }
@@ -724,19 +761,45 @@ fn survey_headlines(inp: &Inputs, sat: &[SatCell], nps: &[NpsCell]) -> Vec<Headl
         value: i18n::count(responses),
         detail: format!("{} {}", Msg::Period.text(lang), inp.period),
     });
-    if let Some(low) = sat
+    // A region is picked out only when it is significantly below the rest of the company;
+    // otherwise the card says that no region differs (a lowest mean alone is noise).
+    let regions: Vec<&SatCell> = sat
         .iter()
         .filter(|c| c.segment == "region" && c.measure == item.id && !c.suppressed)
+        .collect();
+    if let Some(low) = regions
+        .iter()
+        .filter(|c| c.rest_significant && c.rest_delta.is_some_and(|d| d < 0.0))
         .min_by(|a, b| a.mean.total_cmp(&b.mean))
     {
         headlines.push(Headline {
-            label: Msg::HeadlineLowestRegion.text(lang).into(),
+            label: Msg::HeadlineLowRegion.text(lang).into(),
             value: cfg.segment_label("region", &low.value, lang).to_string(),
             detail: format!(
                 "{} · {} {}",
                 i18n::score(low.mean, lang),
-                Msg::Ci.text(lang),
-                ci_text(low.ci, 2)
+                Msg::VsRest.text(lang),
+                low.rest_delta
+                    .map(|d| {
+                        format!(
+                            "{}{}",
+                            i18n::signed_plus(d, 2),
+                            low.rest_q
+                                .map(|q| i18n::paren(&i18n::qvalue(q), lang))
+                                .unwrap_or_default()
+                        )
+                    })
+                    .unwrap_or_default()
+            ),
+        });
+    } else if regions.len() > 1 {
+        headlines.push(Headline {
+            label: Msg::HeadlineRegions.text(lang).into(),
+            value: Msg::NoRegionDiffers.text(lang).into(),
+            detail: format!(
+                "{} {}",
+                i18n::count(regions.len()),
+                Msg::RegionsCompared.text(lang)
             ),
         });
     }
