@@ -343,7 +343,7 @@ pub struct Config {
     pub marts: PathBuf,
     pub reports: PathBuf,
     pub lang: Lang,
-    pub timezone: chrono::FixedOffset,
+    pub timezone: crate::zone::Zone,
     pub pii: PiiMode,
     /// The configured hashing key, or where to find one (`cmd` resolves it).
     pub pii_key: Option<String>,
@@ -428,15 +428,14 @@ impl Config {
         let catalog = resolve_catalog(&raw.catalog, &mut p);
         let (dimensions, items) =
             resolve_questionnaire(&raw.questionnaire, &raw.value_maps, &mut p);
-        let timezone = match crate::ingest::preset::parse_timezone(
-            raw.workspace.timezone.as_deref().unwrap_or("+08:00"),
-        ) {
-            Ok(t) => t,
-            Err(e) => {
-                p.push(format!("workspace.timezone: {e}"));
-                chrono::FixedOffset::east_opt(8 * 3600).unwrap()
-            }
-        };
+        let timezone =
+            match crate::zone::Zone::parse(raw.workspace.timezone.as_deref().unwrap_or("+08:00")) {
+                Ok(t) => t,
+                Err(e) => {
+                    p.push(format!("workspace.timezone: {e}"));
+                    crate::zone::Zone::china()
+                }
+            };
         let weighting = raw.weighting.as_ref().map(|w| {
             for (i, v) in w.rake.iter().enumerate() {
                 if !["region", "store", "tier"].contains(&v.as_str()) {

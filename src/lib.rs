@@ -27,3 +27,4 @@ pub mod parallel;
 pub mod period;
 pub mod render;
 pub mod schema;
+pub mod zone;

@@ -175,6 +175,9 @@ fn print_result(src: &Source, r: &ingest::FileResult, limits: &super::ingest::Li
         }
     );
     println!("  encoding   {}", l.encoding);
+    if !l.note.is_empty() {
+        println!("  note       {}", l.note);
+    }
     for (field, header) in &r.mapping {
         println!("  map        {field:<18} ← {header}");
     }

@@ -63,6 +63,8 @@ pub enum Encoding {
     Auto,
     Utf8,
     Gb18030,
+    /// Windows-1252, the superset of Latin-1 (ISO-8859-1) that Western Excel writes.
+    Windows1252,
 }
 
 /// How a source without a date column dates its rows.
@@ -101,7 +103,7 @@ pub struct Source {
     pub include_partial: bool,
     /// A bad answer rejects the whole response (`bad_answer = "response"`), not only itself.
     pub reject_response: bool,
-    pub timezone: Option<chrono::FixedOffset>,
+    pub timezone: Option<crate::zone::Zone>,
     pub invitations: BTreeMap<crate::period::Period, u64>,
     /// Canonical field → header in the file.
     pub columns: BTreeMap<String, String>,
@@ -169,9 +171,10 @@ pub(super) fn resolve_source(
         "auto" => Encoding::Auto,
         "utf-8" | "utf8" => Encoding::Utf8,
         "gbk" | "gb2312" | "gb18030" => Encoding::Gb18030,
+        "latin-1" | "latin1" | "iso-8859-1" | "windows-1252" | "cp1252" => Encoding::Windows1252,
         other => {
             p.push(format!(
-                "{key}.encoding = `{other}`: use auto, utf-8, gbk or gb18030"
+                "{key}.encoding = `{other}`: use auto, utf-8, gbk (gb18030) or latin-1 (windows-1252)"
             ));
             Encoding::Auto
         }
@@ -264,7 +267,7 @@ pub(super) fn resolve_source(
     let timezone = match rs
         .timezone
         .as_deref()
-        .map(crate::ingest::preset::parse_timezone)
+        .map(crate::zone::Zone::parse)
         .transpose()
     {
         Ok(t) => t,

@@ -9,7 +9,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 use std::sync::Arc;
 
-use chrono::{Duration, NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime};
+
+use crate::zone::Zone;
 
 use super::preset::Layout;
 use super::privacy::Privacy;
@@ -175,7 +177,9 @@ pub struct FileMap<'a> {
     /// The items' ids, shared by every answer that stores them.
     item_ids: Vec<Rc<str>>,
     /// Added to every timestamp: the workspace zone minus the file's zone.
-    shift: Duration,
+    zones: Option<(Zone, Zone)>,
+    /// The zone its times were taken to be in when the export, which usually says, did not.
+    zone_assumed: Option<String>,
     /// The time of every row of a file without dates (the source's `date`/`period`, or
     /// the month of the file's name), at 00:00 of the day or of the month's first day.
     fixed: Option<NaiveDateTime>,
@@ -313,9 +317,15 @@ impl<'a> FileMap<'a> {
             }
             (None, None) => cfg.timezone,
         };
-        let shift = Duration::seconds(
-            (cfg.timezone.local_minus_utc() - file_zone.local_minus_utc()) as i64,
-        );
+        // A Qualtrics export usually says its zone; one that does not is read in the
+        // workspace's zone, and the ledger (and the report's appendix) says so.
+        let zone_assumed = (src.timezone.is_none()
+            && layout.timezone.is_none()
+            && layout.preset == super::preset::Preset::Qualtrics)
+            .then(|| cfg.timezone.name());
+        // Local times of the file's zone → local times of the workspace's zone, each on its
+        // own date (zones with daylight saving time change their offset during the year).
+        let zones = (file_zone != cfg.timezone).then_some((file_zone, cfg.timezone));
         let item_ids = items
             .iter()
             .map(|(it, _)| Rc::from(it.id.as_str()))
@@ -327,8 +337,16 @@ impl<'a> FileMap<'a> {
             items,
             item_ids,
             fixed,
-            shift,
+            zones,
+            zone_assumed,
             line_ids,
+        })
+    }
+
+    /// What the ledger should say about the file's time zone, if anything.
+    pub fn zone_note(&self) -> Option<String> {
+        self.zone_assumed.as_ref().map(|z| {
+            format!("the export names no time zone: its times are read as {z} (the workspace's); set the source's timezone if they are in another zone")
         })
     }
 
@@ -426,7 +444,10 @@ impl<'a> FileMap<'a> {
     ) -> RowResult<Option<NaiveDateTime>> {
         let t = self
             .parsed(row, field, parse::time)?
-            .map(|t| t + self.shift);
+            .map(|t| match self.zones {
+                Some((from, to)) => to.from_utc(from.to_utc(t)),
+                None => t,
+            });
         if let Some(t) = t.filter(|t| t.date() > as_of) {
             return Err(self.field_err(
                 row,

@@ -428,6 +428,9 @@ pub fn ingest_file(
     for rows in accepted.tables.values_mut() {
         rows.shrink();
     }
+    if let Some(n) = fm.zone_note() {
+        ledger.note = n;
+    }
     Ok(FileResult {
         ledger,
         accepted,

@@ -14,7 +14,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::FixedOffset;
+use crate::zone::Zone;
 
 use super::read::{find_header, normalise_header, Cell, RawFile, RawRow, RawRows};
 use super::RejectCode;
@@ -102,8 +102,8 @@ pub struct Layout {
     /// Other names a column answers to (question number, question text, code, label).
     pub aliases: Vec<Vec<String>>,
     /// The time zone the file's timestamps are in, when the file says so (an error when it
-    /// names a zone with daylight saving time, which one offset cannot describe).
-    pub timezone: Option<Result<FixedOffset, String>>,
+    /// names a zone that does not exist).
+    pub timezone: Option<Result<Zone, String>>,
     /// How the platform marks rows that are not real or not complete.
     exclusion: Exclusion,
     /// Cells past this many are dropped (the phantom last column of a Tencent export).
@@ -375,49 +375,13 @@ pub fn apply<'a>(
 }
 
 /// The time zone in a Qualtrics `{"ImportId":"startDate","timeZone":"…"}` cell.
-fn qualtrics_timezone(cell: &str) -> Option<Result<FixedOffset, String>> {
+fn qualtrics_timezone(cell: &str) -> Option<Result<Zone, String>> {
     let i = cell.find("timeZone")?;
     let rest = &cell[i + "timeZone".len()..];
     let start = rest.find(|c: char| c != '"' && c != '\'' && c != ':' && !c.is_whitespace())?;
     let rest = &rest[start..];
     let end = rest.find(['"', '\'', '}', ',']).unwrap_or(rest.len());
-    Some(parse_timezone(rest[..end].trim()))
-}
-
-/// A time zone: `UTC`, `Z`, `+08:00`/`+0800`/`UTC+8`, or an IANA name of a zone without
-/// daylight saving time (Asia/Shanghai and its neighbours). Zones with daylight saving need
-/// a fixed offset in the config, because one offset cannot describe them.
-pub fn parse_timezone(s: &str) -> Result<FixedOffset, String> {
-    let fixed = |h: i32, m: i32| FixedOffset::east_opt(h.signum() * (h.abs() * 3600 + m * 60));
-    let named = match s {
-        "UTC" | "Z" | "GMT" | "Etc/UTC" | "Etc/GMT" => Some(0),
-        "Asia/Shanghai" | "Asia/Chongqing" | "Asia/Harbin" | "Asia/Hong_Kong" | "Asia/Macau"
-        | "Asia/Taipei" | "Asia/Singapore" | "Asia/Kuala_Lumpur" | "Asia/Manila" | "PRC" => Some(8),
-        "Asia/Tokyo" | "Asia/Seoul" => Some(9),
-        "Asia/Kolkata" => None,
-        _ => None,
-    };
-    if let Some(h) = named {
-        return Ok(fixed(h, 0).unwrap());
-    }
-    if s == "Asia/Kolkata" {
-        return Ok(FixedOffset::east_opt(5 * 3600 + 1800).unwrap());
-    }
-    let t = s.trim_start_matches("UTC").trim_start_matches("GMT");
-    let (sign, body) = match t.chars().next() {
-        Some('+') => (1, &t[1..]),
-        Some('-') => (-1, &t[1..]),
-        _ => return Err(format!("time zone `{s}` is not supported; give a fixed offset such as +08:00 in the source's `timezone`")),
-    };
-    let (h, m) = match body.split_once(':') {
-        Some((h, m)) => (h.parse::<i32>(), m.parse::<i32>()),
-        None if body.len() == 4 => (body[..2].parse::<i32>(), body[2..].parse::<i32>()),
-        None => (body.parse::<i32>(), Ok(0)),
-    };
-    match (h, m) {
-        (Ok(h), Ok(m)) if h <= 14 && m < 60 => Ok(fixed(sign * h, m).unwrap()),
-        _ => Err(format!("time zone `{s}` is not an offset like +08:00")),
-    }
+    Some(Zone::parse(rest[..end].trim()))
 }
 
 #[cfg(test)]
@@ -525,9 +489,9 @@ mod tests {
             excluded(&layout(csv, true).1),
             vec![None, Some(RejectCode::Excluded), None]
         );
-        // The first ImportId cell with a zone wins; America/Denver has daylight saving time,
-        // so the file's zone is an error that says what to configure.
-        assert!(l.timezone.unwrap().unwrap_err().contains("fixed offset"));
+        // The first ImportId cell with a zone wins: America/Denver, with its daylight
+        // saving time.
+        assert_eq!(l.timezone, Some(Zone::parse("America/Denver")));
     }
 
     #[test]
@@ -551,26 +515,5 @@ mod tests {
             vec![None, Some(RejectCode::Incomplete)]
         );
         assert_eq!(excluded(&layout(csv, true).1), vec![None, None]);
-    }
-
-    #[test]
-    fn time_zones() {
-        assert_eq!(
-            parse_timezone("+08:00").unwrap().local_minus_utc(),
-            8 * 3600
-        );
-        assert_eq!(parse_timezone("UTC+8").unwrap().local_minus_utc(), 8 * 3600);
-        assert_eq!(
-            parse_timezone("-0530").unwrap().local_minus_utc(),
-            -(5 * 3600 + 1800)
-        );
-        assert_eq!(
-            parse_timezone("Asia/Shanghai").unwrap().local_minus_utc(),
-            8 * 3600
-        );
-        assert_eq!(parse_timezone("UTC").unwrap().local_minus_utc(), 0);
-        assert!(parse_timezone("America/Denver")
-            .unwrap_err()
-            .contains("fixed offset"));
     }
 }

@@ -203,7 +203,14 @@ fn text_stream(
         }
     };
     let gb = || -> (Box<dyn std::io::Read + Send + '_>, &'static str) {
-        (Box::new(Gb18030Reader::new(bytes)), "gb18030")
+        (
+            Box::new(DecodeReader::new(
+                bytes,
+                encoding_rs::GB18030,
+                NOT_UTF8_NOR_GBK,
+            )),
+            "gb18030",
+        )
     };
     let utf8 = |b| -> (Box<dyn std::io::Read + Send + '_>, &'static str) { (Box::new(b), "utf-8") };
     let without_bom = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
@@ -216,6 +223,15 @@ fn text_stream(
             )),
         },
         Encoding::Gb18030 => Ok(gb()),
+        // Every byte is a character of Windows-1252: this cannot fail.
+        Encoding::Windows1252 => Ok((
+            Box::new(DecodeReader::new(
+                without_bom,
+                encoding_rs::WINDOWS_1252,
+                "not Windows-1252",
+            )),
+            "windows-1252",
+        )),
         Encoding::Auto => {
             if bytes.starts_with(b"\xff\xfe") {
                 return utf16(encoding_rs::UTF_16LE, "utf-16le");
@@ -231,21 +247,28 @@ fn text_stream(
     }
 }
 
-/// GB18030 bytes → UTF-8 as an `io::Read`, a block at a time; a byte sequence that is not
-/// GB18030 is an error (never a replacement character).
-struct Gb18030Reader<'a> {
+/// Bytes in a legacy encoding (GB18030, Windows-1252) → UTF-8 as an `io::Read`, a block at a
+/// time; a byte sequence that is not in the encoding is an error (`malformed`), never a
+/// replacement character.
+struct DecodeReader<'a> {
     src: &'a [u8],
     decoder: encoding_rs::Decoder,
+    malformed: &'static str,
     out: Vec<u8>,
     at: usize,
     done: bool,
 }
 
-impl<'a> Gb18030Reader<'a> {
-    fn new(src: &'a [u8]) -> Gb18030Reader<'a> {
-        Gb18030Reader {
+impl<'a> DecodeReader<'a> {
+    fn new(
+        src: &'a [u8],
+        enc: &'static encoding_rs::Encoding,
+        malformed: &'static str,
+    ) -> DecodeReader<'a> {
+        DecodeReader {
             src,
-            decoder: encoding_rs::GB18030.new_decoder_without_bom_handling(),
+            decoder: enc.new_decoder_without_bom_handling(),
+            malformed,
             out: Vec::new(),
             at: 0,
             done: false,
@@ -253,7 +276,7 @@ impl<'a> Gb18030Reader<'a> {
     }
 }
 
-impl std::io::Read for Gb18030Reader<'_> {
+impl std::io::Read for DecodeReader<'_> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         while self.at == self.out.len() && !self.done {
             const BLOCK: usize = 64 * 1024;
@@ -268,7 +291,7 @@ impl std::io::Read for Gb18030Reader<'_> {
             if let encoding_rs::DecoderResult::Malformed(_, _) = result {
                 return Err(std::io::Error::new(
                     std::io::ErrorKind::InvalidData,
-                    NOT_UTF8_NOR_GBK,
+                    self.malformed,
                 ));
             }
             self.src = &self.src[read..];
@@ -1011,6 +1034,17 @@ mod tests {
             .find_map(Result::err)
             .unwrap();
         assert!(err.contains("neither UTF-8 nor GBK"), "{err}");
+    }
+
+    #[test]
+    fn latin_1_exports_are_declared_and_decoded() {
+        // "Café,Crème brûlée" in Windows-1252 (é = E9, è = E8, û = FB); not valid UTF-8.
+        let bytes = b"Caf\xe9,Note\n1,Cr\xe8me br\xfbl\xe9e\n";
+        assert!(std::str::from_utf8(bytes).is_err());
+        let t = read_csv_bytes(bytes, Encoding::Windows1252).unwrap();
+        assert_eq!(t.encoding, "windows-1252");
+        assert_eq!(t.headers, vec!["Café", "Note"]);
+        assert_eq!(t.rows[0].cells[1], Cell::Text("Crème brûlée".into()));
     }
 
     #[test]

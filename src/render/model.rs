@@ -493,7 +493,18 @@ fn nps_table(inp: &Inputs, cells: &[NpsCell], segment: &str) -> Option<Table> {
 fn data_section(inp: &Inputs) -> Result<Section, RenderError> {
     let lang = inp.lang;
     let mut tables = Vec::new();
+    let mut file_notes = Vec::new();
     if let Some(l) = inp.ledger {
+        // What the ledger says of a file (superseded rows, a copy, an assumed time zone).
+        let (files, notes) = (
+            frame::strs(l, "file").map_err(col_err)?,
+            frame::strs(l, "note").unwrap_or_else(|_| vec![None; l.height()]),
+        );
+        for (f, n) in files.iter().zip(notes) {
+            if let (Some(f), Some(n)) = (f, n.filter(|n| !n.is_empty())) {
+                file_notes.push(format!("{f}: {n}"));
+            }
+        }
         let s = |n| frame::strs(l, n).map_err(col_err);
         let f = |n| frame::f64s(l, n).map_err(col_err);
         let (src, file, enc) = (s("source")?, s("file")?, s("encoding")?);
@@ -576,7 +587,7 @@ fn data_section(inp: &Inputs) -> Result<Section, RenderError> {
         intro: Some(Msg::DataIntro.text(lang).into()),
         charts: Vec::new(),
         tables,
-        notes: appendix_notes(inp),
+        notes: appendix_notes(inp).into_iter().chain(file_notes).collect(),
     })
 }
 

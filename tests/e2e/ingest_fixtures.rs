@@ -278,6 +278,24 @@ fn every_fixture_accounts_for_its_rows_and_every_reject_has_a_reason() {
         .iter()
         .map(|r| (r.source.as_str(), r.line, r.code.as_str()))
         .collect();
+    // A Qualtrics export that names no time zone is read in the workspace's, and says so.
+    let note = |f: &str| {
+        out.ledger
+            .iter()
+            .find(|l| l.file == f)
+            .unwrap()
+            .note
+            .clone()
+    };
+    assert!(
+        note("qualtrics_legacy.tsv").contains("names no time zone"),
+        "{}",
+        note("qualtrics_legacy.tsv")
+    );
+    assert!(
+        !note("qualtrics.csv").contains("time zone"),
+        "its export names its zone"
+    );
     // Answer-level rejects are counted apart from the rows.
     let answer_level: usize = out.ledger.iter().map(|l| l.answers_rejected).sum();
     let rows_rejected: usize = out.ledger.iter().map(|l| l.rejected).sum();
@@ -767,6 +785,31 @@ fn validate_without_files_checks_every_source_and_fails_on_too_many_rejects() {
     assert!(
         err.contains("1 reject more than 5.0% of their rows"),
         "{err}"
+    );
+    // A Qualtrics export that names no time zone (the legacy one, once its source stops
+    // saying UTC) is read in the workspace's zone, and the ledger says so.
+    let text = std::fs::read_to_string(&cfg).unwrap().replace(
+        "path = \"qualtrics_legacy.tsv\"\ntimezone = \"UTC\"",
+        "path = \"qualtrics_legacy.tsv\"",
+    );
+    std::fs::write(&cfg, text).unwrap();
+    let out = csat(
+        t.path(),
+        &[
+            "validate",
+            "--as-of",
+            "2026-11-01",
+            "qualtrics_legacy.tsv",
+            "qualtrics.csv",
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        stdout
+            .matches("names no time zone: its times are read as +08:00")
+            .count(),
+        1,
+        "{stdout}"
     );
     // A looser limit passes.
     ok(
