@@ -684,6 +684,11 @@ fn drivers(
         .map_err(&e)?;
     let k = xs.len();
     let n = y.len();
+    if k < 2 {
+        // Importance is a share of the variance the attributes explain together: with one
+        // attribute it is 100% by definition, with none there is nothing to rank.
+        notes.push(format!("drivers {}: not estimated: the key-driver model ranks rated dimensions against the overall item and needs at least two; the questionnaire has {k} (declare [[questionnaire.dimensions]] and give the rating items a dimension)", inp.period));
+    }
     let pear = |a: &[f64], b: &[f64]| stats::pearson(a, b).unwrap_or(f64::NAN);
     let rxx: Vec<Vec<f64>> = (0..k)
         .map(|i| {
@@ -693,7 +698,9 @@ fn drivers(
         })
         .collect();
     let rxy: Vec<f64> = xs.iter().map(|x| pear(x, &y)).collect();
-    let fit = if n < cfg.min_n.max(k + 2) {
+    let fit = if k < 2 {
+        Err(String::new())
+    } else if n < cfg.min_n.max(k + 2) {
         Err(format!(
             "only {n} complete responses for {k} attributes; the drivers model needs at least {}",
             cfg.min_n.max(k + 2)
@@ -704,7 +711,9 @@ fn drivers(
     let (weights, r2) = match fit {
         Ok(v) => (Some(v.0), Some(v.1)),
         Err(msg) => {
-            notes.push(format!("drivers {}: {msg}", inp.period));
+            if !msg.is_empty() {
+                notes.push(format!("drivers {}: not estimated: {msg}", inp.period));
+            }
             (None, None)
         }
     };

@@ -469,7 +469,8 @@ pub fn all(inp: &Inputs) -> Result<Vec<(String, AnyChart)>, RenderError> {
     if let Some(c) = gap_chart(inp).filter(|_| compares) {
         out.push(("competitor_gaps".into(), AnyChart::Ci(c)));
     }
-    if let Some(q) = quadrant_chart(inp) {
+    // The quadrants only for an estimated model (else the section says why, in words).
+    if let Some(q) = quadrant_chart(inp).filter(|q| !q.points.is_empty()) {
         out.push(("drivers_quadrant".into(), AnyChart::Quadrant(q)));
     }
     if let Some(p) = pareto_chart(inp) {

@@ -1346,7 +1346,12 @@ pub fn extra_sections(inp: &Inputs, charts: &[(String, AnyChart)]) -> Vec<Sectio
             ),
         ));
     }
-    if let Some(df) = inp.marts.get("drivers") {
+    // No dimensions, no drivers model to speak of (the appendix notes why).
+    if let Some(df) = inp
+        .marts
+        .get("drivers")
+        .filter(|_| !cfg.dimensions.is_empty())
+    {
         let c = Cols(df);
         let (a, imp, r, perf, quad) = (
             c.s("attribute"),
@@ -1394,6 +1399,15 @@ pub fn extra_sections(inp: &Inputs, charts: &[(String, AnyChart)]) -> Vec<Sectio
             }],
         );
         s.charts = chart_refs(charts, &["drivers_quadrant"]);
+        // A model that could not be estimated says why, in words, where the chart would be.
+        if imp.iter().all(Option::is_none) {
+            s.notes.extend(
+                inp.notes
+                    .iter()
+                    .filter(|n| n.starts_with("drivers "))
+                    .cloned(),
+            );
+        }
         if let (Some(n), Some(r2)) = (
             c.f("model_n").first().copied().flatten(),
             c.f("model_r2").first().copied().flatten(),

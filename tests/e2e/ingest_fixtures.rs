@@ -278,24 +278,6 @@ fn every_fixture_accounts_for_its_rows_and_every_reject_has_a_reason() {
         .iter()
         .map(|r| (r.source.as_str(), r.line, r.code.as_str()))
         .collect();
-    // A Qualtrics export that names no time zone is read in the workspace's, and says so.
-    let note = |f: &str| {
-        out.ledger
-            .iter()
-            .find(|l| l.file == f)
-            .unwrap()
-            .note
-            .clone()
-    };
-    assert!(
-        note("qualtrics_legacy.tsv").contains("names no time zone"),
-        "{}",
-        note("qualtrics_legacy.tsv")
-    );
-    assert!(
-        !note("qualtrics.csv").contains("time zone"),
-        "its export names its zone"
-    );
     // Answer-level rejects are counted apart from the rows.
     let answer_level: usize = out.ledger.iter().map(|l| l.answers_rejected).sum();
     let rows_rejected: usize = out.ledger.iter().map(|l| l.rejected).sum();
