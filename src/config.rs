@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use thiserror::Error;
 
-use crate::schema;
+use crate::schema::{self, SourceKind};
 
 mod source;
 use source::resolve_source;
@@ -50,6 +50,10 @@ pub struct RawConfig {
     pub thresholds: RawThresholds,
     #[serde(default)]
     pub segments: RawSegments,
+    /// Columns of the sources' own beyond the built-in fields: segments (city, age band,
+    /// member type…) to cut the report by, and numbers (age, tenure…) for the churn model.
+    #[serde(default)]
+    pub fields: Vec<RawField>,
     #[serde(default)]
     pub privacy: RawPrivacy,
     pub weighting: Option<RawWeighting>,
@@ -62,6 +66,8 @@ pub struct RawConfig {
     /// Answer text → score, by map name (items refer to a map with `values`).
     #[serde(default)]
     pub value_maps: BTreeMap<String, BTreeMap<String, f64>>,
+    /// The survey's questionnaire (a workspace without a survey needs none).
+    #[serde(default)]
     pub questionnaire: RawQuestionnaire,
     #[serde(default)]
     pub sources: Vec<RawSource>,
@@ -188,6 +194,48 @@ pub struct RawSegments {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct RawField {
+    pub id: String,
+    pub zh: String,
+    pub en: String,
+    /// `segment` (a category to cut by) or `number`.
+    #[serde(rename = "type")]
+    pub ty: String,
+}
+
+/// What a custom field holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    /// A category: stored as text, a segment of the report and a control of the churn model.
+    Segment,
+    /// A number of the customer file: a numeric control of the churn model.
+    Number,
+}
+
+/// A column a source may map beyond the built-in fields (`[[fields]]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomField {
+    pub id: String,
+    pub zh: String,
+    pub en: String,
+    pub kind: FieldKind,
+}
+
+impl CustomField {
+    pub fn label(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.zh,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+/// Numeric controls of the churn model that csat derives: years since the first purchase,
+/// and the customer's mean answer to the overall item (the survey joined by customer id).
+pub const DERIVED_CONTROLS: [&str; 3] = ["value", "tenure", "satisfaction"];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RawCatalogEntry {
     pub id: String,
     pub zh: String,
@@ -199,11 +247,12 @@ pub struct RawCatalogEntry {
     pub aliases: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawQuestionnaire {
     #[serde(default)]
     pub dimensions: Vec<RawDimension>,
+    #[serde(default)]
     pub items: Vec<RawItem>,
 }
 
@@ -358,6 +407,8 @@ pub struct Config {
     pub min_n: usize,
     pub confidence: f64,
     pub report_segments: Vec<String>,
+    /// `[[fields]]`: custom segments and numbers the sources may map.
+    pub fields: Vec<CustomField>,
     pub catalog: BTreeMap<String, Vec<CatalogEntry>>,
     pub dimensions: Vec<Dimension>,
     pub items: Vec<Item>,
@@ -426,8 +477,16 @@ impl Config {
             p.push(format!("thresholds.confidence = {confidence}: give a level between 0.5 and 1, such as 0.95"));
         }
         let catalog = resolve_catalog(&raw.catalog, &mut p);
+        // Whether the workspace surveys its own customers (its questionnaire then needs an
+        // overall item); the source kinds are checked in full below.
+        let survey = raw.sources.iter().any(|s| {
+            matches!(
+                s.kind.as_str(),
+                "survey" | "phone" | "mail" | "interview" | "focus_group"
+            )
+        });
         let (dimensions, items) =
-            resolve_questionnaire(&raw.questionnaire, &raw.value_maps, &mut p);
+            resolve_questionnaire(&raw.questionnaire, &raw.value_maps, survey, &mut p);
         let timezone =
             match crate::zone::Zone::parse(raw.workspace.timezone.as_deref().unwrap_or("+08:00")) {
                 Ok(t) => t,
@@ -457,8 +516,12 @@ impl Config {
             .clone()
             .unwrap_or_else(|| vec!["tier".into()]);
         for (i, c) in churn_controls.iter().enumerate() {
-            if !["region", "store", "tier"].contains(&c.as_str()) {
-                p.push(format!("churn.controls[{i}] = `{c}`: control for region, store or tier (the customer file's segments)"));
+            let custom = raw.fields.iter().any(|f| &f.id == c);
+            if !["region", "store", "tier"].contains(&c.as_str())
+                && !DERIVED_CONTROLS.contains(&c.as_str())
+                && !custom
+            {
+                p.push(format!("churn.controls[{i}] = `{c}`: control for the customer file's segments (region, store, tier, a [[fields]] segment), numbers (value, a [[fields]] number), tenure (years since the first purchase) or satisfaction (the customer's mean overall answer)"));
             }
         }
         let calendar = match &raw.churn.calendar {
@@ -496,11 +559,22 @@ impl Config {
                 "channel".into(),
             ]
         });
+        let fields = resolve_fields(&raw.fields, &mut p);
+        let custom_segments: Vec<&str> = fields
+            .iter()
+            .filter(|f| f.kind == FieldKind::Segment)
+            .map(|f| f.id.as_str())
+            .collect();
         for (i, s) in report_segments.iter().enumerate() {
-            if !schema::SEGMENTS.contains(&s.as_str()) {
+            if !schema::SEGMENTS.contains(&s.as_str()) && !custom_segments.contains(&s.as_str()) {
                 p.push(format!(
-                    "segments.report[{i}] = `{s}`: not a segment; use some of {}",
-                    schema::SEGMENTS.join(", ")
+                    "segments.report[{i}] = `{s}`: not a segment; use some of {}{}",
+                    schema::SEGMENTS.join(", "),
+                    if custom_segments.is_empty() {
+                        ", or declare it in [[fields]] with type = \"segment\"".to_string()
+                    } else {
+                        format!(", {}", custom_segments.join(", "))
+                    }
                 ));
             }
         }
@@ -513,7 +587,7 @@ impl Config {
                     rs.name
                 ));
             }
-            if let Some(s) = resolve_source(i, rs, root, &items, &mut p) {
+            if let Some(s) = resolve_source(i, rs, root, &items, &fields, &mut p) {
                 sources.push(s);
             }
         }
@@ -634,6 +708,7 @@ impl Config {
             min_n: min_n.max(2) as usize,
             confidence,
             report_segments,
+            fields,
             catalog,
             dimensions,
             items,
@@ -643,6 +718,33 @@ impl Config {
 
     pub fn item(&self, id: &str) -> Option<&Item> {
         self.items.iter().find(|i| i.id == id)
+    }
+
+    /// The custom field `id` (`[[fields]]`).
+    pub fn field(&self, id: &str) -> Option<&CustomField> {
+        self.fields.iter().find(|f| f.id == id)
+    }
+
+    /// The lake columns a table has beyond its built-in ones: the custom segments for
+    /// responses, complaints and customers, and the custom numbers for customers, in their
+    /// declared order (stored before `file_id`).
+    pub fn extra_columns(&self, table: schema::Table) -> Vec<(String, schema::ColType)> {
+        use schema::{ColType, Table};
+        self.fields
+            .iter()
+            .filter_map(|f| match (table, f.kind) {
+                (Table::Responses | Table::Complaints | Table::Customers, FieldKind::Segment) => {
+                    Some((f.id.clone(), ColType::Cat))
+                }
+                (Table::Customers, FieldKind::Number) => Some((f.id.clone(), ColType::F64)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The custom segments, in their declared order.
+    pub fn custom_segments(&self) -> impl Iterator<Item = &CustomField> {
+        self.fields.iter().filter(|f| f.kind == FieldKind::Segment)
     }
 
     /// Whether a source of `kind` is configured.
@@ -742,6 +844,58 @@ impl Config {
     }
 }
 
+fn resolve_fields(raw: &[RawField], p: &mut Vec<String>) -> Vec<CustomField> {
+    let builtin: BTreeSet<&str> = [
+        SourceKind::Survey,
+        SourceKind::Complaints,
+        SourceKind::Customers,
+        SourceKind::Benchmark,
+        SourceKind::Actions,
+    ]
+    .into_iter()
+    .flat_map(|k| schema::source_fields(k).iter().map(|f| f.name))
+    .chain([
+        "period", "source", "file_id", "item_id", "score", "csi", "loyalty",
+    ])
+    .chain(DERIVED_CONTROLS)
+    .collect();
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for (i, f) in raw.iter().enumerate() {
+        let key = format!("fields[{i}] (`{}`)", f.id);
+        let valid_id = !f.id.is_empty()
+            && f.id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !valid_id {
+            p.push(format!(
+                "{key}.id: use lower-case letters, digits and _ (it names a lake column)"
+            ));
+        }
+        if builtin.contains(f.id.as_str()) {
+            p.push(format!("{key}.id: `{}` is a built-in field; map it directly, or give the custom field another id", f.id));
+        }
+        if !seen.insert(f.id.clone()) {
+            p.push(format!("{key}.id is declared twice"));
+        }
+        let kind = match f.ty.as_str() {
+            "segment" => FieldKind::Segment,
+            "number" => FieldKind::Number,
+            other => {
+                p.push(format!("{key}.type = `{other}`: use segment or number"));
+                FieldKind::Segment
+            }
+        };
+        out.push(CustomField {
+            id: f.id.clone(),
+            zh: f.zh.clone(),
+            en: f.en.clone(),
+            kind,
+        });
+    }
+    out
+}
+
 fn resolve_commitments(raw: &RawComplaints, p: &mut Vec<String>) -> Commitments {
     let mut c = Commitments::default();
     if let Some(h) = raw.respond_within_hours {
@@ -837,6 +991,7 @@ fn resolve_catalog(
 fn resolve_questionnaire(
     q: &RawQuestionnaire,
     maps: &BTreeMap<String, BTreeMap<String, f64>>,
+    survey: bool,
     p: &mut Vec<String>,
 ) -> (Vec<Dimension>, Vec<Item>) {
     let mut dim_ids = BTreeSet::new();
@@ -960,7 +1115,9 @@ fn resolve_questionnaire(
             missing: it.missing.iter().map(|m| m.trim().to_string()).collect(),
         });
     }
-    if items.iter().filter(|i| i.role == Role::Overall).count() != 1 {
+    // A survey is analysed around one overall item; a workspace without one may have none.
+    let overall = items.iter().filter(|i| i.role == Role::Overall).count();
+    if overall > 1 || (overall == 0 && survey) {
         p.push("questionnaire.items: declare exactly one item with role = \"overall\" (overall satisfaction)".into());
     }
     if items.iter().filter(|i| i.role == Role::Nps).count() > 1 {

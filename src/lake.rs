@@ -428,7 +428,7 @@ pub fn read_month(
         path: path.clone(),
         message: e.to_string(),
     };
-    let df = decode::read(bytes, Some(columns)).map_err(parquet)?;
+    let df = decode::read_or_null(bytes, columns).map_err(parquet)?;
     frame::add_const_str(df, "period", &period.to_string())
         .map(Some)
         .map_err(parquet)

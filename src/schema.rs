@@ -266,6 +266,8 @@ const COMPLAINTS_FIELDS: &[Field] = &[
 const CUSTOMERS_FIELDS: &[Field] = &[
     f("customer_id", Text, true),
     f("store", Segment("store"), false),
+    // A customer file of a telecom or bank has regions without stores.
+    f("region", Segment("region"), false),
     f("tier", Segment("tier"), false),
     f("first_purchase", Date, false),
     f("last_purchase", Date, false),

@@ -19,6 +19,8 @@ mod hostile;
 mod ingest_fixtures;
 #[path = "e2e/partial.rs"]
 mod partial;
+#[path = "e2e/stranger.rs"]
+mod stranger;
 #[path = "e2e/unattended.rs"]
 mod unattended;
 

@@ -54,10 +54,29 @@ pub fn analyze(cfg: &Config, period: Period) -> Result<usize, Failure> {
     if cfg.weighting.is_some() && customers.is_none() {
         return Err(Failure::new(super::exit::DATA, "weighting is configured but the lake has no customer file to weight to; add a customers source or remove [weighting]"));
     }
-    let columns = metrics::scan::needed_columns();
+    let needed = metrics::scan::needed_columns(cfg);
+    let columns: Vec<&str> = needed.iter().map(String::as_str).collect();
     let load = |m: Period| {
         lake::read_month(&cfg.lake, "responses", m, &columns)
             .map_err(|e| metrics::MetricsError::Load(e.to_string()))
+    };
+    // The churn model's `satisfaction` control: each customer's mean overall answer over
+    // the twelve months to the period's end, read a month at a time.
+    let satisfaction = if cfg.churn_controls.iter().any(|c| c == "satisfaction") {
+        let mut acc = metrics::complaints::SatisfactionByCustomer::default();
+        for m in months.iter().take(12) {
+            if let Some(df) = lake::read_month(
+                &cfg.lake,
+                "responses",
+                *m,
+                &metrics::complaints::SatisfactionByCustomer::COLUMNS,
+            )? {
+                acc.add(cfg, &df)?;
+            }
+        }
+        Some(acc.means())
+    } else {
+        None
     };
     let inputs = metrics::marts::Inputs {
         cfg,
@@ -68,6 +87,7 @@ pub fn analyze(cfg: &Config, period: Period) -> Result<usize, Failure> {
         invitations: invitations.as_ref(),
         complaints: complaints.as_ref(),
         actions: actions.as_ref(),
+        satisfaction_by_customer: satisfaction.as_ref(),
     };
     let loaded = started.elapsed();
     let marts = if survey_months == 0 {

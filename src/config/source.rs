@@ -116,6 +116,7 @@ pub(super) fn resolve_source(
     rs: &RawSource,
     root: &Path,
     items: &[Item],
+    custom: &[super::CustomField],
     p: &mut Vec<String>,
 ) -> Option<Source> {
     let key = format!("sources[{i}] (`{}`)", rs.name);
@@ -180,9 +181,39 @@ pub(super) fn resolve_source(
         }
     };
     let fields = schema::source_fields(kind);
+    // Custom segments belong to responses, complaints and customers; custom numbers to
+    // the customer file.
+    let takes = |f: &super::CustomField| match kind.table() {
+        schema::Table::Customers => true,
+        schema::Table::Responses | schema::Table::Complaints => f.kind == super::FieldKind::Segment,
+        _ => false,
+    };
     for field in rs.columns.keys() {
+        if let Some(f) = custom.iter().find(|f| &f.id == field) {
+            if !takes(f) {
+                p.push(format!(
+                    "{key}.columns.{field}: a custom {} cannot be mapped by a {} source{}",
+                    if f.kind == super::FieldKind::Number {
+                        "number"
+                    } else {
+                        "segment"
+                    },
+                    rs.kind,
+                    if f.kind == super::FieldKind::Number {
+                        " (numbers belong to the customer file)"
+                    } else {
+                        ""
+                    }
+                ));
+            }
+            continue;
+        }
         if !fields.iter().any(|f| f.name == field) {
-            let valid: Vec<_> = fields.iter().map(|f| f.name).collect();
+            let valid: Vec<_> = fields
+                .iter()
+                .map(|f| f.name)
+                .chain(custom.iter().filter(|f| takes(f)).map(|f| f.id.as_str()))
+                .collect();
             p.push(format!(
                 "{key}.columns.{field}: not a field of a {} source; use {}",
                 rs.kind,

@@ -97,6 +97,8 @@ pub struct CustomerSegments {
     pub store: Option<Arc<str>>,
     pub region: Option<Arc<str>>,
     pub tier: Option<Arc<str>>,
+    /// The custom segments (`[[fields]]` of type segment), in their declared order.
+    pub extra: Vec<Option<Arc<str>>>,
 }
 
 /// Customer id (as stored, i.e. hashed) → segments.
@@ -176,6 +178,8 @@ pub struct FileMap<'a> {
     items: Vec<(&'a Item, usize)>,
     /// The items' ids, shared by every answer that stores them.
     item_ids: Vec<Rc<str>>,
+    /// The custom columns of this file's table, with the column that holds each, if any.
+    custom: Vec<(&'a crate::config::CustomField, Option<usize>)>,
     /// Added to every timestamp: the workspace zone minus the file's zone.
     zones: Option<(Zone, Zone)>,
     /// The zone its times were taken to be in when the export, which usually says, did not.
@@ -330,6 +334,21 @@ impl<'a> FileMap<'a> {
             .iter()
             .map(|(it, _)| Rc::from(it.id.as_str()))
             .collect();
+        let table = src.kind.table();
+        let mut custom = Vec::new();
+        for (id, _) in cfg.extra_columns(table) {
+            let f = cfg.field(&id).expect("extra columns are fields");
+            let col = match src.columns.get(&id) {
+                Some(h) => Some(unique(
+                    layout
+                        .find(h)
+                        .ok_or_else(|| missing(h, format!("field `{id}`")))?,
+                    h,
+                )?),
+                None => None,
+            };
+            custom.push((f, col));
+        }
         Ok(FileMap {
             src,
             layout,
@@ -339,6 +358,7 @@ impl<'a> FileMap<'a> {
             fixed,
             zones,
             zone_assumed,
+            custom,
             line_ids,
         })
     }
@@ -497,6 +517,49 @@ impl<'a> FileMap<'a> {
         }
     }
 
+    /// The values of the custom columns of a row, in their declared order: a segment through
+    /// its catalogue (when one exists), from the customer file when the row lacks it; a
+    /// number parsed.
+    fn custom_values(
+        &self,
+        ctx: &Context,
+        row: &RawRow,
+        known: Option<&CustomerSegments>,
+    ) -> RowResult<Vec<V>> {
+        let mut seg_i = 0;
+        let mut out = Vec::with_capacity(self.custom.len());
+        for (f, col) in &self.custom {
+            let cell = col.map(|i| (i, row.cells.get(i).unwrap_or(&Cell::Empty)));
+            match f.kind {
+                crate::config::FieldKind::Segment => {
+                    let own = match cell {
+                        Some((i, c)) => ctx
+                            .cats
+                            .normalise(&f.id, &c.text())
+                            .map_err(|e| self.err(RejectCode::UnknownValue, i, c, e))?,
+                        None => None,
+                    };
+                    let borrowed = || {
+                        known
+                            .and_then(|k| k.extra.get(seg_i).cloned().flatten())
+                            .map(|v| v.to_string())
+                    };
+                    out.push(V::S(own.or_else(borrowed)));
+                    seg_i += 1;
+                }
+                crate::config::FieldKind::Number => {
+                    let v = match cell {
+                        Some((i, c)) => parse::number(c)
+                            .map_err(|e| self.err(RejectCode::NotANumber, i, c, e))?,
+                        None => None,
+                    };
+                    out.push(V::F(v));
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// A cell that means "no answer": the source's codes, then the item's own.
     fn is_missing(&self, cell: &Cell, item: &Item) -> bool {
         let t = cell.text();
@@ -558,6 +621,7 @@ impl<'a> FileMap<'a> {
                 "a weight must be positive".into(),
             ));
         }
+        let custom = self.custom_values(ctx, row, known)?;
         let period = Period::of_date(time.date());
         let s = |v: &Option<String>| V::S(v.clone());
         let mut out = Mapped {
@@ -626,7 +690,10 @@ impl<'a> FileMap<'a> {
                         Cells::Each(items),
                         Cells::Each(scores),
                         Cells::Same(V::F(Some(weight))),
-                    ],
+                    ]
+                    .into_iter()
+                    .chain(custom.into_iter().map(Cells::Same))
+                    .collect(),
                 ),
             ));
         }
@@ -665,13 +732,12 @@ impl<'a> FileMap<'a> {
                 ));
             }
         }
+        let known = customer_id.as_deref().and_then(|c| ctx.customers.get(c));
         let store = match self.segment(row, "store", ctx.cats)? {
             Some(s) => Some(s),
-            None => customer_id
-                .as_deref()
-                .and_then(|c| ctx.customers.get(c))
-                .and_then(|k| k.store.as_deref().map(String::from)),
+            None => known.and_then(|k| k.store.as_deref().map(String::from)),
         };
+        let custom = self.custom_values(ctx, row, known)?;
         let region = store
             .as_ref()
             .and_then(|s| ctx.cats.region_of_store.get(s).cloned());
@@ -680,24 +746,29 @@ impl<'a> FileMap<'a> {
             rows: vec![(
                 Table::Complaints,
                 Period::of_date(received.date()),
-                Canonical::Row(vec![
-                    V::S(Some(id)),
-                    V::S(customer_id),
-                    V::S(Some(self.src.name.clone())),
-                    V::T(Some(received)),
-                    V::S(self.text(row, "channel")),
-                    V::S(Some(category)),
-                    V::S(self.text(row, "severity")),
-                    V::S(region),
-                    V::S(store),
-                    V::T(first),
-                    V::T(closed),
-                    V::S(self.text(row, "status")),
-                    V::F(self.parsed(row, "compensation", parse::number)?),
-                    V::F(self.parsed(row, "handling_satisfaction", parse::number)?),
-                    V::B(self.parsed(row, "timely_response", parse::flag)?),
-                    V::B(self.parsed(row, "disputed", parse::flag)?),
-                ]),
+                Canonical::Row(
+                    vec![
+                        V::S(Some(id)),
+                        V::S(customer_id),
+                        V::S(Some(self.src.name.clone())),
+                        V::T(Some(received)),
+                        V::S(self.text(row, "channel")),
+                        V::S(Some(category)),
+                        V::S(self.text(row, "severity")),
+                        V::S(region),
+                        V::S(store),
+                        V::T(first),
+                        V::T(closed),
+                        V::S(self.text(row, "status")),
+                        V::F(self.parsed(row, "compensation", parse::number)?),
+                        V::F(self.parsed(row, "handling_satisfaction", parse::number)?),
+                        V::B(self.parsed(row, "timely_response", parse::flag)?),
+                        V::B(self.parsed(row, "disputed", parse::flag)?),
+                    ]
+                    .into_iter()
+                    .chain(custom)
+                    .collect(),
+                ),
             )],
             customer: None,
             answer_rejects: Vec::new(),
@@ -717,10 +788,15 @@ impl<'a> FileMap<'a> {
                 "store is empty; every customer belongs to a store".into(),
             ));
         }
-        let region = store
-            .as_ref()
-            .and_then(|s| ctx.cats.region_of_store.get(s).cloned());
+        // The file's own region, else the region of its store in the catalogue.
+        let region = match self.segment(row, "region", ctx.cats)? {
+            Some(r) => Some(r),
+            None => store
+                .as_ref()
+                .and_then(|s| ctx.cats.region_of_store.get(s).cloned()),
+        };
         let tier = self.segment(row, "tier", ctx.cats)?;
+        let custom = self.custom_values(ctx, row, None)?;
         let first = self.date(row, "first_purchase", ctx.as_of)?;
         let last = self.date(row, "last_purchase", ctx.as_of)?;
         let churn_date = self.date(row, "churn_date", ctx.as_of)?;
@@ -749,6 +825,16 @@ impl<'a> FileMap<'a> {
             store: rc(&store),
             region: rc(&region),
             tier: rc(&tier),
+            extra: self
+                .custom
+                .iter()
+                .zip(&custom)
+                .filter(|((f, _), _)| f.kind == crate::config::FieldKind::Segment)
+                .map(|(_, v)| match v {
+                    V::S(s) => rc(s),
+                    _ => None,
+                })
+                .collect(),
         };
         Ok(Mapped {
             id: Some((raw_id, row.line)),
@@ -756,18 +842,23 @@ impl<'a> FileMap<'a> {
             rows: vec![(
                 Table::Customers,
                 period,
-                Canonical::Row(vec![
-                    V::S(Some(id).filter(|s| !s.is_empty())),
-                    V::S(region),
-                    V::S(store),
-                    V::S(tier),
-                    V::D(first),
-                    V::D(last),
-                    V::B(churned),
-                    V::D(churn_date),
-                    V::F(self.parsed(row, "value", parse::number)?),
-                    V::B(self.parsed(row, "complained", parse::flag)?),
-                ]),
+                Canonical::Row(
+                    vec![
+                        V::S(Some(id).filter(|s| !s.is_empty())),
+                        V::S(region),
+                        V::S(store),
+                        V::S(tier),
+                        V::D(first),
+                        V::D(last),
+                        V::B(churned),
+                        V::D(churn_date),
+                        V::F(self.parsed(row, "value", parse::number)?),
+                        V::B(self.parsed(row, "complained", parse::flag)?),
+                    ]
+                    .into_iter()
+                    .chain(custom)
+                    .collect(),
+                ),
             )],
             answer_rejects: Vec::new(),
         })

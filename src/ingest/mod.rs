@@ -208,9 +208,22 @@ pub struct Accepted {
     pub customers: Vec<(CompactString, CustomerSegments, Period)>,
     /// The segment values of customers, each held once.
     interned: std::collections::HashSet<std::sync::Arc<str>>,
+    /// The custom columns of each table (`[[fields]]`).
+    extras: BTreeMap<Table, Vec<(String, ColType)>>,
 }
 
 impl Accepted {
+    /// Nothing accepted yet, for the tables of `cfg` (with its custom columns).
+    pub fn new(cfg: &Config) -> Accepted {
+        Accepted {
+            extras: Table::ALL
+                .iter()
+                .map(|t| (*t, cfg.extra_columns(*t)))
+                .collect(),
+            ..Accepted::default()
+        }
+    }
+
     /// Add a mapped raw row: its canonical rows (with the file's id appended).
     fn add(&mut self, m: Mapped, file_id: &std::rc::Rc<str>) {
         let period = m.rows.first().map(|(_, p, _)| *p);
@@ -231,16 +244,17 @@ impl Accepted {
                 store: intern(seg.store),
                 region: intern(seg.region),
                 tier: intern(seg.tier),
+                extra: seg.extra.into_iter().map(&mut intern).collect(),
             };
             self.customers.push((id.into(), seg, p));
         }
         for (table, p, rows) in m.rows {
             let lineage = table.columns().last().is_some_and(|(c, _)| *c == "file_id");
             let file_id = lineage.then(|| V::R(Some(file_id.clone())));
-            let t = self
-                .tables
-                .entry(table)
-                .or_insert_with(|| TableRows::new(table));
+            let extras = &self.extras;
+            let t = self.tables.entry(table).or_insert_with(|| {
+                TableRows::with_extra(table, extras.get(&table).cloned().unwrap_or_default())
+            });
             match rows {
                 Canonical::Row(row) => t.push(p, row.into_iter().chain(file_id)),
                 Canonical::Group(n, cols) => {
@@ -362,7 +376,7 @@ pub fn ingest_file(
         superseded: 0,
         note: String::new(),
     };
-    let mut accepted = Accepted::default();
+    let mut accepted = Accepted::new(ctx.cfg);
     let mut rejects = Vec::new();
     let mut seen_ids: HashMap<CompactString, usize> = HashMap::new();
     let file_id: std::rc::Rc<str> = ledger.file_id.as_str().into();
@@ -605,7 +619,7 @@ fn ingest_source(
             fr.ledger.note = format!("same content as {first}");
             fr.ledger.superseded = fr.ledger.accepted;
             fr.ledger.accepted = 0;
-            fr.accepted = Accepted::default();
+            fr.accepted = Accepted::new(ctx.cfg);
         } else {
             by_sha.insert(sha.clone(), fr.ledger.file.clone());
         }

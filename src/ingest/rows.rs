@@ -319,17 +319,40 @@ impl Ready {
 #[derive(Debug, Clone)]
 pub struct TableRows {
     pub table: Table,
+    /// Columns beyond the table's built-in ones (custom fields), stored before `file_id`.
+    extra: Vec<(String, ColType)>,
     periods: Runs<Period>,
     cols: Vec<Col>,
 }
 
 impl TableRows {
     pub fn new(table: Table) -> TableRows {
-        TableRows {
+        TableRows::with_extra(table, Vec::new())
+    }
+
+    /// Rows of `table` with the columns `extra` besides its built-in ones.
+    pub fn with_extra(table: Table, extra: Vec<(String, ColType)>) -> TableRows {
+        let mut t = TableRows {
             table,
+            extra,
             periods: Runs::new(),
-            cols: table.columns().iter().map(|(_, t)| Col::new(*t)).collect(),
-        }
+            cols: Vec::new(),
+        };
+        t.cols = t.columns().iter().map(|(_, ty)| Col::new(*ty)).collect();
+        t
+    }
+
+    /// The columns in the order rows give them: the built-in ones, the extra ones, then
+    /// `file_id` (the lineage, always last).
+    pub fn columns(&self) -> Vec<(String, ColType)> {
+        let base = self.table.columns();
+        let lineage = base.last().filter(|(c, _)| *c == "file_id");
+        let own = &base[..base.len() - lineage.map_or(0, |_| 1)];
+        own.iter()
+            .map(|(c, t)| (c.to_string(), *t))
+            .chain(self.extra.iter().cloned())
+            .chain(lineage.map(|(c, t)| (c.to_string(), *t)))
+            .collect()
     }
 
     pub fn len(&self) -> usize {
@@ -394,10 +417,17 @@ impl TableRows {
     /// Append the rows of `other` (of the same table) below these.
     pub fn append(&mut self, other: TableRows) {
         assert_eq!(self.table, other.table, "appending rows of another table");
+        if other.is_empty() {
+            return;
+        }
         if self.is_empty() {
             *self = other;
             return;
         }
+        assert_eq!(
+            self.extra, other.extra,
+            "rows of one table with other columns"
+        );
         for (s, e, p) in other.periods.iter() {
             self.periods.push_n(*p, e - s);
         }
@@ -433,6 +463,7 @@ impl TableRows {
     pub fn partitions(self) -> Partitions {
         Partitions {
             table: self.table,
+            names: self.columns(),
             months: self.ranges(),
             cols: self.cols.into_iter().map(Ready::of).collect(),
         }
@@ -452,6 +483,7 @@ impl TableRows {
 /// the months being written exist as frames at once).
 pub struct Partitions {
     table: Table,
+    names: Vec<(String, ColType)>,
     months: BTreeMap<Period, Vec<(usize, usize)>>,
     cols: Vec<Ready>,
 }
@@ -468,11 +500,10 @@ impl Partitions {
     pub fn frame(&self, p: Period) -> Result<DataFrame, IngestError> {
         let ranges = self.months.get(&p).map(Vec::as_slice).unwrap_or(&[]);
         let cols = self
-            .table
-            .columns()
+            .names
             .iter()
             .zip(&self.cols)
-            .map(|((n, t), c)| (*n, *t, c.values(ranges)))
+            .map(|((n, t), c)| (n.as_str(), *t, c.values(ranges)))
             .collect();
         frame::build(cols).map_err(|e| IngestError::Frame {
             table: self.table.name(),
@@ -502,6 +533,7 @@ mod tests {
     fn rows(data: &[(&str, &str, Option<&str>, f64)]) -> TableRows {
         let mut t = TableRows {
             table: Table::Responses,
+            extra: Vec::new(),
             periods: Runs::new(),
             cols: vec![
                 Col::new(ColType::Str),

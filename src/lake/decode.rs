@@ -18,8 +18,19 @@ use polars_parquet::read::{
     column_iter_to_arrays, infer_schema, read_metadata, BasicDecompressor, FileMetadata, PageReader,
 };
 
-/// The named columns (all, in file order, for `None`) of a Parquet file's bytes.
+/// The named columns (all, in file order, for `None`) of a Parquet file's bytes; a named
+/// column the file lacks is an error.
 pub fn read(bytes: Vec<u8>, columns: Option<&[&str]>) -> PolarsResult<DataFrame> {
+    read_with(bytes, columns, false)
+}
+
+/// The same, with a named column the file lacks read as a column of nulls (text): a month
+/// written before a custom field was configured has none of its values.
+pub fn read_or_null(bytes: Vec<u8>, columns: &[&str]) -> PolarsResult<DataFrame> {
+    read_with(bytes, Some(columns), true)
+}
+
+fn read_with(bytes: Vec<u8>, columns: Option<&[&str]>, nulls: bool) -> PolarsResult<DataFrame> {
     let buf = Buffer::from(bytes);
     let md = read_metadata(&mut Cursor::new(&buf[..]))?;
     let schema = infer_schema(&md)?;
@@ -29,9 +40,17 @@ pub fn read(bytes: Vec<u8>, columns: Option<&[&str]>) -> PolarsResult<DataFrame>
     };
     let mut out = Vec::with_capacity(names.len());
     for name in &names {
-        let field = schema
-            .get(name)
-            .ok_or_else(|| polars_err!(ColumnNotFound: "no column `{name}` in the file"))?;
+        let Some(field) = schema.get(name) else {
+            if nulls {
+                out.push(Column::full_null(
+                    name.clone(),
+                    md.num_rows,
+                    &DataType::String,
+                ));
+                continue;
+            }
+            polars_bail!(ColumnNotFound: "no column `{name}` in the file");
+        };
         let arrays = arrays(&buf, &md, field)?;
         out.push(column(field, arrays)?.into_column());
     }

@@ -36,6 +36,12 @@ struct Customer {
     churn_date: Option<NaiveDate>,
     /// A complaint flag of customer files without a complaint log.
     complained_flag: bool,
+    /// Custom segments of the customer file (`[[fields]]`), by id.
+    custom: BTreeMap<String, Option<String>>,
+    /// Numbers: `value`, the custom numbers, `tenure` (years since the first purchase, to the
+    /// churn date or the period's end) and `satisfaction` (the customer's mean overall answer
+    /// in the twelve months to the period's end), by name; absent where unknown.
+    numbers: BTreeMap<String, f64>,
 }
 
 impl Customer {
@@ -44,16 +50,78 @@ impl Customer {
             "tier" => self.tier.as_deref(),
             "store" => self.store.as_deref(),
             "region" => self.region.as_deref(),
-            _ => None,
+            other => self.custom.get(other).and_then(|v| v.as_deref()),
         }
     }
 }
 
+/// Each customer's mean answer to the overall item, accumulated a month at a time (the
+/// `satisfaction` control of the churn model): our own brand's answers in our own surveys,
+/// the overall item's score as given (its own scale).
+#[derive(Debug, Default)]
+pub struct SatisfactionByCustomer {
+    sums: HashMap<String, (f64, usize)>,
+}
+
+impl SatisfactionByCustomer {
+    /// The columns a month of `responses` needs for [`SatisfactionByCustomer::add`].
+    pub const COLUMNS: [&'static str; 5] = ["customer_id", "source", "brand", "item_id", "score"];
+
+    /// Add one month of `responses` (with [`Self::COLUMNS`]).
+    pub fn add(&mut self, cfg: &Config, df: &DataFrame) -> Result<(), MetricsError> {
+        let e = err("churn_model");
+        let Some(overall) = cfg.items_with_role(crate::config::Role::Overall).next() else {
+            return Ok(());
+        };
+        let competitor: Vec<&str> = cfg
+            .sources
+            .iter()
+            .filter(|s| s.kind == crate::schema::SourceKind::Competitor)
+            .map(|s| s.name.as_str())
+            .collect();
+        let s = |c| frame::strs(df, c).map_err(&e);
+        let (cust, src, brand, item) =
+            (s("customer_id")?, s("source")?, s("brand")?, s("item_id")?);
+        let score = frame::f64s(df, "score").map_err(&e)?;
+        for i in 0..df.height() {
+            let (Some(c), Some(x)) = (&cust[i], score[i]) else {
+                continue;
+            };
+            let own = brand[i].as_deref() == Some("ours")
+                && src[i].as_deref().is_some_and(|s| !competitor.contains(&s));
+            if own && item[i].as_deref() == Some(overall.id.as_str()) {
+                let a = self.sums.entry(c.clone()).or_default();
+                a.0 += x;
+                a.1 += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// The mean per customer.
+    pub fn means(self) -> HashMap<String, f64> {
+        self.sums
+            .into_iter()
+            .map(|(c, (s, n))| (c, s / n as f64))
+            .collect()
+    }
+}
+
+/// Whether churn-model control `name` is a number (else a category, entered as dummies).
+fn numeric_control(cfg: &Config, name: &str) -> bool {
+    crate::config::DERIVED_CONTROLS.contains(&name)
+        || cfg
+            .field(name)
+            .is_some_and(|f| f.kind == crate::config::FieldKind::Number)
+}
+
 fn read_customers(
+    cfg: &Config,
     df: &DataFrame,
     period: Period,
-    after_days: Option<i64>,
+    satisfaction: Option<&HashMap<String, f64>>,
 ) -> Result<Vec<Customer>, MetricsError> {
+    let after_days = cfg.churn_after_days;
     let e = err("complaint_churn");
     let s = |c| frame::strs(df, c).map_err(&e);
     let per = s("period")?;
@@ -74,6 +142,32 @@ fn read_customers(
     } else {
         vec![None; df.height()]
     };
+    // Columns of the customer file that may be absent from an older snapshot: empty then.
+    let strs_or_none = |c: &str| -> Result<Vec<Option<String>>, MetricsError> {
+        match frame::has_column(df, c) {
+            true => frame::strs(df, c).map_err(&e),
+            false => Ok(vec![None; df.height()]),
+        }
+    };
+    let nums_or_none = |c: &str| -> Result<Vec<Option<f64>>, MetricsError> {
+        match frame::has_column(df, c) {
+            true => frame::f64s(df, c).map_err(&e),
+            false => Ok(vec![None; df.height()]),
+        }
+    };
+    let custom: Vec<(String, Vec<Option<String>>)> = cfg
+        .custom_segments()
+        .map(|f| Ok((f.id.clone(), strs_or_none(&f.id)?)))
+        .collect::<Result<_, MetricsError>>()?;
+    let numbers: Vec<(String, Vec<Option<f64>>)> = std::iter::once("value".to_string())
+        .chain(
+            cfg.fields
+                .iter()
+                .filter(|f| f.kind == crate::config::FieldKind::Number)
+                .map(|f| f.id.clone()),
+        )
+        .map(|n| Ok((n.clone(), nums_or_none(&n)?)))
+        .collect::<Result<_, MetricsError>>()?;
     Ok((0..df.height())
         .filter(|&i| per[i] == snap && id[i].is_some())
         .map(|i| {
@@ -96,6 +190,26 @@ fn read_customers(
             churned: churned[i] == Some(true) || churn_date.is_some_and(|d| d <= period.last_day()),
             churn_date: churn_date.filter(|d| *d <= period.last_day()),
             complained_flag: flag[i] == Some(true),
+            custom: custom
+                .iter()
+                .map(|(n, v)| (n.clone(), v[i].clone()))
+                .collect(),
+            numbers: {
+                let mut m: BTreeMap<String, f64> = numbers
+                    .iter()
+                    .filter_map(|(n, v)| Some((n.clone(), v[i]?)))
+                    .collect();
+                let until = churn_date
+                    .filter(|d| *d <= period.last_day())
+                    .unwrap_or(period.last_day());
+                if let Some(f) = first[i].filter(|f| *f <= until) {
+                    m.insert("tenure".into(), (until - f).num_days() as f64 / 365.25);
+                }
+                if let Some(s) = id[i].as_ref().and_then(|id| satisfaction?.get(id)) {
+                    m.insert("satisfaction".into(), *s);
+                }
+                m
+            },
         })
         .collect())
 }
@@ -131,6 +245,7 @@ pub fn build(
     period: Period,
     complaints: Option<&DataFrame>,
     customers: Option<&DataFrame>,
+    satisfaction: Option<&HashMap<String, f64>>,
     notes: &mut Vec<String>,
 ) -> Result<Vec<(&'static str, DataFrame)>, MetricsError> {
     let cal = match &cfg.calendar {
@@ -164,7 +279,7 @@ pub fn build(
         calendar: &cal,
     };
     let custs: Vec<Customer> = match customers {
-        Some(df) => read_customers(df, period, cfg.churn_after_days)?,
+        Some(df) => read_customers(cfg, df, period, satisfaction)?,
         None => Vec::new(),
     };
     let mut out: Vec<Mart> = Vec::new();
@@ -179,12 +294,7 @@ pub fn build(
         });
     }
     if !custs.is_empty() {
-        // The churn model's notes only matter where the model is reported.
-        let mut model_notes = Vec::new();
-        let (cc, model, surv) = churn_marts(cfg, period, &all, &custs, &h, &mut model_notes)?;
-        if cfg.has_complaint_info() {
-            notes.extend(model_notes);
-        }
+        let (cc, model, surv) = churn_marts(cfg, period, &all, &custs, &h, notes)?;
         // Without a complaint log or a `complained` flag nothing says who complained: the
         // customer file gives retention (one curve of everyone), not complaint → churn.
         if cfg.has_complaint_info() {
@@ -548,25 +658,45 @@ fn churn_marts(
     if has_log {
         terms.push("severe".into());
     }
-    // Segment controls from config (default: tier), as dummies against each segment's most
-    // frequent value.
-    let mut controls: Vec<(String, String)> = Vec::new();
-    for seg in &cfg.churn_controls {
+    // Controls from config (default: tier): a category as dummies against its most frequent
+    // value, a number as itself. Customers without a value of a numeric control are left out
+    // of the model (complete cases, as statsmodels does with missing="drop"); n says so.
+    let mut controls: Vec<(String, Option<String>)> = Vec::new();
+    for ctl in &cfg.churn_controls {
+        if numeric_control(cfg, ctl) {
+            controls.push((ctl.clone(), None));
+            continue;
+        }
         let mut values: BTreeMap<String, usize> = BTreeMap::new();
         for c in custs {
-            if let Some(v) = c.segment(seg) {
+            if let Some(v) = c.segment(ctl) {
                 *values.entry(v.to_string()).or_default() += 1;
             }
         }
         let mut ordered: Vec<(String, usize)> = values.into_iter().collect();
         ordered.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        controls.extend(ordered.into_iter().skip(1).map(|(v, _)| (seg.clone(), v)));
+        controls.extend(
+            ordered
+                .into_iter()
+                .skip(1)
+                .map(|(v, _)| (ctl.clone(), Some(v))),
+        );
     }
-    terms.extend(controls.iter().map(|(s, v)| format!("{s}:{v}")));
-    let x: Vec<Vec<f64>> = custs
+    terms.extend(controls.iter().map(|(s, v)| match v {
+        Some(v) => format!("{s}:{v}"),
+        None => s.clone(),
+    }));
+    let complete: Vec<usize> = (0..custs.len())
+        .filter(|&i| {
+            controls
+                .iter()
+                .all(|(s, v)| v.is_some() || custs[i].numbers.contains_key(s))
+        })
+        .collect();
+    let x: Vec<Vec<f64>> = complete
         .iter()
-        .zip(&ex)
-        .map(|(c, e)| {
+        .map(|&i| {
+            let (c, e) = (&custs[i], &ex[i]);
             let mut row = vec![1.0, (e.count > 0) as u8 as f64];
             if counts {
                 row.push(e.count as f64);
@@ -577,15 +707,17 @@ fn churn_marts(
             if has_log {
                 row.push(e.severe as u8 as f64);
             }
-            row.extend(
-                controls
-                    .iter()
-                    .map(|(s, v)| (c.segment(s) == Some(v.as_str())) as u8 as f64),
-            );
+            row.extend(controls.iter().map(|(s, v)| match v {
+                Some(v) => (c.segment(s) == Some(v.as_str())) as u8 as f64,
+                None => c.numbers[s],
+            }));
             row
         })
         .collect();
-    let y: Vec<f64> = custs.iter().map(|c| c.churned as u8 as f64).collect();
+    let y: Vec<f64> = complete
+        .iter()
+        .map(|&i| custs[i].churned as u8 as f64)
+        .collect();
     let fit = churn::logistic(&x, &y);
     let events = y.iter().filter(|v| **v > 0.0).count();
     let z = stats::z_critical(cfg.confidence);
@@ -626,7 +758,10 @@ fn churn_marts(
             ])
         }
         Err(msg) => {
-            notes.push(format!("churn model {period}: {msg}"));
+            // The model is reported only where something says who complained.
+            if cfg.has_complaint_info() {
+                notes.push(format!("churn model {period}: {msg}"));
+            }
             frame::build_plain(vec![
                 ("period", Values::Str(vec![Some(pstr.clone())])),
                 ("note", Values::Str(vec![Some(msg.clone())])),
@@ -649,6 +784,20 @@ fn churn_marts(
         ]
     } else {
         vec!["none", "any"]
+    };
+    // Kaplan–Meier needs when each customer churned: a churner without a date cannot be
+    // placed on the curve (and must never count as retained), so without dates there is no
+    // curve, and the note says why.
+    let undated = custs
+        .iter()
+        .filter(|c| c.churned && c.churn_date.is_none())
+        .count();
+    let churners = custs.iter().filter(|c| c.churned).count();
+    let groups = if undated > 0 {
+        notes.push(format!("survival {period}: not estimated: {undated} of {churners} churned customers have no churn date, and a retention curve needs when each churned; map churn_date (or set [churn] after_days with last_purchase) for the Kaplan–Meier curves; the churn rates and the model need no dates"));
+        Vec::new()
+    } else {
+        groups
     };
     let mut curves = Vec::new();
     for g in &groups {
@@ -737,7 +886,15 @@ mod tests {
         )
         .unwrap();
         let mut none = Vec::new();
-        build(&cfg, "2028-01".parse().unwrap(), None, None, &mut none).unwrap();
+        build(
+            &cfg,
+            "2028-01".parse().unwrap(),
+            None,
+            None,
+            None,
+            &mut none,
+        )
+        .unwrap();
         assert!(
             none.is_empty(),
             "no complaints, no calendar notice: {none:?}"
@@ -747,6 +904,7 @@ mod tests {
             &cfg,
             "2028-01".parse().unwrap(),
             Some(&empty),
+            None,
             None,
             &mut notes,
         )

@@ -29,6 +29,9 @@ pub struct Inputs<'a> {
     pub complaints: Option<&'a DataFrame>,
     /// The improvement-action log (all months), when one is ingested.
     pub actions: Option<&'a DataFrame>,
+    /// Each surveyed customer's mean answer to the overall item (when the churn model
+    /// controls for satisfaction; see [`super::complaints::SatisfactionByCustomer`]).
+    pub satisfaction_by_customer: Option<&'a std::collections::HashMap<String, f64>>,
 }
 
 /// All marts of a period, ready to write.
@@ -1340,19 +1343,28 @@ fn loyalty(inp: &Inputs, sat: &[SatRow]) -> Result<DataFrame, MetricsError> {
             frame::strs(c, "tier").map_err(&e)?,
         );
         let churned = frame::bools(c, "churned").map_err(&e)?;
+        // The customer file's custom segments too (`[[fields]]`), where it has them.
+        let custom: Vec<(String, Vec<Option<String>>)> = cfg
+            .custom_segments()
+            .filter(|f| frame::has_column(c, &f.id))
+            .map(|f| Ok((f.id.clone(), frame::strs(c, &f.id).map_err(&e)?)))
+            .collect::<Result<_, MetricsError>>()?;
         for i in 0..c.height() {
             if per[i] != snap {
                 continue;
             }
             let t = tier[i].clone().unwrap_or_else(|| "unknown".into());
-            for (seg, val) in [
-                ("all", Some("all".to_string())),
-                ("region", region[i].clone()),
-                ("store", store[i].clone()),
-                ("tier", tier[i].clone()),
-            ] {
+            let segs = [
+                ("all".to_string(), Some("all".to_string())),
+                ("region".to_string(), region[i].clone()),
+                ("store".to_string(), store[i].clone()),
+                ("tier".to_string(), tier[i].clone()),
+            ]
+            .into_iter()
+            .chain(custom.iter().map(|(id, v)| (id.clone(), v[i].clone())));
+            for (seg, val) in segs {
                 let Some(v) = val else { continue };
-                let e = cust.entry((seg.to_string(), v)).or_default();
+                let e = cust.entry((seg, v)).or_default();
                 e.0 += 1;
                 e.1 += usize::from(churned[i] == Some(true));
                 *e.2.entry(t.clone()).or_default() += 1;
@@ -1465,6 +1477,7 @@ pub fn build_without_survey(inp: &Inputs) -> Result<Marts, MetricsError> {
         inp.period,
         inp.complaints,
         inp.customers,
+        inp.satisfaction_by_customer,
         &mut notes,
     )?);
     Ok(Marts {
@@ -1543,6 +1556,7 @@ pub fn build(inp: &Inputs) -> Result<Marts, MetricsError> {
         inp.period,
         inp.complaints,
         inp.customers,
+        inp.satisfaction_by_customer,
         &mut notes,
     )?);
     // Where the time goes: the survey answers' one pass, the survey marts from its sums, and

@@ -25,15 +25,20 @@ use super::{err, MetricsError};
 /// `period` column), or `None` when that month has none.
 pub type MonthLoader<'a> = dyn Fn(Period) -> Result<Option<DataFrame>, MetricsError> + Sync + 'a;
 
-/// The columns of `responses` the survey marts read; the others (customer ids, times,
-/// interviewer, lineage) are never loaded.
-pub fn needed_columns() -> Vec<&'static str> {
+/// The columns of `responses` the survey marts read (with the custom segments the report
+/// cuts by); the others (customer ids, times, interviewer, lineage) are never loaded.
+pub fn needed_columns(cfg: &Config) -> Vec<String> {
     const UNUSED: [&str; 4] = ["customer_id", "survey_time", "interviewer", "file_id"];
     Table::Responses
         .columns()
         .iter()
-        .map(|(c, _)| *c)
-        .filter(|c| !UNUSED.contains(c))
+        .map(|(c, _)| c.to_string())
+        .filter(|c| !UNUSED.contains(&c.as_str()))
+        .chain(
+            cfg.custom_segments()
+                .filter(|f| cfg.report_segments.contains(&f.id))
+                .map(|f| f.id.clone()),
+        )
         .collect()
 }
 

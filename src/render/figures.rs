@@ -49,7 +49,7 @@ pub fn segment_chart(inp: &Inputs, segment: &str) -> Result<CiChart, RenderError
         .find(|c| c.segment == "all" && c.measure == item.id)
         .map(|c| (Msg::CompanyAverage.text(lang).to_string(), c.mean));
     Ok(CiChart {
-        title: i18n::by_segment_title(segment, lang),
+        title: i18n::by_segment_title(inp.cfg, segment, lang),
         axis: format!(
             "{}{}",
             item.label(lang),
@@ -453,7 +453,10 @@ pub fn all(inp: &Inputs) -> Result<Vec<(String, AnyChart)>, RenderError> {
         .cfg
         .available_segments()
         .filter(|_| survey)
-        .filter(|s| matches!(s.as_str(), "region" | "store" | "tier" | "channel"))
+        .filter(|s| {
+            matches!(s.as_str(), "region" | "store" | "tier" | "channel")
+                || inp.cfg.field(s).is_some()
+        })
         .filter(|s| s.as_str() != "channel" || inp.cfg.survey_channels() > 1)
     {
         out.push((
@@ -479,7 +482,8 @@ pub fn all(inp: &Inputs) -> Result<Vec<(String, AnyChart)>, RenderError> {
     if let Some(t) = times_chart(inp) {
         out.push(("complaint_times".into(), AnyChart::Histogram(t)));
     }
-    if let Some(k) = survival_chart(inp) {
+    // No curve for a survival analysis that could not be estimated (its note says why).
+    if let Some(k) = survival_chart(inp).filter(|k| !k.groups.is_empty()) {
         out.push(("survival".into(), AnyChart::Survival(k)));
     }
     if let Some(a) = actions_chart(inp) {
@@ -602,7 +606,7 @@ pub fn nps_chart(inp: &Inputs, segment: &str) -> Result<super::chart::NpsChart, 
         })
         .collect();
     Ok(super::chart::NpsChart {
-        title: i18n::nps_by_segment_title(segment, lang),
+        title: i18n::nps_by_segment_title(inp.cfg, segment, lang),
         rows,
         legend: [
             Msg::Detractors.text(lang).into(),

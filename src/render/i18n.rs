@@ -44,6 +44,19 @@ pub enum Msg {
     RowsRead,
     Accepted,
     Rejected,
+    ChurnModelTable,
+    Term,
+    Coefficient,
+    StdError,
+    OddsRatio,
+    TermIntercept,
+    TermComplained,
+    TermComplaints,
+    TermClosedLate,
+    TermSevere,
+    TermTenure,
+    TermSatisfaction,
+    TermValue,
     RetentionTable,
     ChartRetentionTitle,
     RetentionSection,
@@ -230,6 +243,19 @@ impl Msg {
             Msg::RowsRead => ("读取", "Read"),
             Msg::Accepted => ("接收", "Accepted"),
             Msg::Rejected => ("拒收", "Rejected"),
+            Msg::ChurnModelTable => ("流失的 logistic 回归", "Logistic regression of churn"),
+            Msg::Term => ("变量", "Term"),
+            Msg::Coefficient => ("系数", "Coefficient"),
+            Msg::StdError => ("标准误", "SE"),
+            Msg::OddsRatio => ("优势比", "Odds ratio"),
+            Msg::TermIntercept => ("截距", "Intercept"),
+            Msg::TermComplained => ("曾投诉", "Complained"),
+            Msg::TermComplaints => ("投诉次数", "Number of complaints"),
+            Msg::TermClosedLate => ("超时或未结案", "Closed late or unresolved"),
+            Msg::TermSevere => ("重大投诉", "Major complaint"),
+            Msg::TermTenure => ("顾客年限（年）", "Tenure (years)"),
+            Msg::TermSatisfaction => ("总体满意度（顾客平均）", "Overall satisfaction (customer mean)"),
+            Msg::TermValue => ("累计消费金额", "Customer value"),
             Msg::RetentionTable => ("流失率（顾客档案）", "Churn (customer file)"),
             Msg::ChartRetentionTitle => ("顾客留存（Kaplan–Meier）", "Customer retention (Kaplan–Meier)"),
             Msg::RetentionSection => ("顾客保留与流失", "Customer retention and churn"),
@@ -403,22 +429,26 @@ pub fn reject_reason(code: &str, lang: Lang) -> String {
     }
 }
 
-/// The display name of a segment (`region` → 区域).
-pub fn segment_name(segment: &str, lang: Lang) -> &'static str {
+/// The display name of a segment (`region` → 区域; a custom segment by its `[[fields]]`
+/// names).
+pub fn segment_name(cfg: &crate::config::Config, segment: &str, lang: Lang) -> String {
     match segment {
-        "region" => Msg::Region.text(lang),
-        "store" => Msg::Store.text(lang),
-        "tier" => Msg::Tier.text(lang),
-        "channel" => Msg::Channel.text(lang),
-        "product_line" => Msg::ProductLine.text(lang),
-        _ => Msg::AllCustomers.text(lang),
+        "region" => Msg::Region.text(lang).into(),
+        "store" => Msg::Store.text(lang).into(),
+        "tier" => Msg::Tier.text(lang).into(),
+        "channel" => Msg::Channel.text(lang).into(),
+        "product_line" => Msg::ProductLine.text(lang).into(),
+        other => match cfg.field(other) {
+            Some(f) => f.label(lang).into(),
+            None => Msg::AllCustomers.text(lang).into(),
+        },
     }
 }
 
 /// The title of a "satisfaction by segment" chart: 各区域总体满意度 / Overall satisfaction
 /// by region.
-pub fn by_segment_title(segment: &str, lang: Lang) -> String {
-    let name = segment_name(segment, lang);
+pub fn by_segment_title(cfg: &crate::config::Config, segment: &str, lang: Lang) -> String {
+    let name = segment_name(cfg, segment, lang);
     match lang {
         Lang::Zh => format!("各{name}总体满意度"),
         Lang::En => format!("Overall satisfaction by {}", name.to_lowercase()),
@@ -434,8 +464,8 @@ pub fn paren(text: &str, lang: Lang) -> String {
 }
 
 /// The title of an "NPS by segment" chart: 各区域净推荐值构成 / NPS by region.
-pub fn nps_by_segment_title(segment: &str, lang: Lang) -> String {
-    let name = segment_name(segment, lang);
+pub fn nps_by_segment_title(cfg: &crate::config::Config, segment: &str, lang: Lang) -> String {
+    let name = segment_name(cfg, segment, lang);
     match lang {
         Lang::Zh => format!("各{name}净推荐值构成"),
         Lang::En => format!("NPS by {}", name.to_lowercase()),

@@ -315,10 +315,26 @@ pub(super) fn short_scales(cfg: &Config) -> bool {
         .any(|i| crate::metrics::stats::top_box_points(i.min, i.max) == 1)
 }
 
+/// The overall item; a workspace without a survey (which may have no questionnaire) gets
+/// an unnamed stand-in that matches no answer, since no survey section is built there.
 pub(super) fn overall_item(cfg: &Config) -> &crate::config::Item {
+    static NONE: std::sync::OnceLock<crate::config::Item> = std::sync::OnceLock::new();
     cfg.items_with_role(crate::config::Role::Overall)
         .next()
-        .expect("validated: one overall item")
+        .unwrap_or_else(|| {
+            NONE.get_or_init(|| crate::config::Item {
+                id: String::new(),
+                zh: String::new(),
+                en: String::new(),
+                dimension: None,
+                min: 1.0,
+                max: 5.0,
+                role: crate::config::Role::Overall,
+                values: Default::default(),
+                reverse: false,
+                missing: Vec::new(),
+            })
+        })
 }
 
 fn period_long(p: Period, lang: Lang) -> String {
@@ -359,9 +375,9 @@ fn sat_table(inp: &Inputs, cells: &[SatCell], segment: &str, measure: &str) -> O
         return None;
     }
     Some(Table {
-        caption: Some(i18n::segment_name(segment, lang).to_string()),
+        caption: Some(i18n::segment_name(inp.cfg, segment, lang)),
         header: vec![
-            i18n::segment_name(segment, lang).to_string(),
+            i18n::segment_name(inp.cfg, segment, lang),
             Msg::N.text(lang).into(),
             Msg::Mean.text(lang).into(),
             Msg::Ci.text(lang).into(),
@@ -452,9 +468,9 @@ fn nps_table(inp: &Inputs, cells: &[NpsCell], segment: &str) -> Option<Table> {
         }
     };
     Some(Table {
-        caption: Some(i18n::segment_name(segment, lang).to_string()),
+        caption: Some(i18n::segment_name(inp.cfg, segment, lang)),
         header: vec![
-            i18n::segment_name(segment, lang).to_string(),
+            i18n::segment_name(inp.cfg, segment, lang),
             Msg::N.text(lang).into(),
             Msg::Promoters.text(lang).into(),
             Msg::Passives.text(lang).into(),
@@ -653,7 +669,7 @@ fn suppressed_table(inp: &Inputs, cells: &[SatCell]) -> Option<Table> {
             .take(40)
             .map(|c| {
                 vec![
-                    i18n::segment_name(&c.segment, lang).to_string(),
+                    i18n::segment_name(inp.cfg, &c.segment, lang),
                     inp.cfg
                         .segment_label(&c.segment, &c.value, lang)
                         .to_string(),
@@ -919,17 +935,20 @@ fn survey_sections(
             notes: Vec::new(),
         });
     }
+    let mut seg_charts = vec![
+        "satisfaction_by_region".to_string(),
+        "satisfaction_by_store".to_string(),
+        "satisfaction_by_tier".to_string(),
+    ];
+    seg_charts.extend(
+        cfg.custom_segments()
+            .map(|f| format!("satisfaction_by_{}", f.id)),
+    );
+    let seg_charts: Vec<&str> = seg_charts.iter().map(String::as_str).collect();
     out.push(Section {
         title: Msg::SegmentsSection.text(lang).into(),
         intro: Some(Msg::SegmentsIntro.text(lang).into()),
-        charts: chart_refs(
-            charts,
-            &[
-                "satisfaction_by_region",
-                "satisfaction_by_store",
-                "satisfaction_by_tier",
-            ],
-        ),
+        charts: chart_refs(charts, &seg_charts),
         tables: seg_tables,
         notes: vec![Msg::SuppressedNote.text(lang).into()],
     });
@@ -1097,7 +1116,12 @@ fn loyalty_table(inp: &Inputs) -> Option<Table> {
     );
     let sup = frame::bools(df, "suppressed").unwrap_or_else(|_| vec![None; df.height()]);
     let idx: Vec<usize> = (0..df.height())
-        .filter(|&i| seg[i] == "all" || seg[i] == "region" || seg[i] == "tier")
+        .filter(|&i| {
+            seg[i] == "all"
+                || seg[i] == "region"
+                || seg[i] == "tier"
+                || inp.cfg.field(&seg[i]).is_some()
+        })
         .collect();
     if idx.is_empty() {
         return None;
@@ -1111,7 +1135,7 @@ fn loyalty_table(inp: &Inputs) -> Option<Table> {
                 } else {
                     format!(
                         "{} · {}",
-                        i18n::segment_name(&seg[i], lang),
+                        i18n::segment_name(inp.cfg, &seg[i], lang),
                         inp.cfg.segment_label(&seg[i], &val[i], lang)
                     )
                 },
@@ -1154,6 +1178,96 @@ fn loyalty_table(inp: &Inputs) -> Option<Table> {
         table.align.drain(1..4);
     }
     Some(table)
+}
+
+/// The churn model: each term's coefficient, standard error, odds ratio with its interval
+/// and p-value, from the churn_model mart (n and events in the caption).
+fn churn_model_table(inp: &Inputs) -> Option<Table> {
+    let df = inp.marts.get("churn_model")?;
+    let (cfg, lang) = (inp.cfg, inp.lang);
+    let t = |m: Msg| m.text(lang).to_string();
+    let c = Cols(df);
+    let (term, coef, se, or, lo, hi, p) = (
+        c.s("term"),
+        c.f("coef"),
+        c.f("se"),
+        c.f("odds_ratio"),
+        c.f("or_ci_low"),
+        c.f("or_ci_high"),
+        c.f("p_value"),
+    );
+    if coef.iter().all(Option::is_none) {
+        return None;
+    }
+    let (n, events) = (c.f("n"), c.f("events"));
+    let label = |x: &str| match x {
+        "intercept" => t(Msg::TermIntercept),
+        "complained" => t(Msg::TermComplained),
+        "complaints" => t(Msg::TermComplaints),
+        "closed_late" => t(Msg::TermClosedLate),
+        "severe" => t(Msg::TermSevere),
+        "tenure" => t(Msg::TermTenure),
+        "satisfaction" => t(Msg::TermSatisfaction),
+        "value" => t(Msg::TermValue),
+        other => match other.split_once(':') {
+            Some((seg, v)) => format!(
+                "{} = {}",
+                i18n::segment_name(cfg, seg, lang),
+                cfg.segment_label(seg, v, lang)
+            ),
+            None => cfg
+                .field(other)
+                .map(|f| f.label(lang).to_string())
+                .unwrap_or_else(|| other.to_string()),
+        },
+    };
+    let rows: Vec<Vec<String>> = (0..df.height())
+        .map(|i| {
+            vec![
+                label(&term[i]),
+                opt(coef[i], 3),
+                coef[i]
+                    .and(se[i])
+                    .map(|v| format!("{v:.3}"))
+                    .unwrap_or_else(|| "—".into()),
+                or[i]
+                    .map(|v| format!("{v:.2}"))
+                    .unwrap_or_else(|| "—".into()),
+                lo[i]
+                    .zip(hi[i])
+                    .map(|(a, b)| format!("{a:.2}–{b:.2}"))
+                    .unwrap_or_else(|| "—".into()),
+                p[i].map(i18n::pvalue).unwrap_or_else(|| "—".into()),
+            ]
+        })
+        .collect();
+    let caption = format!(
+        "{}{}",
+        t(Msg::ChurnModelTable),
+        i18n::paren(
+            &format!(
+                "n = {}, {} {}",
+                i18n::count(n.first().copied().flatten().unwrap_or(0.0) as usize),
+                t(Msg::Churned),
+                i18n::count(events.first().copied().flatten().unwrap_or(0.0) as usize)
+            ),
+            lang
+        )
+    );
+    Some(Table {
+        caption: Some(caption),
+        header: vec![
+            t(Msg::Term),
+            t(Msg::Coefficient),
+            t(Msg::StdError),
+            t(Msg::OddsRatio),
+            t(Msg::Ci),
+            t(Msg::PValue),
+        ],
+        align: vec!["left", "right", "right", "right", "right", "right"],
+        muted: vec![false; rows.len()],
+        rows,
+    })
 }
 
 /// The improvement actions: each action with its target measure before and after (see the
@@ -1577,6 +1691,17 @@ pub fn extra_sections(inp: &Inputs, charts: &[(String, AnyChart)]) -> Vec<Sectio
             }],
         );
         churn_section.charts = chart_refs(charts, &["survival"]);
+        if !cfg.has_survey() {
+            // Without a survey the churn by segment stands here (else in the loyalty table).
+            churn_section.tables.extend(loyalty_table(inp));
+        }
+        churn_section.tables.extend(churn_model_table(inp));
+        churn_section.notes.extend(
+            inp.notes
+                .iter()
+                .filter(|n| n.starts_with("survival ") || n.starts_with("churn model "))
+                .cloned(),
+        );
         out.push(churn_section);
     } else if !cfg.has_survey() && inp.marts.contains_key("loyalty") {
         // A customer file alone: churn and retention by segment, and the retention curve.
@@ -1586,6 +1711,12 @@ pub fn extra_sections(inp: &Inputs, charts: &[(String, AnyChart)]) -> Vec<Sectio
             loyalty_table(inp).into_iter().collect(),
         );
         s.charts = chart_refs(charts, &["survival"]);
+        s.notes.extend(
+            inp.notes
+                .iter()
+                .filter(|n| n.starts_with("survival "))
+                .cloned(),
+        );
         out.push(s);
     }
     if let Some(df) = inp
