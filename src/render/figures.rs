@@ -428,7 +428,8 @@ pub fn all(inp: &Inputs) -> Result<Vec<(String, AnyChart)>, RenderError> {
     if let Some(t) = trend_chart(inp, &overall_item(inp.cfg).id) {
         out.push(("trend_overall".into(), AnyChart::Control(t)));
     }
-    if let Some(t) = trend_chart(inp, "csi") {
+    // The CSI needs dimensions; without them there is no CSI, not an empty chart.
+    if let Some(t) = trend_chart(inp, "csi").filter(|_| !inp.cfg.dimensions.is_empty()) {
         out.push(("trend_csi".into(), AnyChart::Control(t)));
     }
     // Survey charts only for a workspace with a survey (no empty panels for what was

@@ -761,11 +761,19 @@ fn survey_headlines(inp: &Inputs, sat: &[SatCell], nps: &[NpsCell]) -> Vec<Headl
                     i18n::paren(item.label(lang), lang)
                 )
             },
-            value: i18n::score(o.mean, lang),
+            // A yes/no overall item is a share (its mean), written as one.
+            value: if item.min == 0.0 && item.max == 1.0 {
+                pct(Some(o.mean))
+            } else {
+                i18n::score(o.mean, lang)
+            },
             detail: format!(
                 "{} {} · n = {}",
                 Msg::Ci.text(lang),
-                ci_text(o.ci, 2),
+                match (item.min == 0.0 && item.max == 1.0, o.top2) {
+                    (true, Some((_, lo, hi))) => format!("{}–{}", pct(Some(lo)), pct(Some(hi))),
+                    _ => ci_text(o.ci, 2),
+                },
                 i18n::count(o.n)
             ),
         });
