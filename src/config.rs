@@ -844,8 +844,10 @@ impl Config {
     }
 }
 
-fn resolve_fields(raw: &[RawField], p: &mut Vec<String>) -> Vec<CustomField> {
-    let builtin: BTreeSet<&str> = [
+/// Names a custom field may not take: every built-in field and column, the composite
+/// measures and the derived churn controls.
+pub fn reserved_field_ids() -> BTreeSet<&'static str> {
+    [
         SourceKind::Survey,
         SourceKind::Complaints,
         SourceKind::Customers,
@@ -858,7 +860,11 @@ fn resolve_fields(raw: &[RawField], p: &mut Vec<String>) -> Vec<CustomField> {
         "period", "source", "file_id", "item_id", "score", "csi", "loyalty",
     ])
     .chain(DERIVED_CONTROLS)
-    .collect();
+    .collect()
+}
+
+fn resolve_fields(raw: &[RawField], p: &mut Vec<String>) -> Vec<CustomField> {
+    let builtin = reserved_field_ids();
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for (i, f) in raw.iter().enumerate() {

@@ -28,6 +28,9 @@ enum Command {
     /// Write the deterministic demo workspace.
     #[command(after_help = EXIT_CODES_HELP)]
     Demo(cmd::demo::Args),
+    /// A first csat.toml from your own files (layouts, columns, scales guessed; TODOs marked).
+    #[command(after_help = EXIT_CODES_HELP)]
+    Init(cmd::init::Args),
     /// Raw files → validated Parquet lake (rejects and ledger included).
     #[command(after_help = EXIT_CODES_HELP)]
     Ingest(cmd::ingest::Args),
@@ -105,6 +108,7 @@ fn main() -> ExitCode {
 fn dispatch(command: &Command) -> cmd::CmdResult {
     match command {
         Command::Demo(a) => cmd::demo::run(a),
+        Command::Init(a) => cmd::init::run(a),
         Command::Ingest(a) => cmd::ingest::run(a),
         Command::Analyze(a) => cmd::analyze::run(a),
         Command::Report(a) => cmd::report::run(a),

@@ -17,6 +17,8 @@ mod churn;
 mod hostile;
 #[path = "e2e/ingest_fixtures.rs"]
 mod ingest_fixtures;
+#[path = "e2e/init.rs"]
+mod init;
 #[path = "e2e/partial.rs"]
 mod partial;
 #[path = "e2e/stranger.rs"]

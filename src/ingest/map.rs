@@ -814,12 +814,14 @@ impl<'a> FileMap<'a> {
             }
         }
         let id = ctx.privacy.id(Some(raw_id.clone())).unwrap_or_default();
-        // A customer file is a snapshot: its month is the configured one, else the analysis month.
+        // A customer file is a snapshot: its month is the configured one, else the month of
+        // the day before the analysis date, the last day the file can describe in full (a
+        // file exported on 1 November for the October report is October's).
         let period = self
             .src
             .snapshot
             .or(self.fixed.map(|t| Period::of_date(t.date())))
-            .unwrap_or_else(|| Period::of_date(ctx.as_of));
+            .unwrap_or_else(|| Period::of_date(ctx.as_of.pred_opt().unwrap_or(ctx.as_of)));
         let rc = |v: &Option<String>| v.as_deref().map(Arc::from);
         let seg = CustomerSegments {
             store: rc(&store),

@@ -10,10 +10,12 @@
 //! and every canonical row carries the `file_id` it came from (lineage). Customer files are
 //! read first, so responses that carry only a customer id get that customer's segments.
 
+pub mod infer;
 pub mod map;
 pub mod parse;
 pub mod preset;
 pub mod privacy;
+pub mod propose;
 pub mod read;
 pub mod rows;
 pub mod values;

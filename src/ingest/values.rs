@@ -45,6 +45,12 @@ const FIVE_POINT: [(&str, f64); 36] = [
     ("definitely will not", 1.0),
 ];
 
+/// Whether `text` is one of the built-in answer labels of a 5-point scale.
+pub fn is_scale_label(text: &str) -> bool {
+    let key = text.trim().to_lowercase();
+    FIVE_POINT.iter().any(|(k, _)| *k == key)
+}
+
 /// A number at the start of an answer label: "10分", "5 - Very satisfied", "4（满意）".
 fn leading_number(s: &str) -> Option<f64> {
     let n: String = s.chars().take_while(|c| c.is_ascii_digit()).collect();
