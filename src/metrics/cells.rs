@@ -652,21 +652,30 @@ pub fn brand_sums(month: &Month) -> FrameResult<DataFrame> {
 pub fn channel_sums(a: &Answers, cfg: &Config) -> FrameResult<DataFrame> {
     let m = a.month;
     let overall = m.item.code_of(&overall_item(cfg));
-    let mut acc: BTreeMap<&str, Acc> = BTreeMap::new();
+    // Per channel: the overall item's sums, and the responses (with at least one scored
+    // answer, whether or not they answered the overall item). `ours` is in (source,
+    // response, item) order, so a response's rows are adjacent.
+    let mut acc: BTreeMap<&str, (Acc, i64)> = BTreeMap::new();
+    let mut last = None;
     for &r in &m.ours {
-        if overall.is_none() || m.item.codes[r] != overall {
-            continue;
-        }
         let Some(ch) = m.channel.name(r) else {
             continue;
         };
+        let key = (m.source.codes[r], m.response.codes[r]);
+        if last != Some(key) {
+            last = Some(key);
+            acc.entry(ch).or_default().1 += 1;
+        }
+        if overall.is_none() || m.item.codes[r] != overall {
+            continue;
+        }
         let (Some(x), Some(w)) = (m.score[r], a.w[r]) else {
             continue;
         };
-        acc.entry(ch).or_default().add(x, w, None);
+        acc.entry(ch).or_default().0.add(x, w, None);
     }
-    let rows: Vec<_> = acc.into_iter().collect();
-    let f = |g: fn(&Acc) -> f64| Values::F64(rows.iter().map(|(_, a)| Some(g(a))).collect());
+    let rows: Vec<_> = acc.into_iter().map(|(c, (a, k))| (c, a, k)).collect();
+    let f = |g: fn(&Acc) -> f64| Values::F64(rows.iter().map(|(_, a, _)| Some(g(a))).collect());
     frame::build_plain(vec![
         (
             "period",
@@ -674,11 +683,15 @@ pub fn channel_sums(a: &Answers, cfg: &Config) -> FrameResult<DataFrame> {
         ),
         (
             "channel",
-            Values::Str(rows.iter().map(|(c, _)| Some(c.to_string())).collect()),
+            Values::Str(rows.iter().map(|(c, _, _)| Some(c.to_string())).collect()),
+        ),
+        (
+            "responses",
+            Values::I64(rows.iter().map(|(_, _, k)| Some(*k)).collect()),
         ),
         (
             "n",
-            Values::I64(rows.iter().map(|(_, a)| Some(a.n)).collect()),
+            Values::I64(rows.iter().map(|(_, a, _)| Some(a.n)).collect()),
         ),
         ("sw", f(|a| a.sw)),
         ("sw2", f(|a| a.sw2)),

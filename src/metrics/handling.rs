@@ -138,10 +138,11 @@ pub struct Handling<'a> {
 }
 
 impl Handling<'_> {
-    /// Hours from receipt to the first response.
+    /// Hours from receipt to the first response, to the second (24 h 00 min 40 s is
+    /// after a 24 h commitment).
     pub(super) fn response_hours(&self, c: &Complaint) -> Option<f64> {
         c.first_response
-            .map(|t| (t - c.received).num_minutes() as f64 / 60.0)
+            .map(|t| (t - c.received).num_seconds() as f64 / 3600.0)
     }
 
     /// Days from receipt to closing: working days (weekends, holidays and make-up days of
@@ -494,7 +495,9 @@ mod tests {
     use super::*;
 
     fn t(s: &str) -> NaiveDateTime {
-        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S")
+            .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M"))
+            .unwrap()
     }
 
     fn complaint(received: &str, first: Option<&str>, closed: Option<&str>) -> Complaint {
@@ -542,6 +545,10 @@ mod tests {
         let closed_late = complaint("2026-10-09 10:00", None, Some("2026-10-14 09:00"));
         assert_eq!(h.close_days(&closed_late), Some(4));
         assert_eq!(h.closed_in_time(&closed_late), Some(false));
+        // Seconds count: 24 h 00 min 40 s is 24.0111 h (86,440 s / 3,600), after 24 h.
+        let by_seconds = complaint("2026-10-09 10:00:00", Some("2026-10-10 10:00:40"), None);
+        assert_eq!(h.responded_in_time(&by_seconds), Some(false));
+        assert!((h.response_hours(&by_seconds).unwrap() - 86_440.0 / 3_600.0).abs() < 1e-12);
         let late = complaint("2026-10-09 10:00", Some("2026-10-10 10:01"), None);
         assert_eq!(h.responded_in_time(&late), Some(false));
         assert_eq!(

@@ -517,12 +517,35 @@ struct BenchRow {
     slot: Option<usize>,
     rank: Option<usize>,
     source: &'static str,
+    /// What the gap is measured in: `scale` (our item's scale, or the competitor survey's
+    /// shared one), `index` (a common 0–100 index: the reference is on another scale), `nps`
+    /// (NPS points); empty without a gap.
+    basis: &'static str,
+}
+
+/// The gap of an external reference `v` against our figure `o`, both with their scales
+/// (`theirs` as the reference row gives it, if at all): `v − o` on our scale when the
+/// scales agree or the row names none; else on a common 0–100 index, `(x − min)/(max −
+/// min)·100` on each side (a 72 on 0–100 against 3.70 on 1–5 is 72 − 67.5 = +4.5). `None`
+/// for an empty scale. The second value says whether the index was used.
+pub(crate) fn external_gap(
+    o: f64,
+    ours: (f64, f64),
+    v: f64,
+    theirs: Option<(f64, f64)>,
+) -> Option<(f64, bool)> {
+    let index = |x: f64, (lo, hi): (f64, f64)| (hi > lo).then(|| (x - lo) / (hi - lo) * 100.0);
+    match theirs {
+        Some(t) if t != ours => Some((index(v, t)? - index(o, ours)?, true)),
+        _ => Some((v - o, false)),
+    }
 }
 
 fn benchmark_rows(
     inp: &Inputs,
     df: &DataFrame,
     sat: &[SatRow],
+    overall_nps: Option<f64>,
     fam: &mut Family,
 ) -> Result<Vec<BenchRow>, MetricsError> {
     let cfg = inp.cfg;
@@ -590,6 +613,7 @@ fn benchmark_rows(
                 slot: fam.add(p),
                 rank: Some(rank),
                 source: "competitor_survey",
+                basis: if gap.is_some() { "scale" } else { "" },
             });
         }
     }
@@ -598,6 +622,10 @@ fn benchmark_rows(
         let s = |c| frame::strs(b, c).map_err(&e);
         let (per, measure, reference) = (s("period")?, s("measure")?, s("reference")?);
         let value = frame::f64s(b, "value").map_err(&e)?;
+        let (lo, hi) = (
+            frame::f64s(b, "scale_min").map_err(&e)?,
+            frame::f64s(b, "scale_max").map_err(&e)?,
+        );
         let now = inp.period.to_string();
         for i in 0..b.height() {
             if per[i].as_deref() != Some(now.as_str()) {
@@ -606,22 +634,43 @@ fn benchmark_rows(
             let (Some(m), Some(r), Some(v)) = (&measure[i], &reference[i], value[i]) else {
                 continue;
             };
-            let ours = sat
-                .iter()
-                .find(|x| x.segment == "all" && &x.measure == m && x.weighting == "none")
-                .map(|x| x.m.mean);
+            let theirs = match (lo[i], hi[i]) {
+                (Some(a), Some(b)) => Some((a, b)),
+                _ => None,
+            };
+            let is_nps = m == "nps" || cfg.item(m).is_some_and(|it| it.role == Role::Nps);
+            let gap = if is_nps {
+                // NPS against NPS (−100 … 100), whatever the item's answer scale.
+                overall_nps
+                    .and_then(|o| external_gap(o, (-100.0, 100.0), v, theirs))
+                    .map(|(g, idx)| (g, if idx { "index" } else { "nps" }))
+            } else {
+                let scale = if m == CSI {
+                    Some((0.0, 100.0))
+                } else {
+                    cfg.item(m).map(|it| (it.min, it.max))
+                };
+                let ours = sat
+                    .iter()
+                    .find(|x| x.segment == "all" && &x.measure == m && x.weighting == "none")
+                    .map(|x| x.m.mean);
+                ours.zip(scale)
+                    .and_then(|(o, sc)| external_gap(o, sc, v, theirs))
+                    .map(|(g, idx)| (g, if idx { "index" } else { "scale" }))
+            };
             out.push(BenchRow {
                 measure: m.clone(),
                 brand: r.clone(),
                 n: None,
                 mean: v,
                 ci: None,
-                gap: ours.map(|o| v - o),
+                gap: gap.map(|g| g.0),
                 gap_ci: None,
                 p: None,
                 slot: None,
                 rank: None,
                 source: "external",
+                basis: gap.map_or("", |g| g.1),
             });
         }
     }
@@ -645,6 +694,7 @@ fn benchmark_frame(
         ("ci_low", nums(rows, |r| r.ci.map(|c| c.0))),
         ("ci_high", nums(rows, |r| r.ci.map(|c| c.1))),
         ("gap", nums(rows, |r| r.gap)),
+        ("gap_basis", strs(rows, |r| r.basis.to_string())),
         ("gap_ci_low", nums(rows, |r| r.gap_ci.map(|c| c.0))),
         ("gap_ci_high", nums(rows, |r| r.gap_ci.map(|c| c.1))),
         ("p_value", nums(rows, |r| r.p)),
@@ -1199,6 +1249,8 @@ fn actions(inp: &Inputs, df: &DataFrame, sums: &[Cell]) -> Result<DataFrame, Met
 #[derive(Debug, Clone)]
 struct ChannelRow {
     channel: String,
+    /// Responses (with at least one scored answer) and answers to the overall item.
+    responses: usize,
     n: usize,
     invitations: Option<f64>,
     m: Option<stats::WeightedMean>,
@@ -1220,6 +1272,7 @@ fn channels(
     );
     let f = |c| frame::f64s(&df, c).map_err(&e);
     let (n, sw, sw2, swx, swx2) = (f("n")?, f("sw")?, f("sw2")?, f("swx")?, f("swx2")?);
+    let responses = f("responses")?;
     let now = inp.period.to_string();
     let mut invites: HashMap<String, f64> = HashMap::new();
     if let Some(inv) = inp.invitations {
@@ -1250,6 +1303,7 @@ fn channels(
                 ChannelRow {
                     invitations: invites.get(&ch).copied(),
                     channel: ch,
+                    responses: responses[i].unwrap_or(0.0) as usize,
                     n: s.n,
                     m: stats::weighted_mean_ci(s, cfg.confidence),
                     diff: None,
@@ -1294,12 +1348,15 @@ fn channels_frame(
     frame::build_plain(vec![
         ("period", strs(rows, |_| p.clone())),
         ("channel", strs(rows, |r| r.channel.clone())),
-        ("responses", ints(rows, |r| Some(r.n))),
+        ("responses", ints(rows, |r| Some(r.responses))),
+        ("n", ints(rows, |r| Some(r.n))),
         ("invitations", nums(rows, |r| r.invitations)),
         (
             "response_rate",
             nums(rows, |r| {
-                r.invitations.filter(|i| *i > 0.0).map(|i| r.n as f64 / i)
+                r.invitations
+                    .filter(|i| *i > 0.0)
+                    .map(|i| r.responses as f64 / i)
             }),
         ),
         ("mean", nums(rows, |r| r.m.map(|m| m.mean))),
@@ -1523,7 +1580,11 @@ pub fn build(inp: &Inputs) -> Result<Marts, MetricsError> {
         ));
         nps.extend(nps_rows(wn, cfg, inp.period, "raked", &mut fam)?);
     }
-    let bench = benchmark_rows(inp, &scanned.brands, &sat, &mut fam)?;
+    let overall_nps = nps
+        .iter()
+        .find(|r| r.segment == "all" && r.weighting == "none")
+        .map(|r| r.nps.nps);
+    let bench = benchmark_rows(inp, &scanned.brands, &sat, overall_nps, &mut fam)?;
     let chans = channels(inp, &scanned.channels, &mut fam)?;
     let q = stats::bh_qvalues(&fam.p);
     let reference = chans
@@ -1572,4 +1633,28 @@ pub fn build(inp: &Inputs) -> Result<Marts, MetricsError> {
         notes,
         answers: scanned.rows,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::external_gap;
+
+    #[test]
+    fn external_references_are_compared_on_a_common_index_when_their_scale_differs() {
+        // Issue 13's case, by hand: 72 on 0–100 against 3.70 on 1–5 → (3.70 − 1)/4·100 =
+        // 67.5, gap +4.5 (not 72 − 3.70 = +68.3).
+        let (g, idx) = external_gap(3.70, (1.0, 5.0), 72.0, Some((0.0, 100.0))).unwrap();
+        assert!((g - 4.5).abs() < 1e-12 && idx);
+        // Same scale, or none given: the plain difference on our scale.
+        let (g, idx) = external_gap(3.70, (1.0, 5.0), 3.85, Some((1.0, 5.0))).unwrap();
+        assert!((g - 0.15).abs() < 1e-12 && !idx);
+        assert_eq!(
+            external_gap(3.70, (1.0, 5.0), 3.85, None).map(|x| x.1),
+            Some(false)
+        );
+        // NPS against NPS on −100…100; an empty scale has no gap.
+        let (g, _) = external_gap(40.8, (-100.0, 100.0), 18.0, Some((-100.0, 100.0))).unwrap();
+        assert!((g + 22.8).abs() < 1e-12);
+        assert_eq!(external_gap(3.7, (1.0, 5.0), 3.0, Some((5.0, 5.0))), None);
+    }
 }

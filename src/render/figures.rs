@@ -151,9 +151,12 @@ pub fn gap_chart(inp: &Inputs) -> Option<CiChart> {
     );
     let lang = inp.lang;
     let cfg = inp.cfg;
+    let basis = c.s("gap_basis");
     let mut points = Vec::new();
     for i in 0..df.height() {
-        if brand[i] == "ours" || m[i] == "nps" {
+        // Gaps on a 0–100 index (a reference on another scale) are not points of the
+        // score axis: they are in the table.
+        if brand[i] == "ours" || m[i] == "nps" || basis[i] == "index" {
             continue;
         }
         let label = format!(
@@ -169,7 +172,11 @@ pub fn gap_chart(inp: &Inputs) -> Option<CiChart> {
                 ci: lo[i].zip(hi[i]),
                 n: n[i].unwrap_or(0.0) as usize,
                 suppressed: false,
-                note: q[i].filter(|_| significant).map(i18n::qvalue),
+                note: if src[i] == "external" {
+                    Some(Msg::ExternalReference.text(lang).to_string())
+                } else {
+                    q[i].filter(|_| significant).map(i18n::qvalue)
+                },
                 flag: match (significant, g > 0.0) {
                     (true, true) => Flag::Down,
                     (true, false) => Flag::Up,
@@ -208,6 +215,17 @@ pub fn gap_chart(inp: &Inputs) -> Option<CiChart> {
         footnote: Some(Msg::GapFootnote.text(lang).into()),
         decimals: 2,
     })
+}
+
+/// The month's share of complaints that met a commitment (`column` of the complaints
+/// mart's all-complaints row), where it is measured.
+fn commitment_share(inp: &Inputs, column: &str) -> Option<f64> {
+    let df = inp.marts.get("complaints")?;
+    let c = Cols(df);
+    let (seg, share) = (c.s("segment"), c.f(column));
+    (0..df.height())
+        .find(|&i| seg[i] == "all")
+        .and_then(|i| share[i])
 }
 
 /// First-response and resolution times of this month's complaints against the 24-hour and
@@ -253,10 +271,8 @@ pub fn times_chart(inp: &Inputs) -> Option<HistogramChart> {
         let commitment = idx.iter().find_map(|&i| commit[i]).unwrap_or(0.0);
         let mut bars = Vec::new();
         let mut at = 0;
-        let (mut total, mut met) = (0.0, 0.0);
         for &i in &idx {
             let k = n[i].unwrap_or(0.0);
-            total += k;
             let label = match (lo[i], hi[i]) {
                 (Some(l), Some(_)) => format!("{l:.0}"),
                 (Some(l), None) => format!("≥{l:.0}"),
@@ -271,23 +287,28 @@ pub fn times_chart(inp: &Inputs) -> Option<HistogramChart> {
                     hi[i].is_some_and(|h| h <= commitment)
                 };
                 if meets {
-                    met += k;
                     at = bars.len() + 1;
                 }
             }
             bars.push((label, k, lo[i].is_none()));
         }
+        // The share met is the complaints mart's (one rule, `metrics::handling`): the bars
+        // are binned, a share from them would misplace a response at exactly the boundary.
+        let share_col = if measure == days {
+            "closed_in_time_share"
+        } else {
+            "responded_in_time_share"
+        };
+        let share = commitment_share(inp, share_col);
         panels.push(HistPanel {
             title: title.text(lang).into(),
             x_axis: unit,
             bars,
             commitment_at: at,
             commitment_label,
-            note: if total > 0.0 {
-                format!("{} {}", Msg::Met.text(lang), i18n::percent(met / total))
-            } else {
-                String::new()
-            },
+            note: share
+                .map(|x| format!("{} {}", Msg::Met.text(lang), i18n::percent(x)))
+                .unwrap_or_default(),
         });
     }
     Some(HistogramChart {

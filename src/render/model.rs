@@ -790,7 +790,7 @@ fn survey_headlines(inp: &Inputs, sat: &[SatCell], nps: &[NpsCell]) -> Vec<Headl
             ),
         });
     }
-    let responses = overall.map(|o| o.n).unwrap_or(0);
+    let responses = responses_in_period(inp).unwrap_or(0);
     headlines.push(Headline {
         label: Msg::HeadlineResponses.text(lang).into(),
         value: i18n::count(responses),
@@ -1033,7 +1033,7 @@ pub fn summary(inp: &Inputs) -> Result<Summary, RenderError> {
         findings: findings(inp),
         data_as_of: inp.period.last_day().to_string(),
         generated_on: inp.generated_on.clone(),
-        responses: overall.map(|o| o.n).unwrap_or(0),
+        responses: responses_in_period(inp).unwrap_or(0),
         overall: overall.map(|o| MeanSummary {
             item: item.id.clone(),
             n: o.n,
@@ -1068,6 +1068,14 @@ pub fn summary(inp: &Inputs) -> Result<Summary, RenderError> {
 
 /// Columns of a mart as strings/numbers for the section tables (missing columns read as
 /// empty, so an older mart does not break the report).
+/// The period's responses (with at least one scored answer, whether or not they answered
+/// the overall item): the channels mart's responses, summed over channels.
+fn responses_in_period(inp: &Inputs) -> Option<usize> {
+    let df = inp.marts.get("channels")?;
+    let k = Cols(df).f("responses");
+    Some(k.iter().map(|x| x.unwrap_or(0.0) as usize).sum())
+}
+
 pub(super) struct Cols<'a>(pub(super) &'a DataFrame);
 
 impl Cols<'_> {
@@ -1414,6 +1422,7 @@ pub fn extra_sections(inp: &Inputs, charts: &[(String, AnyChart)]) -> Vec<Sectio
             c.f("q_value"),
             c.f("rank"),
         );
+        let basis = c.s("gap_basis");
         let rows: Vec<Vec<String>> = (0..df.height())
             .map(|i| {
                 vec![
@@ -1427,7 +1436,16 @@ pub fn extra_sections(inp: &Inputs, charts: &[(String, AnyChart)]) -> Vec<Sectio
                         .map(|(a, b)| i18n::interval(a, b, 2))
                         .unwrap_or_else(|| "—".into()),
                     gap[i]
-                        .map(|g| i18n::signed_plus(g, 2))
+                        .map(|g| match basis[i].as_str() {
+                            // A reference on another scale: the gap is on a 0–100 index.
+                            "index" => format!(
+                                "{} {}",
+                                i18n::signed_plus(g, 1),
+                                Msg::IndexPoints.text(lang)
+                            ),
+                            "nps" => i18n::signed_plus(g, 1),
+                            _ => i18n::signed_plus(g, 2),
+                        })
                         .unwrap_or_else(|| "—".into()),
                     glo[i]
                         .zip(ghi[i])

@@ -189,6 +189,19 @@ fn the_analysis_finds_the_planted_effects_and_nothing_else() {
         (r("web") - 520.0 / 4280.0).abs() < 1e-12 && (r("phone") - 120.0 / 200.0).abs() < 1e-12
     );
 
+    // Responses are responses: October has 669 with a scored answer, 3 of the 25 mail forms
+    // without the overall item (counted independently with pandas in the audit of issue 13:
+    // distinct (source, response_id) of our brand with a score, competitor survey excluded).
+    let (resp, n) = (f(&ch, "responses"), f(&ch, "n"));
+    let at = |c: &str| name.iter().position(|n| n == c).unwrap();
+    assert_eq!((resp[at("mail")], n[at("mail")]), (Some(25.0), Some(22.0)));
+    assert_eq!(resp.iter().map(|x| x.unwrap()).sum::<f64>(), 669.0);
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("reports/2026-10/summary.json")).unwrap())
+            .unwrap();
+    assert_eq!(summary["responses"], 669);
+    assert_eq!(summary["overall"]["n"], 666);
+
     // Loyalty: the customer file (one row rejected) and rates in range.
     let loy = mart(dir, "loyalty");
     let all = s(&loy, "segment").iter().position(|x| x == "all").unwrap();
@@ -236,4 +249,45 @@ fn weighting_adds_raked_figures_with_a_smaller_effective_sample() {
         "the raked mean is a different estimate"
     );
     assert!(lo[r].unwrap() < mean[r].unwrap() && mean[r].unwrap() < hi[r].unwrap());
+}
+
+#[test]
+fn external_benchmarks_are_compared_on_their_own_scale_and_nps_against_nps() {
+    let t = demo("bench-scale");
+    let dir = t.path();
+    let path = dir.join("raw/行业对标.csv");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("2026-10,q10,行业指数,72.00,0,100\n");
+    std::fs::write(&path, text).unwrap();
+    ok(dir, &["run", "--as-of", AS_OF]);
+    let bm = mart(dir, "benchmark");
+    let (m, brand, gap, basis) = (
+        s(&bm, "measure"),
+        s(&bm, "brand"),
+        f(&bm, "gap"),
+        s(&bm, "gap_basis"),
+    );
+    let row = |me: &str, br: &str| {
+        (0..bm.height())
+            .find(|&i| m[i] == me && brand[i] == br)
+            .unwrap_or_else(|| panic!("no {me}/{br} row"))
+    };
+    // Our October overall mean is 2466/666 = 137/37 = 3.7027027 (summary.json, checked
+    // against DuckDB in .ci/run): on 0–100 that is (137/37 − 1)/4·100 = 67.567568, so the
+    // index reference of 72 is +4.432432 ahead (issue 13's audit: +4.43), not +68.30.
+    let i = row("q10", "行业指数");
+    assert_eq!(basis[i], "index");
+    let ours_index = (137.0 / 37.0 - 1.0) / 4.0 * 100.0;
+    assert!((gap[i].unwrap() - (72.0 - ours_index)).abs() < 1e-9);
+    // Same 1–5 scale: the plain difference of the reference and 137/37.
+    let i = row("q10", "行业平均");
+    assert_eq!(basis[i], "scale");
+    assert!((gap[i].unwrap() - (f(&bm, "mean")[i].unwrap() - 137.0 / 37.0)).abs() < 1e-9);
+    // NPS against NPS: the reference minus our NPS of the nps mart (before: no gap).
+    let nps = mart(dir, "nps");
+    let all = s(&nps, "segment").iter().position(|x| x == "all").unwrap();
+    let ours = f(&nps, "nps")[all].unwrap();
+    let i = row("nps", "行业平均");
+    assert_eq!(basis[i], "nps");
+    assert!((gap[i].unwrap() - (f(&bm, "mean")[i].unwrap() - ours)).abs() < 1e-12);
 }
