@@ -171,24 +171,18 @@ fn read_customers(
     Ok((0..df.height())
         .filter(|&i| per[i] == snap && id[i].is_some())
         .map(|i| {
-            // Derived churn: no purchase for `after_days` before the period's end.
-            let derived = match (churned[i], churn_date[i], last[i], after_days) {
-                (None, None, Some(l), Some(days)) => {
-                    Some(l + chrono::Duration::days(days)).filter(|d| *d <= period.last_day())
-                }
-                _ => None,
-            };
-            let churn_date = churn_date[i].or(derived);
-            (i, churn_date)
+            let (gone, churn_date) =
+                churn_status(churned[i], churn_date[i], last[i], after_days, period);
+            (i, gone, churn_date)
         })
-        .map(|(i, churn_date)| Customer {
+        .map(|(i, gone, churn_date)| Customer {
             id: id[i].clone().unwrap_or_default(),
             store: store[i].clone(),
             region: region[i].clone(),
             tier: tier[i].clone(),
             first: first[i],
-            churned: churned[i] == Some(true) || churn_date.is_some_and(|d| d <= period.last_day()),
-            churn_date: churn_date.filter(|d| *d <= period.last_day()),
+            churned: gone,
+            churn_date,
             complained_flag: flag[i] == Some(true),
             custom: custom
                 .iter()
@@ -212,6 +206,27 @@ fn read_customers(
             },
         })
         .collect())
+}
+
+/// Whether a customer had churned by the end of `period`, and when: the one definition of
+/// churn that every mart uses (loyalty, complaint → churn, the model, survival). A churn
+/// flag or a churn date on or before the period's end says so; without either, `[churn]
+/// after_days` derives it from the last purchase (churned on the day `after_days` after it,
+/// if that day is by the period's end). A churn date after the period's end is not churn yet.
+pub(super) fn churn_status(
+    flag: Option<bool>,
+    date: Option<NaiveDate>,
+    last_purchase: Option<NaiveDate>,
+    after_days: Option<i64>,
+    period: Period,
+) -> (bool, Option<NaiveDate>) {
+    let end = period.last_day();
+    let derived = match (flag, date, last_purchase, after_days) {
+        (None, None, Some(l), Some(days)) => Some(l + chrono::Duration::days(days)),
+        _ => None,
+    };
+    let date = date.or(derived).filter(|d| *d <= end);
+    (flag == Some(true) || date.is_some(), date)
 }
 
 /// Empirical quantile with linear interpolation (NumPy's default, Hyndman–Fan type 7).
@@ -970,5 +985,47 @@ mod tests {
         assert_eq!(quantile(&mut x, 0.5), Some(3.0));
         assert!((quantile(&mut x, 0.9).unwrap() - 7.6).abs() < 1e-12);
         assert_eq!(quantile(&mut [], 0.5), None);
+    }
+}
+
+#[cfg(test)]
+mod churn_rule_tests {
+    use super::churn_status;
+    use chrono::NaiveDate;
+
+    fn d(s: &str) -> Option<NaiveDate> {
+        Some(NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap())
+    }
+
+    #[test]
+    fn churn_is_a_flag_a_date_by_the_period_end_or_a_year_without_purchase() {
+        let oct: crate::period::Period = "2026-10".parse().unwrap();
+        // Derived: last purchase 2025-10-31 + 365 days = 2026-10-31, the period's last day.
+        assert_eq!(
+            churn_status(None, None, d("2025-10-31"), Some(365), oct),
+            (true, d("2026-10-31"))
+        );
+        // One day later is November: not churned in October.
+        assert_eq!(
+            churn_status(None, None, d("2025-11-01"), Some(365), oct),
+            (false, None)
+        );
+        // A flag or a date decides; a derived date never overrides them.
+        assert_eq!(
+            churn_status(Some(false), None, d("2020-01-01"), Some(365), oct),
+            (false, None)
+        );
+        assert_eq!(
+            churn_status(Some(true), None, None, None, oct),
+            (true, None)
+        );
+        assert_eq!(
+            churn_status(None, d("2026-11-05"), None, None, oct),
+            (false, None)
+        );
+        assert_eq!(
+            churn_status(None, d("2026-10-05"), None, None, oct),
+            (true, d("2026-10-05"))
+        );
     }
 }

@@ -1400,6 +1400,8 @@ fn loyalty(inp: &Inputs, sat: &[SatRow]) -> Result<DataFrame, MetricsError> {
             frame::strs(c, "tier").map_err(&e)?,
         );
         let churned = frame::bools(c, "churned").map_err(&e)?;
+        let churn_date = frame::dates(c, "churn_date").map_err(&e)?;
+        let last = frame::dates(c, "last_purchase").map_err(&e)?;
         // The customer file's custom segments too (`[[fields]]`), where it has them.
         let custom: Vec<(String, Vec<Option<String>>)> = cfg
             .custom_segments()
@@ -1423,7 +1425,15 @@ fn loyalty(inp: &Inputs, sat: &[SatRow]) -> Result<DataFrame, MetricsError> {
                 let Some(v) = val else { continue };
                 let e = cust.entry((seg, v)).or_default();
                 e.0 += 1;
-                e.1 += usize::from(churned[i] == Some(true));
+                // The one definition of churn (derived from the last purchase too).
+                let (gone, _) = super::complaints::churn_status(
+                    churned[i],
+                    churn_date[i],
+                    last[i],
+                    cfg.churn_after_days,
+                    inp.period,
+                );
+                e.1 += usize::from(gone);
                 *e.2.entry(t.clone()).or_default() += 1;
             }
         }

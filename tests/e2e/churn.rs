@@ -153,3 +153,33 @@ columns = {{ customer_id = "@line", churned = "Churn", complained = "Complains" 
     );
     assert!(close(n("chi2", any), 891.70311791580286));
 }
+
+#[test]
+fn derived_churn_is_one_definition_for_every_mart() {
+    let t = demo("churn-derived");
+    let cfg = t.path().join("csat.toml");
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    // No churn flag or date: churn derived from a year without a purchase.
+    let text = text
+        .replace("churned = \"是否流失\"\n", "")
+        .replace("churn_date = \"流失日期\"\n", "");
+    std::fs::write(&cfg, format!("{text}\n[churn]\nafter_days = 365\n")).unwrap();
+    ok(t.path(), &["run", "--as-of", AS_OF]);
+    // pandas on raw/顾客档案.csv: ((最近购买日期 + 365 days) <= 2026-10-31).sum() = 192 of
+    // 6,000 customers (none without a last purchase).
+    let loy = mart(t.path(), "loyalty");
+    let seg = frame::strs(&loy, "segment").unwrap();
+    let all = seg
+        .iter()
+        .position(|s| s.as_deref() == Some("all"))
+        .unwrap();
+    assert_eq!(num(&loy, "customers", all), 6000.0);
+    assert_eq!(
+        num(&loy, "churned", all),
+        192.0,
+        "loyalty counts derived churn"
+    );
+    let cc = mart(t.path(), "complaint_churn");
+    let churned = num(&cc, "churned", row(&cc, "any")) + num(&cc, "churned", row(&cc, "none"));
+    assert_eq!(churned, 192.0, "complaint_churn counts the same customers");
+}
