@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 
 use super::calendar::Calendar;
 use super::{err, stats, MetricsError};
@@ -298,7 +298,7 @@ struct Row {
 /// The `complaints` mart of `period`: volume, Pareto shares, handling times and the share of
 /// complaints that met each commitment (Wilson intervals), per segment, with the month before
 /// and two-proportion tests. `active` customers give the rate per 1,000; `repeat` counts the
-/// customers of a group with another complaint in the 12 months before.
+/// customers of a group with a repeat complaint in it ([`is_repeat`]).
 pub(super) fn complaints_mart(
     cfg: &Config,
     period: Period,
@@ -306,19 +306,21 @@ pub(super) fn complaints_mart(
     active: usize,
     h: &Handling,
 ) -> Result<DataFrame, MetricsError> {
-    let end = period.last_day();
     let in_p = |p: Period, c: &&Complaint| Period::of_date(c.received.date()) == p;
     let now: Vec<&Complaint> = all.iter().filter(|c| in_p(period, c)).collect();
     let prev: Vec<&Complaint> = all.iter().filter(|c| in_p(period.prev(), c)).collect();
-    let year_before = period.first_day() - chrono::Duration::days(365);
-    let mut history: HashMap<&str, usize> = HashMap::new();
-    for c in all
-        .iter()
-        .filter(|c| c.received.date() >= year_before && c.received.date() <= end)
-    {
+    // Each customer's complaint days, sorted, for the repeat rule.
+    let mut history: HashMap<&str, Vec<NaiveDate>> = HashMap::new();
+    for c in all {
         if let Some(id) = &c.customer {
-            *history.entry(id.as_str()).or_default() += 1;
+            history
+                .entry(id.as_str())
+                .or_default()
+                .push(c.received.date());
         }
+    }
+    for days in history.values_mut() {
+        days.sort_unstable();
     }
     let (groups, prev_groups) = (by_segment(&now), by_segment(&prev));
     let total = now.len().max(1) as f64;
@@ -332,8 +334,18 @@ pub(super) fn complaints_mart(
         for (k, cs) in cells {
             let n = cs.len();
             cum += n as f64 / total;
-            let mut customers: Vec<&str> =
-                cs.iter().filter_map(|c| c.customer.as_deref()).collect();
+            // Customers of the group with a repeat complaint among theirs in it.
+            let mut customers: Vec<&str> = cs
+                .iter()
+                .filter(|c| {
+                    c.customer.as_deref().is_some_and(|id| {
+                        history
+                            .get(id)
+                            .is_some_and(|d| is_repeat(d, c.received.date()))
+                    })
+                })
+                .filter_map(|c| c.customer.as_deref())
+                .collect();
             customers.sort_unstable();
             customers.dedup();
             rows.push(Row {
@@ -344,14 +356,20 @@ pub(super) fn complaints_mart(
                 rate: (k.0 == "all" && active > 0).then(|| 1000.0 * n as f64 / active as f64),
                 share: n as f64 / total,
                 cum,
-                repeat: customers
-                    .iter()
-                    .filter(|id| history.get(*id).is_some_and(|n| *n >= 2))
-                    .count(),
+                repeat: customers.len(),
             });
         }
     }
     mart_frame(cfg, period, &rows, h)
+}
+
+/// Repeat complaints: a complaint on day `d` is a repeat when the same customer complained on
+/// an earlier day within the 365 days before it (`d − 365 ≤ d' < d`); a second complaint on
+/// the same day is a duplicate of the first, not a repeat. `days`: the customer's complaint
+/// days, sorted.
+pub(super) fn is_repeat(days: &[NaiveDate], d: NaiveDate) -> bool {
+    let from = d - chrono::Duration::days(365);
+    days.iter().any(|x| *x >= from && *x < d)
 }
 
 /// `(share, ci_low, ci_high)` of `met` of `n` (Wilson), or nothing when nothing was measured.
@@ -518,6 +536,27 @@ mod tests {
             response_measured: true,
             close_measured: true,
         }
+    }
+
+    #[test]
+    fn a_repeat_is_an_earlier_day_within_365_days() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let days = [
+            d("2025-10-01"),
+            d("2026-10-05"),
+            d("2026-10-05"),
+            d("2026-10-20"),
+        ];
+        // 2026-10-05: 2025-10-01 is 369 days before (outside); the other 10-05 is the same
+        // day (a duplicate): not a repeat.
+        assert!(!is_repeat(&days, d("2026-10-05")));
+        // 2026-10-20: 10-05 is 15 days before.
+        assert!(is_repeat(&days, d("2026-10-20")));
+        // Exactly 365 days before is inside the window (2025-10-01 + 365 = 2026-10-01).
+        assert!(is_repeat(
+            &[d("2025-10-01"), d("2026-10-01")],
+            d("2026-10-01")
+        ));
     }
 
     #[test]
