@@ -114,7 +114,15 @@ fn welch_sums(a: Sums, b: Sums, confidence: f64) -> Option<Test> {
         stats::weighted_mean_ci(a, confidence)?,
         stats::weighted_mean_ci(b, confidence)?,
     );
-    stats::welch(x.mean, x.sd?, x.n_eff, y.mean, y.sd?, y.n_eff)
+    testable(stats::welch(x.mean, x.sd?, x.n_eff, y.mean, y.sd?, y.n_eff))
+}
+
+/// A comparison of two groups without any variance (every answer the same on both sides)
+/// is not tested: SciPy gives p = 0 for different means, which would make two cells of
+/// identical answers a headline finding. The marts leave such a comparison without a
+/// p-value (and out of the BH family).
+fn testable(t: Option<Test>) -> Option<Test> {
+    t.filter(|t| t.df.is_some())
 }
 
 /// P-values of a run, adjusted together at the end.
@@ -588,7 +596,7 @@ fn benchmark_rows(
             let (gap, gap_ci, p) = match ours {
                 Some(o) if b != "ours" => match (m.sd, o.sd) {
                     (Some(sb), Some(so)) => {
-                        let t = stats::welch(m.mean, sb, m.n_eff, o.mean, so, o.n_eff);
+                        let t = testable(stats::welch(m.mean, sb, m.n_eff, o.mean, so, o.n_eff));
                         let se = (sb * sb / m.n_eff + so * so / o.n_eff).sqrt();
                         let g = m.mean - o.mean;
                         let ci = t.and_then(|t| t.df).map(|df| {
@@ -1185,7 +1193,8 @@ fn actions(inp: &Inputs, df: &DataFrame, sums: &[Cell]) -> Result<DataFrame, Met
                         b.n_eff,
                         cfg.confidence,
                     );
-                    r.p = stats::welch(a.mean, sa, a.n_eff, b.mean, sb, b.n_eff).map(|t| t.p);
+                    r.p = testable(stats::welch(a.mean, sa, a.n_eff, b.mean, sb, b.n_eff))
+                        .map(|t| t.p);
                 }
             }
         }
@@ -1647,7 +1656,33 @@ pub fn build(inp: &Inputs) -> Result<Marts, MetricsError> {
 
 #[cfg(test)]
 mod tests {
-    use super::external_gap;
+    use super::{external_gap, welch_sums, Sums};
+
+    #[test]
+    fn two_cells_of_identical_answers_are_not_tested() {
+        // 30 answers of 5 against 30 answers of 4 (weights 1): both variances 0. SciPy's
+        // ttest_ind(..., equal_var=False) gives p = 0 here; the marts give no p-value.
+        let cell = |x: f64| Sums {
+            n: 30,
+            sw: 30.0,
+            sw2: 30.0,
+            swx: 30.0 * x,
+            swx2: 30.0 * x * x,
+        };
+        assert!(welch_sums(cell(5.0), cell(4.0), 0.95).is_none());
+        // One side with variance: tested as usual (5 × 30 against 15 fours and 15 fives;
+        // ttest_ind([5]*30, [4]*15 + [5]*15, equal_var=False).pvalue).
+        let mixed = Sums {
+            n: 30,
+            sw: 30.0,
+            sw2: 30.0,
+            swx: 135.0,
+            swx2: 15.0 * 16.0 + 15.0 * 25.0,
+        };
+        // SciPy 1.17.1: 8.699475448390493e-06.
+        let t = welch_sums(cell(5.0), mixed, 0.95).unwrap();
+        assert!((t.p / 8.699475448390493e-06 - 1.0).abs() < 1e-9, "p {}", t.p);
+    }
 
     #[test]
     fn external_references_are_compared_on_a_common_index_when_their_scale_differs() {
