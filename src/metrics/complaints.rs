@@ -292,6 +292,7 @@ pub fn build(
     let h = Handling {
         commitments: cfg.commitments,
         calendar: &cal,
+        horizon: handling::horizon(&all),
     };
     let custs: Vec<Customer> = match customers {
         Some(df) => read_customers(cfg, df, period, satisfaction)?,
@@ -498,11 +499,13 @@ fn churn_marts(
                 continue;
             }
             e.count += 1;
-            match (h.closed_in_time(k), k.closed) {
-                (None, _) => {}
-                (Some(_), None) => e.unresolved = true,
-                (Some(false), Some(_)) => e.late = true,
-                (Some(true), Some(_)) => {}
+            // Churn looks at what happened: an open complaint is unresolved, even when
+            // its commitment has not run out yet.
+            match (k.close_measured, k.closed, h.closed_in_time(k)) {
+                (false, ..) => {}
+                (true, None, _) => e.unresolved = true,
+                (true, Some(_), Some(false)) => e.late = true,
+                _ => {}
             }
             e.severe |= k.severity.contains("重大") || k.severity.eq_ignore_ascii_case("major");
             e.categories.push(k.category.clone());

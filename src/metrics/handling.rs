@@ -135,6 +135,19 @@ pub(super) fn read_complaints(
 pub struct Handling<'a> {
     pub commitments: Commitments,
     pub calendar: &'a Calendar,
+    /// The latest event the log records (receipt, response or closing, [`horizon`]): an
+    /// open complaint whose commitment runs past it is not yet due.
+    pub horizon: Option<NaiveDateTime>,
+}
+
+/// The time up to which a log is known: its latest recorded receipt, first response or
+/// closing. A complaint without a response or closing whose commitment has not run out by
+/// then is "not yet due": it can still be met, so it is neither a success nor a failure.
+pub(super) fn horizon(all: &[Complaint]) -> Option<NaiveDateTime> {
+    all.iter()
+        .flat_map(|c| [Some(c.received), c.first_response, c.closed])
+        .flatten()
+        .max()
 }
 
 impl Handling<'_> {
@@ -148,21 +161,22 @@ impl Handling<'_> {
     /// Days from receipt to closing: working days (weekends, holidays and make-up days of
     /// the calendar) or calendar days, as the commitments count them.
     pub(super) fn close_days(&self, c: &Complaint) -> Option<i64> {
-        c.closed.map(|t| {
-            if self.commitments.calendar_days {
-                (t.date() - c.received.date()).num_days()
-            } else {
-                self.calendar
-                    .working_days_between(c.received.date(), t.date())
-            }
-        })
+        c.closed.map(|t| self.days_between(c.received, t))
+    }
+
+    fn days_between(&self, from: NaiveDateTime, to: NaiveDateTime) -> i64 {
+        if self.commitments.calendar_days {
+            (to.date() - from.date()).num_days()
+        } else {
+            self.calendar.working_days_between(from.date(), to.date())
+        }
     }
 
     /// Whether the first response met the commitment (`≤` the hours); `None` when the log
     /// does not record it. Without a response time, the log's own flag decides; a complaint
     /// of a log that records responses but has none was not answered in time.
     pub(super) fn responded_in_time(&self, c: &Complaint) -> Option<bool> {
-        if !c.response_measured {
+        if !c.response_measured || self.response_pending(c) {
             return None;
         }
         match (self.response_hours(c), c.timely) {
@@ -172,10 +186,32 @@ impl Handling<'_> {
         }
     }
 
+    /// Not answered yet, and the response commitment has not run out by the log's horizon
+    /// (answering at the horizon would still meet it).
+    pub(super) fn response_pending(&self, c: &Complaint) -> bool {
+        c.response_measured
+            && c.first_response.is_none()
+            && c.timely.is_none()
+            && self.horizon.is_some_and(|t| {
+                (t - c.received).num_seconds() as f64 / 3600.0 <= self.commitments.respond_hours
+            })
+    }
+
+    /// Open, and the close commitment has not run out by the log's horizon (closing on the
+    /// horizon's day would still meet it).
+    pub(super) fn close_pending(&self, c: &Complaint) -> bool {
+        c.close_measured
+            && c.closed.is_none()
+            && self
+                .horizon
+                .is_some_and(|t| self.days_between(c.received, t) <= self.commitments.close_days)
+    }
+
     /// Whether it was closed within the commitment (`≤` the days); `None` when the log does
-    /// not record closing; an open complaint was not closed in time.
+    /// not record closing or it is not yet due ([`Self::close_pending`]); an open complaint
+    /// past its commitment was not closed in time.
     pub(super) fn closed_in_time(&self, c: &Complaint) -> Option<bool> {
-        if !c.close_measured {
+        if !c.close_measured || self.close_pending(c) {
             return None;
         }
         Some(
@@ -196,6 +232,9 @@ struct Group {
     /// (met, measured) of each commitment.
     responded: (usize, usize),
     closed: (usize, usize),
+    /// Complaints not yet due for each commitment (left out of `responded` / `closed`).
+    responded_pending: usize,
+    closed_pending: usize,
     disputed: (usize, usize),
     open: Option<usize>,
     reopened: usize,
@@ -223,6 +262,8 @@ fn group(cs: &[&Complaint], h: &Handling) -> Group {
         rs90: super::complaints::quantile(&mut rs, 0.9),
         responded: tally(&|c| h.responded_in_time(c)),
         closed: tally(&|c| h.closed_in_time(c)),
+        responded_pending: cs.iter().filter(|c| h.response_pending(c)).count(),
+        closed_pending: cs.iter().filter(|c| h.close_pending(c)).count(),
         disputed: tally(&|c| c.disputed),
         open: closes.then(|| {
             cs.iter()
@@ -430,6 +471,13 @@ fn mart_frame(
             "responded_in_time_ci_high",
             fl(&|r| share(r.now.responded, conf).map(|w| w.2)),
         ),
+        (
+            "responded_not_yet_due",
+            i(&|r| {
+                let k = r.now.responded_pending;
+                (measured(r.now.responded).is_some() || k > 0).then_some(k)
+            }),
+        ),
         ("closed_in_time_n", i(&|r| measured(r.now.closed))),
         (
             "closed_in_time_share",
@@ -442,6 +490,13 @@ fn mart_frame(
         (
             "closed_in_time_ci_high",
             fl(&|r| share(r.now.closed, conf).map(|w| w.2)),
+        ),
+        (
+            "closed_not_yet_due",
+            i(&|r| {
+                let k = r.now.closed_pending;
+                (measured(r.now.closed).is_some() || k > 0).then_some(k)
+            }),
         ),
         ("disputed_n", i(&|r| measured(r.now.disputed))),
         (
@@ -539,6 +594,35 @@ mod tests {
     }
 
     #[test]
+    fn complaints_whose_commitment_has_not_run_out_are_not_yet_due() {
+        let cal = Calendar::china();
+        let h = Handling {
+            commitments: Commitments::default(),
+            calendar: &cal,
+            // The log's latest event: Saturday 2026-10-31, late evening.
+            horizon: Some(t("2026-10-31 23:59:59")),
+        };
+        // Received Thursday 10-29: by Saturday 10-31 one working day (Friday 10-30) has
+        // passed, within 3: open but not yet due, neither met nor failed.
+        let recent = complaint("2026-10-29 10:00", Some("2026-10-29 12:00"), None);
+        assert!(h.close_pending(&recent));
+        assert_eq!(h.closed_in_time(&recent), None);
+        // Received 10-20: 10-21 … 10-30 are 8 working days: open and late.
+        let overdue = complaint("2026-10-20 10:00", Some("2026-10-20 12:00"), None);
+        assert!(!h.close_pending(&overdue));
+        assert_eq!(h.closed_in_time(&overdue), Some(false));
+        // No response yet, received 10-31 10:00: 13 h 59 min 59 s ≤ 24 h, not yet due;
+        // received 10-30 10:00: 37 h 59 min 59 s, failed.
+        let fresh = complaint("2026-10-31 10:00", None, None);
+        assert!(h.response_pending(&fresh) && h.responded_in_time(&fresh).is_none());
+        let unanswered = complaint("2026-10-30 10:00", None, None);
+        assert_eq!(h.responded_in_time(&unanswered), Some(false));
+        // The horizon is the latest receipt, response or closing of the log.
+        let log = [recent.clone(), overdue.clone(), fresh.clone()];
+        assert_eq!(horizon(&log), Some(t("2026-10-31 10:00")));
+    }
+
+    #[test]
     fn a_repeat_is_an_earlier_day_within_365_days() {
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
         let days = [
@@ -565,6 +649,7 @@ mod tests {
         let h = Handling {
             commitments: Commitments::default(),
             calendar: &cal,
+            horizon: None,
         };
         // Friday 2026-10-09 10:00 (the first working day after the National Day holiday).
         let on_time = complaint(
@@ -603,6 +688,7 @@ mod tests {
                 calendar_days: true,
             },
             calendar: &cal,
+            horizon: None,
         };
         let c = complaint(
             "2026-10-01 09:00",
@@ -630,6 +716,7 @@ mod tests {
         let h = Handling {
             commitments: Commitments::default(),
             calendar: &cal,
+            horizon: None,
         };
         // A regulator-style log: received dates, a timely-response flag and a disputed flag.
         let cs: Vec<Complaint> = (0..40)

@@ -1681,7 +1681,11 @@ mod tests {
         };
         // SciPy 1.17.1: 8.699475448390493e-06.
         let t = welch_sums(cell(5.0), mixed, 0.95).unwrap();
-        assert!((t.p / 8.699475448390493e-06 - 1.0).abs() < 1e-9, "p {}", t.p);
+        assert!(
+            (t.p / 8.699475448390493e-06 - 1.0).abs() < 1e-9,
+            "p {}",
+            t.p
+        );
     }
 
     #[test]

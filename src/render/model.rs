@@ -1644,6 +1644,20 @@ pub fn extra_sections(inp: &Inputs, charts: &[(String, AnyChart)]) -> Vec<Sectio
         if !has_close {
             complaints_section.notes.push(t(Msg::CloseNotRecorded));
         }
+        // Complaints whose commitment had not run out by the log's last recorded event are
+        // neither met nor failed: said, with their number.
+        for (col, zh, en) in [
+            ("responded_not_yet_due", "尚未回复", "not yet answered"),
+            ("closed_not_yet_due", "尚未结案", "still open"),
+        ] {
+            let k = all.and_then(|i| c.f(col)[i]).unwrap_or(0.0) as usize;
+            if k > 0 {
+                complaints_section.notes.push(match lang {
+                    Lang::Zh => format!("{k} 件投诉{zh}、但承诺时限在投诉记录的最后日期尚未届满：不计入达标率的分母（既非达标也非超时）。"),
+                    Lang::En => format!("{k} complaints {en} whose commitment had not run out by the log's last recorded date are left out of the share met (neither met nor missed)."),
+                });
+            }
+        }
         complaints_section.charts = chart_refs(charts, &["complaints_pareto", "complaint_times"]);
         out.push(complaints_section);
     }

@@ -29,6 +29,19 @@ fn num(df: &DataFrame, col: &str, i: usize) -> f64 {
 fn the_demo_complaint_and_churn_effects_come_out() {
     let t = demo("churn");
     ok(t.path(), &["run", "--as-of", AS_OF]);
+    // Complaints not yet due at the log's last event (2026-10-31 06:45) are neither met nor
+    // failed: 5 of October's 8 open complaints (issue 13's audit, pandas: 60 of 77 closed
+    // within 3 working days, against 60 of 82 when they counted as failures).
+    let cm = mart(t.path(), "complaints");
+    let seg = frame::strs(&cm, "segment").unwrap();
+    let all = seg
+        .iter()
+        .position(|s| s.as_deref() == Some("all"))
+        .unwrap();
+    assert_eq!(num(&cm, "closed_not_yet_due", all), 5.0);
+    assert_eq!(num(&cm, "closed_in_time_n", all), 77.0);
+    assert!((num(&cm, "closed_in_time_share", all) - 60.0 / 77.0).abs() < 1e-12);
+    assert_eq!(num(&cm, "open_count", all), 8.0);
     let cc = mart(t.path(), "complaint_churn");
     // Planted: complainers churn about three times as often (CI excluding 1).
     let any = row(&cc, "any");
