@@ -55,7 +55,6 @@ struct Cell {
     kind: String,
     sums: Sums,
     swt: Option<f64>,
-    kt: Option<f64>,
 }
 
 fn read_cells(df: &DataFrame) -> Result<Vec<Cell>, MetricsError> {
@@ -69,14 +68,13 @@ fn read_cells(df: &DataFrame) -> Result<Vec<Cell>, MetricsError> {
         s("measure")?,
         s("kind")?,
     );
-    let (n, sw, sw2, swx, swx2, swt, kt) = (
+    let (n, sw, sw2, swx, swx2, swt) = (
         f("n")?,
         f("sw")?,
         f("sw2")?,
         f("swx")?,
         f("swx2")?,
         f("swt")?,
-        f("kt")?,
     );
     Ok((0..df.height())
         .map(|i| Cell {
@@ -93,7 +91,6 @@ fn read_cells(df: &DataFrame) -> Result<Vec<Cell>, MetricsError> {
                 swx2: swx2[i].unwrap_or(0.0),
             },
             swt: swt[i],
-            kt: kt[i],
         })
         .collect())
 }
@@ -858,6 +855,8 @@ fn trend(inp: &Inputs, sums: &[Cell], nps: &DataFrame) -> Result<DataFrame, Metr
         value: String,
         v: f64,
         n: usize,
+        /// The effective sample size the limits and intervals use (= n without weights).
+        n_eff: f64,
         centre: Option<f64>,
         lim: Option<(f64, f64)>,
         ci: Option<(f64, f64)>,
@@ -907,22 +906,34 @@ fn trend(inp: &Inputs, sums: &[Cell], nps: &DataFrame) -> Result<DataFrame, Metr
                 continue;
             }
             if measure == "top2box" {
-                let ks: Vec<(usize, usize)> = pts
+                // The satisfaction mart's figure (weighted share, Wilson on n_eff), and the
+                // p chart on the same effective counts.
+                let ks: Vec<(f64, f64, f64)> = pts
                     .iter()
-                    .map(|(_, c)| (c.kt.unwrap_or(0.0) as usize, c.sums.n))
+                    .map(|(_, c)| {
+                        let n_eff = stats::n_eff(c.sums);
+                        let share = c.swt.unwrap_or(0.0) / c.sums.sw.max(f64::MIN_POSITIVE);
+                        (
+                            c.swt.unwrap_or(0.0) * (n_eff / c.sums.sw.max(f64::MIN_POSITIVE)),
+                            n_eff,
+                            share,
+                        )
+                    })
                     .collect();
-                let chart = stats::p_chart(&ks);
+                let chart = stats::p_chart(&ks.iter().map(|k| (k.0, k.1)).collect::<Vec<_>>());
                 for (i, (mo, c)) in pts.iter().enumerate() {
                     rows.push(T {
                         month: (*mo).clone(),
                         measure: format!("{overall}_top2box"),
                         segment: seg.clone(),
                         value: val.clone(),
-                        v: c.kt.unwrap_or(0.0) / c.sums.n.max(1) as f64,
+                        v: ks[i].2,
                         n: c.sums.n,
+                        n_eff: ks[i].1,
                         centre: chart.as_ref().map(|x| x.0),
                         lim: chart.as_ref().and_then(|x| x.1[i]),
-                        ci: stats::wilson(ks[i].0, ks[i].1, cfg.confidence).map(|w| (w.1, w.2)),
+                        ci: stats::wilson_share(ks[i].2, ks[i].1, cfg.confidence)
+                            .map(|w| (w.1, w.2)),
                     });
                 }
             } else {
@@ -934,9 +945,9 @@ fn trend(inp: &Inputs, sums: &[Cell], nps: &DataFrame) -> Result<DataFrame, Metr
                 if means.len() != pts.len() {
                     continue;
                 }
-                let stats_pts: Vec<(f64, f64, usize)> = means
+                let stats_pts: Vec<(f64, f64, f64)> = means
                     .iter()
-                    .map(|m| (m.mean, m.sd.unwrap_or(0.0), m.n))
+                    .map(|m| (m.mean, m.sd.unwrap_or(0.0), m.n_eff))
                     .collect();
                 let chart = stats::xbar_chart(&stats_pts);
                 for (i, (mo, c)) in pts.iter().enumerate() {
@@ -947,6 +958,7 @@ fn trend(inp: &Inputs, sums: &[Cell], nps: &DataFrame) -> Result<DataFrame, Metr
                         value: val.clone(),
                         v: stats_pts[i].0,
                         n: c.sums.n,
+                        n_eff: stats_pts[i].2,
                         centre: chart.as_ref().map(|x| x.0),
                         lim: chart.as_ref().and_then(|x| x.1[i]),
                         ci: means[i].ci,
@@ -969,7 +981,14 @@ fn trend(inp: &Inputs, sums: &[Cell], nps: &DataFrame) -> Result<DataFrame, Metr
             frame::f64s(nps, "kp").map_err(&e)?,
             frame::f64s(nps, "kd").map_err(&e)?,
         );
-        let pts: Vec<(String, f64, f64, usize, (f64, f64))> = months
+        // Weighted shares on n_eff, as the nps mart computes them.
+        let (sw, sw2, swp, swd) = (
+            frame::f64s(nps, "sw").map_err(&e)?,
+            frame::f64s(nps, "sw2").map_err(&e)?,
+            frame::f64s(nps, "swp").map_err(&e)?,
+            frame::f64s(nps, "swd").map_err(&e)?,
+        );
+        let pts: Vec<(String, f64, f64, usize, f64, (f64, f64))> = months
             .iter()
             .filter_map(|mo| {
                 (0..nps.height())
@@ -979,31 +998,44 @@ fn trend(inp: &Inputs, sums: &[Cell], nps: &DataFrame) -> Result<DataFrame, Metr
                             && vl[i].as_deref() == Some(val)
                     })
                     .map(|i| {
-                        let nn = n[i].unwrap_or(0.0);
-                        let (p, d) = (kp[i].unwrap_or(0.0) / nn, kd[i].unwrap_or(0.0) / nn);
+                        let u = |x: Option<f64>| x.unwrap_or(0.0);
+                        let w = u(sw[i]).max(f64::MIN_POSITIVE);
+                        let ne = if u(sw2[i]) > 0.0 {
+                            u(sw[i]).powi(2) / u(sw2[i])
+                        } else {
+                            0.0
+                        };
+                        let (p, d) = (u(swp[i]) / w, u(swd[i]) / w);
                         let mean = 100.0 * (p - d);
-                        let var = 100.0_f64.powi(2) * (p + d - (p - d).powi(2)) * nn
-                            / (nn - 1.0).max(1.0);
+                        let var = 100.0_f64.powi(2) * (p + d - (p - d).powi(2)) * ne
+                            / (ne - 1.0).max(1.0);
                         let ci = stats::nps_from_shares(
-                            nn as usize,
-                            kp[i].unwrap_or(0.0) as usize,
-                            kd[i].unwrap_or(0.0) as usize,
-                            nn,
+                            u(n[i]) as usize,
+                            u(kp[i]) as usize,
+                            u(kd[i]) as usize,
+                            ne,
                             p,
                             d,
                             cfg.confidence,
                         )
                         .ci;
-                        (mo.clone(), mean, var.max(0.0).sqrt(), nn as usize, ci)
+                        (
+                            mo.clone(),
+                            mean,
+                            var.max(0.0).sqrt(),
+                            u(n[i]) as usize,
+                            ne,
+                            ci,
+                        )
                     })
             })
             .collect();
         let chart = stats::xbar_chart(
             &pts.iter()
-                .map(|(_, m, s, n, _)| (*m, *s, *n))
+                .map(|(_, m, s, _, ne, _)| (*m, *s, *ne))
                 .collect::<Vec<_>>(),
         );
-        for (i, (mo, m, _, nn, ci)) in pts.iter().enumerate() {
+        for (i, (mo, m, _, nn, ne, ci)) in pts.iter().enumerate() {
             rows.push(T {
                 month: mo.clone(),
                 measure: "nps".into(),
@@ -1011,6 +1043,7 @@ fn trend(inp: &Inputs, sums: &[Cell], nps: &DataFrame) -> Result<DataFrame, Metr
                 value: val.clone(),
                 v: *m,
                 n: *nn,
+                n_eff: *ne,
                 centre: chart.as_ref().map(|x| x.0),
                 lim: chart.as_ref().and_then(|x| x.1[i]),
                 ci: Some(*ci),
@@ -1024,6 +1057,7 @@ fn trend(inp: &Inputs, sums: &[Cell], nps: &DataFrame) -> Result<DataFrame, Metr
         ("segment_value", strs(&rows, |r| r.value.clone())),
         ("value", nums(&rows, |r| Some(r.v))),
         ("n", ints(&rows, |r| Some(r.n))),
+        ("n_eff", nums(&rows, |r| Some(r.n_eff))),
         ("center", nums(&rows, |r| r.centre)),
         ("ucl", nums(&rows, |r| r.lim.map(|l| l.1))),
         ("lcl", nums(&rows, |r| r.lim.map(|l| l.0))),

@@ -72,6 +72,15 @@ pub fn wilson(k: usize, n: usize, confidence: f64) -> Option<(f64, f64, f64)> {
     wilson_share(k as f64 / n as f64, n as f64, confidence)
 }
 
+/// Kish's effective sample size (Σw)²/Σw² of a cell's sums (its count without weights).
+pub fn n_eff(s: Sums) -> f64 {
+    if s.sw2 > 0.0 {
+        s.sw * s.sw / s.sw2
+    } else {
+        0.0
+    }
+}
+
 /// Wilson interval of a share `p` observed on an effective sample of `n` (Kish n_eff for
 /// weighted shares; with whole counts this is [`wilson`]).
 pub fn wilson_share(p: f64, n: f64, confidence: f64) -> Option<(f64, f64, f64)> {
@@ -394,27 +403,28 @@ pub fn ranks(values: &[f64], higher_is_better: bool) -> Vec<usize> {
 /// Control limits of an X̄ chart with varying sample sizes (Montgomery, *Introduction to
 /// Statistical Quality Control*, §6.3.2): centre = grand mean Σnᵢx̄ᵢ/Σnᵢ, σ̂ = pooled
 /// within-sample sd √(Σ(nᵢ − 1)sᵢ²/Σ(nᵢ − 1)), limits centre ± 3σ̂/√nᵢ. Input per point:
-/// (mean, sd, n). Points with n < 2 get no limits.
-pub fn xbar_chart(points: &[(f64, f64, usize)]) -> Option<(f64, Vec<Option<(f64, f64)>>)> {
-    let total: usize = points.iter().map(|p| p.2).sum();
-    let dof: usize = points.iter().map(|p| p.2.saturating_sub(1)).sum();
-    if total == 0 || dof == 0 {
+/// (mean, sd, n), with n the effective sample size of a weighted month (Kish's (Σw)²/Σw²;
+/// the count itself without weights). Points with n < 2 get no limits.
+pub fn xbar_chart(points: &[(f64, f64, f64)]) -> Option<(f64, Vec<Option<(f64, f64)>>)> {
+    let total: f64 = points.iter().map(|p| p.2).sum();
+    let dof: f64 = points.iter().map(|p| (p.2 - 1.0).max(0.0)).sum();
+    if total <= 0.0 || dof <= 0.0 {
         return None;
     }
-    let centre = points.iter().map(|(m, _, n)| m * *n as f64).sum::<f64>() / total as f64;
+    let centre = points.iter().map(|(m, _, n)| m * n).sum::<f64>() / total;
     let sigma = (points
         .iter()
-        .map(|(_, s, n)| n.saturating_sub(1) as f64 * s * s)
+        .map(|(_, s, n)| (n - 1.0).max(0.0) * s * s)
         .sum::<f64>()
-        / dof as f64)
+        / dof)
         .sqrt();
     let limits = points
         .iter()
         .map(|(_, _, n)| {
-            (*n >= 2).then(|| {
+            (*n >= 2.0).then(|| {
                 (
-                    centre - 3.0 * sigma / (*n as f64).sqrt(),
-                    centre + 3.0 * sigma / (*n as f64).sqrt(),
+                    centre - 3.0 * sigma / n.sqrt(),
+                    centre + 3.0 * sigma / n.sqrt(),
                 )
             })
         })
@@ -422,19 +432,22 @@ pub fn xbar_chart(points: &[(f64, f64, usize)]) -> Option<(f64, Vec<Option<(f64,
     Some((centre, limits))
 }
 
-/// Control limits of a p chart with varying sample sizes (Montgomery §7.2.1): centre
-/// p̄ = Σkᵢ/Σnᵢ, limits p̄ ± 3√(p̄(1 − p̄)/nᵢ) clipped to [0, 1]. Input per point: (k, n).
-pub fn p_chart(points: &[(usize, usize)]) -> Option<(f64, Vec<Option<(f64, f64)>>)> {
-    let (k, n): (usize, usize) = points.iter().fold((0, 0), |(a, b), (k, n)| (a + k, b + n));
-    if n == 0 {
+/// Limits of a p chart with varying sample sizes (Montgomery §7.2.2): p̄ = Σkᵢ/Σnᵢ,
+/// limits p̄ ± 3√(p̄(1 − p̄)/nᵢ), clipped to [0, 1]. Input per point: (k, n), for a weighted
+/// month its effective count and size (share·n_eff, n_eff).
+pub fn p_chart(points: &[(f64, f64)]) -> Option<(f64, Vec<Option<(f64, f64)>>)> {
+    let (k, n): (f64, f64) = points
+        .iter()
+        .fold((0.0, 0.0), |(a, b), (k, n)| (a + k, b + n));
+    if n <= 0.0 {
         return None;
     }
-    let p = k as f64 / n as f64;
+    let p = k / n;
     let limits = points
         .iter()
         .map(|(_, ni)| {
-            (*ni > 0).then(|| {
-                let h = 3.0 * (p * (1.0 - p) / *ni as f64).sqrt();
+            (*ni > 0.0).then(|| {
+                let h = 3.0 * (p * (1.0 - p) / ni).sqrt();
                 ((p - h).max(0.0), (p + h).min(1.0))
             })
         })
@@ -719,17 +732,17 @@ mod tests {
     fn control_limits_follow_montgomery() {
         // Worked by hand: means 4, 3.5 with sd 1, 0.5 and n 5, 3: centre (20 + 10.5)/8 = 3.8125;
         // σ = √((4·1 + 2·0.25)/6) = √0.75; limits 3.8125 ± 3·√0.75/√n.
-        let (c, l) = xbar_chart(&[(4.0, 1.0, 5), (3.5, 0.5, 3)]).unwrap();
+        let (c, l) = xbar_chart(&[(4.0, 1.0, 5.0), (3.5, 0.5, 3.0)]).unwrap();
         assert!(close(c, 3.8125, 1e-15));
         let h = 3.0 * 0.75_f64.sqrt() / 5.0_f64.sqrt();
         assert!(
             close(l[0].unwrap().0, 3.8125 - h, 1e-12) && close(l[0].unwrap().1, 3.8125 + h, 1e-12)
         );
         // p chart: 10/100 and 30/100 → p̄ 0.2, limits 0.2 ± 3·0.04 = [0.08, 0.32].
-        let (p, l) = p_chart(&[(10, 100), (30, 100)]).unwrap();
+        let (p, l) = p_chart(&[(10.0, 100.0), (30.0, 100.0)]).unwrap();
         assert!(close(p, 0.2, 1e-15));
         assert!(close(l[1].unwrap().0, 0.08, 1e-12) && close(l[1].unwrap().1, 0.32, 1e-12));
-        assert!(p_chart(&[]).is_none() && xbar_chart(&[(3.0, 0.0, 1)]).is_none());
+        assert!(p_chart(&[]).is_none() && xbar_chart(&[(3.0, 0.0, 1.0)]).is_none());
     }
 
     #[test]

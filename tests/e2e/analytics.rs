@@ -291,3 +291,82 @@ fn external_benchmarks_are_compared_on_their_own_scale_and_nps_against_nps() {
     assert_eq!(basis[i], "nps");
     assert!((gap[i].unwrap() - (f(&bm, "mean")[i].unwrap() - ours)).abs() < 1e-12);
 }
+
+#[test]
+fn the_trend_of_a_weighted_survey_is_the_marts_figures_with_limits_on_n_eff() {
+    let t = demo("trend-weights");
+    let dir = t.path();
+    // Design weights on the phone sheet: 1, 2, 3 by line.
+    let path = dir.join("raw/电话回访记录.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let w = if i == 0 {
+            "权重".to_string()
+        } else {
+            (1 + i % 3).to_string()
+        };
+        out.push_str(&format!("{line},{w}\n"));
+    }
+    std::fs::write(&path, out).unwrap();
+    let cfg = dir.join("csat.toml");
+    let c = std::fs::read_to_string(&cfg).unwrap().replace(
+        "interviewer = \"回访专员\"\n",
+        "interviewer = \"回访专员\"\nweight = \"权重\"\n",
+    );
+    std::fs::write(&cfg, c).unwrap();
+    ok(dir, &["run", "--as-of", AS_OF]);
+    let (tr, sat, nps) = (
+        mart(dir, "trend"),
+        mart(dir, "satisfaction"),
+        mart(dir, "nps"),
+    );
+    let (month, measure, seg) = (s(&tr, "month"), s(&tr, "measure"), s(&tr, "segment"));
+    let at = |m: &str| {
+        (0..tr.height())
+            .find(|&i| month[i] == "2026-10" && measure[i] == m && seg[i] == "all")
+            .unwrap_or_else(|| panic!("no trend row {m}"))
+    };
+    let sat_all = (0..sat.height())
+        .find(|&i| {
+            s(&sat, "segment")[i] == "all"
+                && s(&sat, "measure")[i] == "q10"
+                && s(&sat, "weighting")[i] == "none"
+        })
+        .unwrap();
+    let nps_all = (0..nps.height())
+        .find(|&i| s(&nps, "segment")[i] == "all" && s(&nps, "weighting")[i] == "none")
+        .unwrap();
+    let n_eff = f(&sat, "n_eff")[sat_all].unwrap();
+    assert!(
+        n_eff < f(&sat, "n")[sat_all].unwrap(),
+        "the weights lower n_eff"
+    );
+    // One source of truth: the trend's October is the satisfaction and NPS marts' October.
+    let (v, ne) = (f(&tr, "value"), f(&tr, "n_eff"));
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-12;
+    let i = at("q10");
+    assert!(close(v[i].unwrap(), f(&sat, "mean")[sat_all].unwrap()));
+    assert!(close(ne[i].unwrap(), n_eff));
+    let i = at("q10_top2box");
+    assert!(close(v[i].unwrap(), f(&sat, "top2box")[sat_all].unwrap()));
+    assert!(close(
+        f(&tr, "ci_low")[i].unwrap(),
+        f(&sat, "top2box_ci_low")[sat_all].unwrap()
+    ));
+    let i = at("nps");
+    assert!(close(v[i].unwrap(), f(&nps, "nps")[nps_all].unwrap()));
+    assert!(close(ne[i].unwrap(), f(&nps, "n_eff")[nps_all].unwrap()));
+    // X̄ limits (Montgomery §6.3.2): centre ± 3σ̂/√n_eff, so (ucl − centre)·√n_eff is the same
+    // 3σ̂ in every month of the overall item.
+    let (ucl, centre) = (f(&tr, "ucl"), f(&tr, "center"));
+    let spans: Vec<f64> = (0..tr.height())
+        .filter(|&i| measure[i] == "q10" && seg[i] == "all")
+        .map(|i| (ucl[i].unwrap() - centre[i].unwrap()) * ne[i].unwrap().sqrt())
+        .collect();
+    assert_eq!(spans.len(), 12, "the demo's twelve months");
+    assert!(
+        spans.iter().all(|x| (x - spans[0]).abs() < 1e-9),
+        "{spans:?}"
+    );
+}
