@@ -122,19 +122,40 @@ fn testable(t: Option<Test>) -> Option<Test> {
     t.filter(|t| t.df.is_some())
 }
 
-/// P-values of a run, adjusted together at the end.
+/// The p-values of a run, each in its family, adjusted by Benjamini–Hochberg within the
+/// family at the end. A family is one mart under one weighting (`satisfaction/none`,
+/// `satisfaction/raked`, `nps/none`, `benchmark`, `channels`): turning raking on adds a
+/// family, it does not move the unweighted q-values.
 #[derive(Default)]
 struct Family {
     p: Vec<f64>,
+    family: Vec<String>,
 }
 
 impl Family {
-    /// Register a p-value; returns its slot.
-    fn add(&mut self, p: Option<f64>) -> Option<usize> {
+    /// Register a p-value in `family`; returns its slot.
+    fn add(&mut self, family: &str, p: Option<f64>) -> Option<usize> {
         p.map(|p| {
             self.p.push(p);
+            self.family.push(family.to_string());
             self.p.len() - 1
         })
+    }
+
+    /// The q-value of every slot, adjusted within its family.
+    fn qvalues(&self) -> Vec<f64> {
+        let mut q = vec![f64::NAN; self.p.len()];
+        let names: std::collections::BTreeSet<&String> = self.family.iter().collect();
+        for name in names {
+            let slots: Vec<usize> = (0..self.p.len())
+                .filter(|&i| &self.family[i] == name)
+                .collect();
+            let ps: Vec<f64> = slots.iter().map(|&i| self.p[i]).collect();
+            for (&i, qi) in slots.iter().zip(stats::bh_qvalues(&ps)) {
+                q[i] = qi;
+            }
+        }
+        q
     }
 }
 
@@ -237,8 +258,9 @@ fn satisfaction_rows(
                 }
             }
         }
-        let p_slot = fam.add(p);
-        let rest_slot = fam.add(rest_p);
+        let family = format!("satisfaction/{weighting}");
+        let p_slot = fam.add(&family, p);
+        let rest_slot = fam.add(&family, rest_p);
         out.push(SatRow {
             segment: c.segment.clone(),
             value: c.value.clone(),
@@ -463,8 +485,9 @@ fn nps_rows(
         }
     };
     rows.sort_by(|a, b| (seg_rank(&a.segment), &a.value).cmp(&(seg_rank(&b.segment), &b.value)));
+    let family = format!("nps/{weighting}");
     for r in &mut rows {
-        r.slot = fam.add(r.p);
+        r.slot = fam.add(&family, r.p);
     }
     Ok(rows)
 }
@@ -615,7 +638,7 @@ fn benchmark_rows(
                 gap,
                 gap_ci,
                 p,
-                slot: fam.add(p),
+                slot: fam.add("benchmark", p),
                 rank: Some(rank),
                 source: "competitor_survey",
                 basis: if gap.is_some() { "scale" } else { "" },
@@ -1376,7 +1399,7 @@ fn channels(
     }
     let mut rows: Vec<ChannelRow> = rows.into_iter().map(|(r, _)| r).collect();
     for r in &mut rows {
-        r.slot = fam.add(r.p);
+        r.slot = fam.add("channels", r.p);
     }
     Ok(rows)
 }
@@ -1639,7 +1662,7 @@ pub fn build(inp: &Inputs) -> Result<Marts, MetricsError> {
         .map(|r| r.nps.nps);
     let bench = benchmark_rows(inp, &scanned.brands, &sat, overall_nps, &mut fam)?;
     let chans = channels(inp, &scanned.channels, &mut fam)?;
-    let q = stats::bh_qvalues(&fam.p);
+    let q = fam.qvalues();
     let reference = chans
         .iter()
         .find(|c| c.channel == "web")
@@ -1690,7 +1713,36 @@ pub fn build(inp: &Inputs) -> Result<Marts, MetricsError> {
 
 #[cfg(test)]
 mod tests {
-    use super::{external_gap, welch_sums, Sums};
+    use super::{external_gap, welch_sums, Family, Sums};
+
+    #[test]
+    fn q_values_are_adjusted_within_each_family() {
+        let mut fam = Family::default();
+        let a = [0.01, 0.04, 0.03, 0.005, 0.2, 0.9, 0.04];
+        let mut slots = Vec::new();
+        for (i, p) in a.iter().enumerate() {
+            slots.push(fam.add("satisfaction/none", Some(*p)).unwrap());
+            // Interleaved with another family: it must not change the first one's q-values.
+            if i % 3 == 0 {
+                fam.add("satisfaction/raked", Some(0.001 * (i + 1) as f64));
+            }
+        }
+        assert_eq!(fam.add("nps/none", None), None, "no p-value, no slot");
+        let q = fam.qvalues();
+        // statsmodels multipletests(a, method="fdr_bh")[1] (as in stats::tests).
+        let expected = [0.035, 0.056, 0.056, 0.035, 0.23333333333333336, 0.9, 0.056];
+        for (s, e) in slots.iter().zip(expected) {
+            assert!((q[*s] - e).abs() < 1e-12, "slot {s}: {} vs {e}", q[*s]);
+        }
+        // The other family on its own: p = 0.001, 0.004, 0.007 → q = 0.003, 0.006, 0.007.
+        let raked: Vec<f64> = (0..q.len())
+            .filter(|i| !slots.contains(i))
+            .map(|i| q[i])
+            .collect();
+        for (x, e) in raked.iter().zip([0.003, 0.006, 0.007]) {
+            assert!((x - e).abs() < 1e-12, "{raked:?}");
+        }
+    }
 
     #[test]
     fn two_cells_of_identical_answers_are_not_tested() {
