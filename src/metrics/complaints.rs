@@ -604,6 +604,12 @@ fn churn_marts(
     let pstr = period.to_string();
     let s = |f: &dyn Fn(&R) -> String| Values::Str(rows.iter().map(|r| Some(f(r))).collect());
     let fl = |f: &dyn Fn(&R) -> Option<f64>| Values::F64(rows.iter().map(f).collect());
+    let group_q = stats::bh_qvalues_opt(
+        &rows
+            .iter()
+            .map(|r| r.assoc.map(|a| a.p))
+            .collect::<Vec<_>>(),
+    );
     let cc = frame::build_plain(vec![
         ("period", s(&|_| pstr.clone())),
         ("group", s(&|r| r.group.clone())),
@@ -658,6 +664,8 @@ fn churn_marts(
             fl(&|r| r.assoc.filter(|a| !a.fisher).map(|a| a.chi2)),
         ),
         ("p_value", fl(&|r| r.assoc.map(|a| a.p))),
+        // The groups' tests against customers without complaints: one family.
+        ("q_value", Values::F64(group_q)),
         ("phi", fl(&|r| r.assoc.map(|a| a.phi))),
     ])
     .map_err(err("complaint_churn"))?;
@@ -757,6 +765,17 @@ fn churn_marts(
                 ("se", f(&|j| m.se[j])),
                 ("z", f(&|j| m.z[j])),
                 ("p_value", f(&|j| m.p[j])),
+                // The model's terms other than the intercept: one family.
+                (
+                    "q_value",
+                    Values::F64({
+                        let ps: Vec<Option<f64>> = idx
+                            .iter()
+                            .map(|&j| (terms[j] != "intercept").then_some(m.p[j]))
+                            .collect();
+                        stats::bh_qvalues_opt(&ps)
+                    }),
+                ),
                 ("odds_ratio", f(&|j| m.coef[j].exp())),
                 ("or_ci_low", f(&|j| (m.coef[j] - z * m.se[j]).exp())),
                 ("or_ci_high", f(&|j| (m.coef[j] + z * m.se[j]).exp())),

@@ -428,6 +428,17 @@ fn mart_frame(
     let pstr = period.to_string();
     let s = |f: &dyn Fn(&Row) -> String| Values::Str(rows.iter().map(|r| Some(f(r))).collect());
     let fl = |f: &dyn Fn(&Row) -> Option<f64>| Values::F64(rows.iter().map(f).collect());
+    // The month-on-month tests of the mart (both commitments, every segment): one family.
+    let change_q = {
+        let ps: Vec<Option<f64>> = rows
+            .iter()
+            .map(|r| change_p(r, |g| g.closed))
+            .chain(rows.iter().map(|r| change_p(r, |g| g.responded)))
+            .collect();
+        let mut q = stats::bh_qvalues_opt(&ps);
+        let responded = q.split_off(rows.len());
+        (q, responded)
+    };
     let i = |f: &dyn Fn(&Row) -> Option<usize>| {
         Values::I64(rows.iter().map(|r| f(r).map(|v| v as i64)).collect())
     };
@@ -527,6 +538,7 @@ fn mart_frame(
             "closed_in_time_change_p_value",
             fl(&|r| change_p(r, |g| g.closed)),
         ),
+        ("closed_in_time_change_q_value", Values::F64(change_q.0)),
         (
             "prev_responded_in_time_share",
             fl(&|r| prev_share(r, |g| g.responded)),
@@ -535,6 +547,7 @@ fn mart_frame(
             "responded_in_time_change_p_value",
             fl(&|r| change_p(r, |g| g.responded)),
         ),
+        ("responded_in_time_change_q_value", Values::F64(change_q.1)),
         (
             "prev_first_response_p50_h",
             fl(&|r| r.prev.as_ref().and_then(|p| p.fr50)),

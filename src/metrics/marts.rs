@@ -1258,6 +1258,7 @@ fn actions(inp: &Inputs, df: &DataFrame, sums: &[Cell]) -> Result<DataFrame, Met
         rows.push(r);
     }
     let p = inp.period.to_string();
+    let action_q = stats::bh_qvalues_opt(&rows.iter().map(|r| r.p).collect::<Vec<_>>());
     frame::build_plain(vec![
         ("period", strs(&rows, |_| p.clone())),
         ("action_id", strs(&rows, |r| r.id.clone())),
@@ -1304,6 +1305,8 @@ fn actions(inp: &Inputs, df: &DataFrame, sums: &[Cell]) -> Result<DataFrame, Met
         ("diff_ci_low", nums(&rows, |r| r.ci.map(|c| c.0))),
         ("diff_ci_high", nums(&rows, |r| r.ci.map(|c| c.1))),
         ("p_value", nums(&rows, |r| r.p)),
+        // The actions of the month are one family (Benjamini–Hochberg).
+        ("q_value", Values::F64(action_q)),
         (
             "status_note",
             Values::Str(rows.iter().map(|r| r.note.map(str::to_string)).collect()),

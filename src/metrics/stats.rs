@@ -370,6 +370,12 @@ pub fn nps_change(now: &Nps, before: &Nps) -> Test {
     }
 }
 
+/// [`bh_qvalues`] over the p-values that exist (one family); `None` stays `None`.
+pub fn bh_qvalues_opt(p: &[Option<f64>]) -> Vec<Option<f64>> {
+    let q = bh_qvalues(&p.iter().map(|x| x.unwrap_or(f64::NAN)).collect::<Vec<_>>());
+    q.into_iter().map(|x| x.is_finite().then_some(x)).collect()
+}
+
 /// Benjamini–Hochberg adjusted p-values (q-values), in the input order:
 /// q₍ᵢ₎ = min over j ≥ i of p₍ⱼ₎·m/j, capped at 1. Equals statsmodels'
 /// `multipletests(p, method="fdr_bh")[1]`. NaN p-values are left out and stay NaN.

@@ -388,13 +388,14 @@ pub fn actions_chart(inp: &Inputs) -> Option<CiChart> {
         c.f("diff"),
         c.f("diff_ci_low"),
         c.f("diff_ci_high"),
-        c.f("p_value"),
+        c.f("q_value"),
     );
     let lang = inp.lang;
     let points: Vec<CiPoint> = (0..df.height())
         .filter_map(|i| {
             let d = diff[i]?;
-            let significant = p[i].is_some_and(|p| p < 1.0 - inp.cfg.confidence);
+            // Marked by its q-value (the month's actions are one BH family).
+            let significant = p[i].is_some_and(|q| q < 1.0 - inp.cfg.confidence);
             let scope = if store[i].is_empty() {
                 String::new()
             } else {
@@ -407,7 +408,7 @@ pub fn actions_chart(inp: &Inputs) -> Option<CiChart> {
                 n: 0,
                 suppressed: false,
                 note: Some(format!(
-                    "({:.2} → {:.2}, p {})",
+                    "({:.2} → {:.2}, q {})",
                     before[i]?,
                     after[i]?,
                     p[i].map(|p| {

@@ -365,7 +365,7 @@ impl Msg {
             Msg::ActionsAxis => ("变化（完成后 − 开始前，分）", "Change (after − before)"),
             Msg::NoChange => ("无变化", "no change"),
             Msg::NoClosedActions => ("尚无可评估的已完成措施", "No closed action to evaluate yet"),
-            Msg::ActionsFootnote => ("开始前 = 开始月份之前三个月；完成后 = 完成月份之后三个月；绿色/红色：显著改善/变差（Welch 检验 p < 0.05）。", "Before = the three months before the start month; after = the three months after the closing month; green/red: significant improvement/decline (Welch test p < 0.05)."),
+            Msg::ActionsFootnote => ("开始前 = 开始月份之前三个月；完成后 = 完成月份之后三个月；绿色/红色：显著改善/变差（Welch 检验，本月各措施 BH 校正后 q < 0.05）。", "Before = the three months before the start month; after = the three months after the closing month; green/red: significant improvement/decline (Welch test, q < 0.05 after BH over the month's actions)."),
             Msg::ActionsSection => ("改进措施跟踪", "Improvement actions"),
             Msg::ActionsIntro => ("持续改进记录表中的措施及其目标指标在实施前后的变化；进行中的措施列出实施前的基线。", "The actions of the improvement log and the change in their target measure before and after; open actions show their baseline."),
             Msg::Action => ("措施", "Action"),

@@ -72,6 +72,17 @@ fn the_demo_complaint_and_churn_effects_come_out() {
         .position(|x| x.as_deref() == Some("complained"))
         .unwrap();
     assert!(num(&model, "odds_ratio", c) > 1.0);
+    // One BH family per model, without the intercept: SciPy 1.17.1
+    // false_discovery_control(p) on the seven other terms' p-values gives 0.000303977 for
+    // `complained` (p 4.3425e-05 × 7).
+    let q = frame::f64s(&model, "q_value").unwrap();
+    assert_eq!(q[0], None, "no q-value for the intercept");
+    assert!(
+        (q[c].unwrap() - 0.0003039769521118777).abs() < 1e-12,
+        "{:?}",
+        q[c]
+    );
+    assert!((q[c].unwrap() - 7.0 * num(&model, "p_value", c)).abs() < 1e-15);
     // Complaint handling: counts add up, shares and percentiles in range.
     let cm = mart(t.path(), "complaints");
     let seg = frame::strs(&cm, "segment").unwrap();
