@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod cells;
 pub mod churn;
 pub mod complaints;
+pub mod cox;
 pub mod handling;
 pub mod marts;
 pub mod scan;
