@@ -115,6 +115,7 @@ pub fn report(
             "actions",
             "complaint_churn",
             "churn_model",
+            "complaint_hazard",
             "survival",
         ]
         .into_iter()

@@ -310,7 +310,13 @@ pub fn build(
         });
     }
     if !custs.is_empty() {
-        let (cc, model, surv) = churn_marts(cfg, period, &all, &custs, &h, notes)?;
+        let (cc, model, surv, hazard) = churn_marts(cfg, period, &all, &custs, &h, notes)?;
+        if let Some(df) = hazard {
+            out.push(Mart {
+                name: "complaint_hazard",
+                df,
+            });
+        }
         // Without a complaint log or a `complained` flag nothing says who complained: the
         // customer file gives retention (one curve of everyone), not complaint → churn.
         if cfg.has_complaint_info() {
@@ -478,8 +484,9 @@ fn churn_marts(
     custs: &[Customer],
     h: &Handling,
     notes: &mut Vec<String>,
-) -> Result<(DataFrame, DataFrame, DataFrame), MetricsError> {
+) -> Result<(DataFrame, DataFrame, DataFrame, Option<DataFrame>), MetricsError> {
     let end = period.last_day();
+    let complaints_logged = !all.is_empty();
     let mut by_customer: HashMap<&str, Vec<&Complaint>> = HashMap::new();
     for c in all {
         if let Some(id) = &c.customer {
@@ -899,7 +906,39 @@ fn churn_marts(
         ("logrank_p", fp(&|_| lr.map(|l| l.1))),
     ])
     .map_err(err("survival"))?;
-    Ok((cc, model, surv))
+    // The same follow-up with the complaint as a time-varying exposure (a complaint log
+    // gives its day; churners need their dates, as for the curves).
+    let hazard = if complaints_logged && undated == 0 {
+        let follow: Vec<super::hazard::Followup> = custs
+            .iter()
+            .filter_map(|c| {
+                let start = c.first.map(|f| f.max(origin)).unwrap_or(origin);
+                let (stop, churned) = match c.churn_date {
+                    Some(d) if d >= start => (d, true),
+                    Some(_) => return None,
+                    None => (end, false),
+                };
+                // A complaint on or after the churn date is not a cause (as for exposure).
+                let complained_on = by_customer
+                    .get(c.id.as_str())
+                    .into_iter()
+                    .flatten()
+                    .map(|k| k.received.date())
+                    .filter(|d| *d <= end && (!churned || *d < stop))
+                    .min();
+                Some(super::hazard::Followup {
+                    start,
+                    stop,
+                    churned,
+                    complained_on,
+                })
+            })
+            .collect();
+        Some(super::hazard::mart(period, &follow, cfg.confidence)?)
+    } else {
+        None
+    };
+    Ok((cc, model, surv, hazard))
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ pub mod churn;
 pub mod complaints;
 pub mod cox;
 pub mod handling;
+pub mod hazard;
 pub mod marts;
 pub mod scan;
 pub mod stats;

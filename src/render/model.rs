@@ -1068,6 +1068,31 @@ pub fn summary(inp: &Inputs) -> Result<Summary, RenderError> {
 
 /// Columns of a mart as strings/numbers for the section tables (missing columns read as
 /// empty, so an older mart does not break the report).
+/// The complaint as a time-varying exposure (the complaint_hazard mart), in words: the
+/// hazard ratio after a complaint, and why it differs from the fixed groups above.
+fn hazard_note(inp: &Inputs) -> Option<String> {
+    let df = inp.marts.get("complaint_hazard")?;
+    let c = Cols(df);
+    let (hr, lo, hi, p) = (
+        c.f("hazard_ratio")[0]?,
+        c.f("hr_ci_low")[0]?,
+        c.f("hr_ci_high")[0]?,
+        c.f("p_value")[0]?,
+    );
+    let (n, k) = (c.f("customers")[0]? as usize, c.f("events")[0]? as usize);
+    let pct = (inp.cfg.confidence * 100.0).round();
+    Some(match inp.lang {
+        Lang::Zh => format!(
+            "投诉作为随时间变化的暴露（Cox 比例风险模型，顾客自首次投诉之日起计为已投诉）：投诉后的流失风险为投诉前或未投诉时的 {hr:.2} 倍（{pct}% CI {lo:.2}–{hi:.2}，p {}；{} 位顾客、{} 次流失）。上表与生存曲线按随访期间是否投诉分组、自随访开始即归组，存在不朽时间偏倚，相对风险偏低，仅作描述。",
+            i18n::pvalue(p), i18n::count(n), i18n::count(k)
+        ),
+        Lang::En => format!(
+            "Complaints as a time-varying exposure (Cox proportional hazards, a customer counts as complained from the day of the first complaint): the churn hazard after a complaint is {hr:.2} times that before or without one ({pct}% CI {lo:.2}–{hi:.2}, p {}; {} customers, {} churns). The table and curves above group customers from the start of follow-up by complaints made during it (immortal-time bias: their ratios understate the effect) and are descriptive.",
+            i18n::pvalue(p), i18n::count(n), i18n::count(k)
+        ),
+    })
+}
+
 /// The period's responses (with at least one scored answer, whether or not they answered
 /// the overall item): the channels mart's responses, summed over channels.
 fn responses_in_period(inp: &Inputs) -> Option<usize> {
@@ -1736,6 +1761,7 @@ pub fn extra_sections(inp: &Inputs, charts: &[(String, AnyChart)]) -> Vec<Sectio
             churn_section.tables.extend(loyalty_table(inp));
         }
         churn_section.tables.extend(churn_model_table(inp));
+        churn_section.notes.extend(hazard_note(inp));
         churn_section.notes.extend(
             inp.notes
                 .iter()
