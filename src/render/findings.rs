@@ -224,10 +224,23 @@ pub fn findings(
                 (rate[any], rate[none], rr[any], lo[any], hi[any])
             {
                 if lo > 1.0 || hi < 1.0 {
-                    let text = match lang {
+                    let mut text = match lang {
                         Lang::Zh => format!("投诉顾客的流失率 {} 对比未投诉顾客 {}，相对风险 {:.1}（{ci} {:.1}–{:.1}）。", i18n::percent(ra), i18n::percent(rn), rr, lo, hi),
                         Lang::En => format!("Customers who complained churned at {} against {} of the others: relative risk {:.1} ({ci} {:.1}–{:.1}).", i18n::percent(ra), i18n::percent(rn), rr, lo, hi),
                     };
+                    // The hazard after a complaint, with the complaint as a time-varying
+                    // exposure (the fixed grouping understates it), when estimated.
+                    if let Some(h) = marts.get("complaint_hazard") {
+                        let v = |c: &str| f(h, c).first().copied().flatten();
+                        if let (Some(hr), Some(a), Some(b)) =
+                            (v("hazard_ratio"), v("hr_ci_low"), v("hr_ci_high"))
+                        {
+                            text.push_str(&match lang {
+                                Lang::Zh => format!("按投诉发生时点计（Cox 模型），投诉后的流失风险为投诉前的 {hr:.1} 倍（{ci} {a:.1}–{b:.1}）。"),
+                                Lang::En => format!(" Counted from the day of the complaint (Cox model), the churn hazard after a complaint is {hr:.1} times that before ({ci} {a:.1}–{b:.1})."),
+                            });
+                        }
+                    }
                     out.push(Finding {
                         text,
                         importance: 4.5,
