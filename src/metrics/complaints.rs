@@ -816,6 +816,16 @@ fn churn_marts(
 
     // Kaplan–Meier retention by complaint group over the twelve months to the period's end.
     let origin = (0..11).fold(period, |p, _| p.prev()).first_day();
+    // A customer's follow-up: from the first purchase (or the origin) to the churn date or
+    // the period's end, and whether it ended in churn; none for a churn before it began.
+    let span = |c: &Customer| -> Option<(NaiveDate, NaiveDate, bool)> {
+        let start = c.first.map(|f| f.max(origin)).unwrap_or(origin);
+        match c.churn_date {
+            Some(d) if d >= start => Some((start, d, true)),
+            Some(_) => None,
+            None => Some((start, end, false)),
+        }
+    };
     let informed = cfg.has_complaint_info();
     let groups = if !informed {
         vec!["all"]
@@ -859,11 +869,8 @@ fn churn_marts(
             if gg != *g {
                 continue;
             }
-            let start = c.first.map(|f| f.max(origin)).unwrap_or(origin);
-            let (stop, event) = match c.churn_date {
-                Some(d) if d >= start => (d, true),
-                Some(_) => continue,
-                None => (end, false),
+            let Some((start, stop, event)) = span(c) else {
+                continue;
             };
             t.push((stop - start).num_days() as f64);
             e.push(event);
@@ -912,12 +919,7 @@ fn churn_marts(
         let follow: Vec<super::hazard::Followup> = custs
             .iter()
             .filter_map(|c| {
-                let start = c.first.map(|f| f.max(origin)).unwrap_or(origin);
-                let (stop, churned) = match c.churn_date {
-                    Some(d) if d >= start => (d, true),
-                    Some(_) => return None,
-                    None => (end, false),
-                };
+                let (start, stop, churned) = span(c)?;
                 // A complaint on or after the churn date is not a cause (as for exposure).
                 let complained_on = by_customer
                     .get(c.id.as_str())

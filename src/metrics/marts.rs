@@ -1023,11 +1023,7 @@ fn trend(inp: &Inputs, sums: &[Cell], nps: &DataFrame) -> Result<DataFrame, Metr
                     .map(|i| {
                         let u = |x: Option<f64>| x.unwrap_or(0.0);
                         let w = u(sw[i]).max(f64::MIN_POSITIVE);
-                        let ne = if u(sw2[i]) > 0.0 {
-                            u(sw[i]).powi(2) / u(sw2[i])
-                        } else {
-                            0.0
-                        };
+                        let ne = stats::kish(u(sw[i]), u(sw2[i]));
                         let (p, d) = (u(swp[i]) / w, u(swd[i]) / w);
                         let mean = 100.0 * (p - d);
                         let var = 100.0_f64.powi(2) * (p + d - (p - d).powi(2)) * ne

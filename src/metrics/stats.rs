@@ -74,8 +74,14 @@ pub fn wilson(k: usize, n: usize, confidence: f64) -> Option<(f64, f64, f64)> {
 
 /// Kish's effective sample size (Σw)²/Σw² of a cell's sums (its count without weights).
 pub fn n_eff(s: Sums) -> f64 {
-    if s.sw2 > 0.0 {
-        s.sw * s.sw / s.sw2
+    kish(s.sw, s.sw2)
+}
+
+/// Kish's effective sample size from the sum of weights and of squared weights; 0 without
+/// weights.
+pub fn kish(sw: f64, sw2: f64) -> f64 {
+    if sw2 > 0.0 {
+        sw * sw / sw2
     } else {
         0.0
     }

@@ -1,7 +1,7 @@
 //! Proposals for the sources that are not questionnaires: complaint logs, customer files,
 //! benchmark tables and improvement-action logs.
 
-use super::{custom, has, map, SourcePlan};
+use super::{custom, has, map, skip, SourcePlan};
 use crate::ingest::infer::{Guess, Profile};
 
 pub(super) fn complaints(plan: &mut SourcePlan, cols: &[(&Profile, &Guess)]) {
@@ -42,19 +42,11 @@ pub(super) fn complaints(plan: &mut SourcePlan, cols: &[(&Profile, &Guess)]) {
                 map(plan, "status", p)
             }
             Guess::Region | Guess::Segment | Guess::Tier => custom(plan, p, "segment"),
-            Guess::Personal => plan
-                .skipped
-                .push((h.to_string(), "personal data: never read".into())),
-            Guess::Ref => plan.skipped.push((
-                h.to_string(),
-                "repeating ids (a reference to another record): not used".into(),
-            )),
+            Guess::Personal | Guess::Ref => skip(plan, p, g),
             _ if has(h, &["product", "产品"]) && !taken(plan, "category") => {
                 map(plan, "category", p)
             }
-            _ => plan
-                .skipped
-                .push((h.to_string(), "not used (no role guessed)".into())),
+            _ => skip(plan, p, g),
         }
     }
     for p in times {
@@ -105,26 +97,9 @@ pub(super) fn customers(plan: &mut SourcePlan, cols: &[(&Profile, &Guess)]) {
             {
                 map(plan, "value", p)
             }
-            Guess::Number | Guess::Rating { .. } | Guess::Nps => {
-                custom(plan, p, "number");
-                plan.controls
-                    .push(plan.fields.last().expect("just added").id.clone());
-            }
-            Guess::Tier | Guess::Segment | Guess::Flag(..) => {
-                custom(plan, p, "segment");
-                plan.controls
-                    .push(plan.fields.last().expect("just added").id.clone());
-            }
-            Guess::Personal => plan
-                .skipped
-                .push((h.to_string(), "personal data: never read".into())),
-            Guess::Ref => plan.skipped.push((
-                h.to_string(),
-                "repeating ids (a reference to another record): not used".into(),
-            )),
-            _ => plan
-                .skipped
-                .push((h.to_string(), "not used (no role guessed)".into())),
+            Guess::Number | Guess::Rating { .. } | Guess::Nps => control(plan, p, "number"),
+            Guess::Tier | Guess::Segment | Guess::Flag(..) => control(plan, p, "segment"),
+            _ => skip(plan, p, g),
         }
     }
     if !plan.columns.iter().any(|c| c.0 == "customer_id") {
@@ -139,6 +114,13 @@ pub(super) fn customers(plan: &mut SourcePlan, cols: &[(&Profile, &Guess)]) {
     {
         plan.todos.push("no churn flag or date found: map churned or churn_date, or set [churn] after_days with last_purchase".into());
     }
+}
+
+/// A custom field of a customer file, suggested as a churn-model control.
+fn control(plan: &mut SourcePlan, p: &Profile, ty: &'static str) {
+    custom(plan, p, ty);
+    plan.controls
+        .push(plan.fields.last().expect("just added").id.clone());
 }
 
 /// The first column whose header has one of `words` (and is not mapped yet) as `field`.

@@ -78,7 +78,7 @@ pub struct FieldPlan {
 }
 
 /// One file as a source.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SourcePlan {
     pub name: String,
     pub kind: &'static str,
@@ -188,14 +188,7 @@ pub fn propose(
         file_name: file_name.to_string(),
         preset: preset.name(),
         encoding: t.encoding,
-        columns: Vec::new(),
-        items: Vec::new(),
-        fields: Vec::new(),
-        catalogs: Vec::new(),
-        period: None,
-        skipped: Vec::new(),
-        todos: Vec::new(),
-        controls: Vec::new(),
+        ..SourcePlan::default()
     };
     let cols: Vec<(&Profile, &Guess)> = profiles.iter().zip(&guesses).collect();
     match kind {
@@ -207,6 +200,17 @@ pub fn propose(
     }
     date_if_needed(&mut plan, file_name, last_month);
     plan
+}
+
+/// Leave the column `p` out, with why: personal data, a reference to another record, or
+/// nothing csat uses.
+pub(crate) fn skip(plan: &mut SourcePlan, p: &Profile, g: &Guess) {
+    let why = match g {
+        Guess::Personal => "personal data: never read",
+        Guess::Ref => "repeating ids (a reference to another record): not used",
+        _ => "not used (no role guessed)",
+    };
+    plan.skipped.push((p.header.clone(), why.into()));
 }
 
 /// Map `field` to the column `p`, and catalogue its values when they are few.
@@ -306,16 +310,7 @@ fn survey(
                 plan.items.push(it);
             }
             Guess::Flag(..) => custom(plan, p, "segment"),
-            Guess::Personal => plan
-                .skipped
-                .push((h.to_string(), "personal data: never read".into())),
-            Guess::Ref => plan.skipped.push((
-                h.to_string(),
-                "repeating ids (a reference to another record): not used".into(),
-            )),
-            _ => plan
-                .skipped
-                .push((h.to_string(), "not used (no role guessed)".into())),
+            _ => skip(plan, p, g),
         }
     }
     pick_overall(plan);
@@ -484,14 +479,8 @@ mod tests {
             file_name: "s.csv".into(),
             preset: "generic",
             encoding: "utf-8",
-            columns: Vec::new(),
             items,
-            fields: Vec::new(),
-            catalogs: Vec::new(),
-            period: None,
-            skipped: Vec::new(),
-            todos: Vec::new(),
-            controls: Vec::new(),
+            ..SourcePlan::default()
         }
     }
 
