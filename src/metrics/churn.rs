@@ -199,21 +199,63 @@ pub struct KmPoint {
     pub ci: Option<(f64, f64)>,
 }
 
+/// One subject's time at risk: the interval (start, stop], with the event at `stop` or
+/// censored there. Follow-up from the origin is (−∞ or 0, time]; a subject who moves into a
+/// group during follow-up (Simon–Makuch) enters that group's risk set at `start`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AtRisk {
+    pub start: f64,
+    pub stop: f64,
+    pub event: bool,
+}
+
+/// How many of the intervals are at risk at t, {start < t ≤ stop}, from their starts and
+/// stops sorted ascending.
+fn at_risk_at(starts: &[f64], stops: &[f64], t: f64) -> usize {
+    starts.partition_point(|s| *s < t) - stops.partition_point(|s| *s < t)
+}
+
+fn sorted(xs: impl Iterator<Item = f64>) -> Vec<f64> {
+    let mut v: Vec<f64> = xs.collect();
+    v.sort_by(|a, b| a.total_cmp(b));
+    v
+}
+
 /// Kaplan–Meier estimate from (time, event) pairs (event = true: churned; false:
 /// censored, still a customer at the analysis date). One point per distinct time.
 pub fn kaplan_meier(times: &[f64], events: &[bool], confidence: f64) -> Vec<KmPoint> {
-    let mut idx: Vec<usize> = (0..times.len()).collect();
-    idx.sort_by(|&a, &b| times[a].total_cmp(&times[b]));
+    let rows: Vec<AtRisk> = times
+        .iter()
+        .zip(events)
+        .map(|(&stop, &event)| AtRisk {
+            start: f64::NEG_INFINITY,
+            stop,
+            event,
+        })
+        .collect();
+    kaplan_meier_counting(&rows, confidence)
+}
+
+/// Kaplan–Meier estimate on counting-process data: the risk set at t is every interval with
+/// start < t ≤ stop (R's `survfit(Surv(start, stop, event) ~ 1)`); with a group's intervals
+/// those of its members while they are in it, this is the Simon–Makuch estimate for a
+/// time-varying group. One point per distinct stop time; `censored` counts the intervals
+/// that end there without the event (leaving follow-up, or the group).
+pub fn kaplan_meier_counting(rows: &[AtRisk], confidence: f64) -> Vec<KmPoint> {
+    let mut idx: Vec<usize> = (0..rows.len()).collect();
+    idx.sort_by(|&a, &b| rows[a].stop.total_cmp(&rows[b].stop));
+    let starts = sorted(rows.iter().map(|r| r.start));
+    let stops = sorted(rows.iter().map(|r| r.stop));
     let z = z_critical(confidence);
-    let mut at_risk = times.len();
     let (mut s, mut gw) = (1.0_f64, 0.0_f64);
     let mut out = Vec::new();
     let mut i = 0;
     while i < idx.len() {
-        let t = times[idx[i]];
+        let t = rows[idx[i]].stop;
+        let at_risk = at_risk_at(&starts, &stops, t);
         let (mut d, mut c) = (0, 0);
-        while i < idx.len() && times[idx[i]] == t {
-            if events[idx[i]] {
+        while i < idx.len() && rows[idx[i]].stop == t {
+            if rows[idx[i]].event {
                 d += 1;
             } else {
                 c += 1;
@@ -240,7 +282,6 @@ pub fn kaplan_meier(times: &[f64], events: &[bool], confidence: f64) -> Vec<KmPo
             survival: s,
             ci,
         });
-        at_risk -= d + c;
     }
     out
 }
@@ -249,37 +290,65 @@ pub fn kaplan_meier(times: &[f64], events: &[bool], confidence: f64) -> Vec<KmPo
 /// `multivariate_logrank_test` and, for two groups, `logrank_test`): chi-square with
 /// groups − 1 degrees of freedom and its p-value. `None` with fewer than two groups.
 pub fn log_rank(groups: &[(Vec<f64>, Vec<bool>)]) -> Option<(f64, f64)> {
+    let rows: Vec<Vec<AtRisk>> = groups
+        .iter()
+        .map(|(t, e)| {
+            t.iter()
+                .zip(e)
+                .map(|(&stop, &event)| AtRisk {
+                    start: f64::NEG_INFINITY,
+                    stop,
+                    event,
+                })
+                .collect()
+        })
+        .collect();
+    log_rank_counting(&rows)
+}
+
+/// The log-rank test on counting-process data, each group's risk set at t its intervals
+/// with start < t ≤ stop: for a time-varying grouping this is the score test of the Cox
+/// model with the group as a time-varying covariate and exact ties (R's `coxph(Surv(start,
+/// stop, event) ~ group, ties = "exact")$score`), and with fixed groups the ordinary
+/// log-rank test. One pass over the event times, each group's risk set counted from its
+/// sorted starts and stops.
+pub fn log_rank_counting(groups: &[Vec<AtRisk>]) -> Option<(f64, f64)> {
     use nalgebra::{DMatrix, DVector};
     let g = groups.len();
     if g < 2 {
         return None;
     }
-    let mut times: Vec<f64> = groups
+    let starts: Vec<Vec<f64>> = groups
         .iter()
-        .flat_map(|(t, e)| t.iter().zip(e).filter(|(_, e)| **e).map(|(t, _)| *t))
+        .map(|r| sorted(r.iter().map(|x| x.start)))
         .collect();
+    let stops: Vec<Vec<f64>> = groups
+        .iter()
+        .map(|r| sorted(r.iter().map(|x| x.stop)))
+        .collect();
+    let deaths: Vec<Vec<f64>> = groups
+        .iter()
+        .map(|r| sorted(r.iter().filter(|x| x.event).map(|x| x.stop)))
+        .collect();
+    let mut times: Vec<f64> = deaths.iter().flatten().copied().collect();
     times.sort_by(|a, b| a.total_cmp(b));
     times.dedup();
     let mut o_minus_e = DVector::<f64>::zeros(g);
     let mut v = DMatrix::<f64>::zeros(g, g);
     for t in times {
-        let n: Vec<f64> = groups
-            .iter()
-            .map(|(ts, _)| ts.iter().filter(|x| **x >= t).count() as f64)
+        let n: Vec<f64> = (0..g)
+            .map(|j| at_risk_at(&starts[j], &stops[j], t) as f64)
             .collect();
-        let d: Vec<f64> = groups
+        let d: Vec<f64> = deaths
             .iter()
-            .map(|(ts, es)| ts.iter().zip(es).filter(|(x, e)| **x == t && **e).count() as f64)
+            .map(|ds| (ds.partition_point(|x| *x <= t) - ds.partition_point(|x| *x < t)) as f64)
             .collect();
         let (nt, dt): (f64, f64) = (n.iter().sum(), d.iter().sum());
-        if nt < 2.0 {
-            for j in 0..g {
-                o_minus_e[j] += d[j] - dt * n[j] / nt;
-            }
-            continue;
-        }
         for j in 0..g {
             o_minus_e[j] += d[j] - dt * n[j] / nt;
+            if nt < 2.0 {
+                continue;
+            }
             for l in 0..g {
                 let delta = if j == l { 1.0 } else { 0.0 };
                 v[(j, l)] += dt * (n[j] / nt) * (delta - n[l] / nt) * (nt - dt) / (nt - 1.0);
@@ -469,6 +538,94 @@ mod tests {
         let at8 = km.iter().find(|p| p.time == 8.0).unwrap();
         assert_eq!((at8.at_risk, at8.events, at8.censored), (11, 1, 1));
         assert_eq!(km.last().unwrap().survival, 0.0);
+    }
+
+    /// The 44 (start, stop] rows of `cox::tests` (30 subjects, `c` switching from 0 to 1
+    /// during follow-up), split by `c`: each group's rows while its members are in it.
+    fn time_varying_groups() -> [Vec<AtRisk>; 2] {
+        const ROWS: &str = "0,10,0,0;0,5,1,0;0,3,0,0;0,6,0,0;6,8,1,1;0,14,1,0;0,9,0,0;0,6,0,0;6,7,1,1;0,2,0,0;2,10,1,1;0,14,0,0;0,4,0,0;4,8,1,1;0,3,1,0;0,3,0,0;3,5,1,1;0,10,1,0;0,5,0,0;0,3,1,0;0,6,0,0;6,11,0,1;0,6,0,0;6,10,1,1;0,1,0,0;1,5,0,1;0,14,1,0;0,6,0,0;6,10,1,1;0,2,0,0;2,7,1,1;0,14,1,0;0,6,0,0;0,4,0,0;0,7,0,0;7,13,1,1;0,11,0,0;11,12,1,1;0,13,1,0;0,5,0,0;5,7,1,1;0,14,1,0;0,3,0,0;3,8,0,1";
+        let mut g = [Vec::new(), Vec::new()];
+        for r in ROWS.split(';') {
+            let v: Vec<f64> = r.split(',').map(|x| x.parse().unwrap()).collect();
+            g[v[3] as usize].push(AtRisk {
+                start: v[0],
+                stop: v[1],
+                event: v[2] == 1.0,
+            });
+        }
+        g
+    }
+
+    #[test]
+    fn simon_makuch_curves_and_their_log_rank_equal_r() {
+        // R 4.2 survival 3.5.3: summary(survfit(Surv(start, stop, event) ~ c, conf.type =
+        // "log-log"), censored = TRUE) (n.risk, surv, lower, upper), and the score test of
+        // coxph(Surv(start, stop, event) ~ c, ties = "exact") (= the log-rank test).
+        let [g0, g1] = time_varying_groups();
+        let want0 = [
+            (
+                3.0,
+                27,
+                0.92592592592592593,
+                0.73504082282034156,
+                0.98094273707870761,
+            ),
+            (
+                7.0,
+                11,
+                0.87962962962962954,
+                0.66882071154800093,
+                0.95993087075384143,
+            ),
+            (
+                14.0,
+                5,
+                0.13031550068587103,
+                0.0070592322021651175,
+                0.43243066601336683,
+            ),
+        ];
+        let want1 = [
+            (
+                5.0,
+                6,
+                0.83333333333333337,
+                0.273122849928356,
+                0.97471242669089353,
+            ),
+            (
+                7.0,
+                10,
+                0.58333333333333337,
+                0.22978651892398377,
+                0.82073949717215611,
+            ),
+            (
+                12.0,
+                2,
+                0.087500000000000008,
+                0.0051662173458751209,
+                0.32398436927037766,
+            ),
+        ];
+        for (rows, want) in [(&g0, want0), (&g1, want1)] {
+            let km = kaplan_meier_counting(rows, 0.95);
+            for (t, n, s, lo, hi) in want {
+                let p = km.iter().find(|p| p.time == t).unwrap();
+                let (l, h) = p.ci.unwrap();
+                assert_eq!(p.at_risk, n, "at risk at {t}");
+                assert!(close(p.survival, s, 1e-12), "S({t}) {}", p.survival);
+                assert!(close(l, lo, 1e-9) && close(h, hi, 1e-9), "CI at {t}");
+            }
+        }
+        // The group entered at 5 (from 1) is not at risk before: no point before its first stop.
+        assert_eq!(kaplan_meier_counting(&g1, 0.95)[0].time, 5.0);
+        assert_eq!(
+            kaplan_meier_counting(&g1, 0.95).last().unwrap().survival,
+            0.0
+        );
+        let (chi2, _) = log_rank_counting(&[g0, g1]).unwrap();
+        assert!(close(chi2, 13.335261214252109, 1e-9), "{chi2}");
     }
 
     #[test]

@@ -40,20 +40,30 @@ pub struct CoxFit {
     pub iterations: usize,
 }
 
-/// Log partial likelihood, gradient and information matrix at `beta` (Efron ties).
-fn derivatives(
+/// The risk set at one event time, as the sweep hands it over: the intervals with
+/// an event there, how many intervals are at risk, and the sums over the risk set of
+/// w = exp(xβ), w·x and w·xxᵀ.
+struct RiskSet<'a> {
+    deaths: &'a [usize],
+    at_risk: usize,
+    s0: f64,
+    s1: &'a DVector<f64>,
+    s2: &'a DMatrix<f64>,
+}
+
+/// Walk the event times from the last to the first, keeping the risk set {start < t ≤ stop}
+/// (intervals enter when their stop is reached from above and leave when their start is),
+/// and call `visit` at each time with events.
+fn sweep(
     data: &[Interval],
     by_stop: &[usize],
     by_start: &[usize],
-    beta: &DVector<f64>,
-) -> (f64, DVector<f64>, DMatrix<f64>) {
-    let k = beta.len();
-    let risk: Vec<f64> = data
-        .iter()
-        .map(|r| r.x.iter().zip(beta.iter()).map(|(x, b)| x * b).sum::<f64>())
-        .collect();
+    risk: &[f64],
+    mut visit: impl FnMut(&RiskSet),
+) {
+    let k = data.first().map_or(0, |r| r.x.len());
     let (mut s0, mut s1, mut s2) = (0.0, DVector::zeros(k), DMatrix::zeros(k, k));
-    let (mut ll, mut grad, mut info) = (0.0, DVector::zeros(k), DMatrix::zeros(k, k));
+    let mut n = 0usize;
     let add = |i: usize, sign: f64, s0: &mut f64, s1: &mut DVector<f64>, s2: &mut DMatrix<f64>| {
         let w = risk[i].exp() * sign;
         let x = DVector::from_column_slice(&data[i].x);
@@ -63,52 +73,193 @@ fn derivatives(
     };
     let (mut a, mut b) = (0, 0); // next interval to enter (by stop desc), to leave (by start desc)
     let mut t_idx = 0;
+    let mut deaths = Vec::new();
     while t_idx < by_stop.len() {
         let t = data[by_stop[t_idx]].stop;
-        // Enter every interval with stop ≥ t; leave every interval with start ≥ t.
         while a < by_stop.len() && data[by_stop[a]].stop >= t {
             add(by_stop[a], 1.0, &mut s0, &mut s1, &mut s2);
+            n += 1;
             a += 1;
         }
         while b < by_start.len() && data[by_start[b]].start >= t {
             add(by_start[b], -1.0, &mut s0, &mut s1, &mut s2);
+            n -= 1;
             b += 1;
         }
-        // The events at t.
-        let deaths: Vec<usize> = by_stop[t_idx..]
-            .iter()
-            .take_while(|&&i| data[i].stop == t)
-            .copied()
-            .filter(|&i| data[i].event)
-            .collect();
+        deaths.clear();
         while t_idx < by_stop.len() && data[by_stop[t_idx]].stop == t {
+            if data[by_stop[t_idx]].event {
+                deaths.push(by_stop[t_idx]);
+            }
             t_idx += 1;
         }
-        let d = deaths.len();
-        if d == 0 {
-            continue;
-        }
-        let (mut d0, mut d1, mut d2) = (0.0, DVector::zeros(k), DMatrix::zeros(k, k));
-        for &i in &deaths {
-            let w = risk[i].exp();
-            let x = DVector::from_column_slice(&data[i].x);
-            ll += risk[i];
-            grad += &x;
-            d0 += w;
-            d1 += &x * w;
-            d2 += &x * x.transpose() * w;
-        }
-        for l in 0..d {
-            let f = l as f64 / d as f64;
-            let e0 = s0 - f * d0;
-            let e1 = &s1 - &d1 * f;
-            let e2 = &s2 - &d2 * f;
-            ll -= e0.ln();
-            grad -= &e1 / e0;
-            info += e2 / e0 - &e1 * e1.transpose() / (e0 * e0);
+        if !deaths.is_empty() {
+            visit(&RiskSet {
+                deaths: &deaths,
+                at_risk: n,
+                s0,
+                s1: &s1,
+                s2: &s2,
+            });
         }
     }
+}
+
+/// One event time's part of the log partial likelihood, of the score (the Schoenfeld
+/// residuals summed over the time's events) and of the information, by Efron's
+/// approximation for its tied events.
+fn efron(data: &[Interval], risk: &[f64], r: &RiskSet) -> (f64, DVector<f64>, DMatrix<f64>) {
+    let k = r.s1.len();
+    let (mut ll, mut grad, mut info) = (0.0, DVector::zeros(k), DMatrix::zeros(k, k));
+    let (mut d0, mut d1, mut d2) = (0.0, DVector::zeros(k), DMatrix::zeros(k, k));
+    for &i in r.deaths {
+        let w = risk[i].exp();
+        let x = DVector::from_column_slice(&data[i].x);
+        ll += risk[i];
+        grad += &x;
+        d0 += w;
+        d1 += &x * w;
+        d2 += &x * x.transpose() * w;
+    }
+    let d = r.deaths.len();
+    for l in 0..d {
+        let f = l as f64 / d as f64;
+        let e0 = r.s0 - f * d0;
+        let e1 = r.s1 - &d1 * f;
+        let e2 = r.s2 - &d2 * f;
+        ll -= e0.ln();
+        grad -= &e1 / e0;
+        info += e2 / e0 - &e1 * e1.transpose() / (e0 * e0);
+    }
     (ll, grad, info)
+}
+
+fn linear_predictor(data: &[Interval], beta: &DVector<f64>) -> Vec<f64> {
+    data.iter()
+        .map(|r| r.x.iter().zip(beta.iter()).map(|(x, b)| x * b).sum::<f64>())
+        .collect()
+}
+
+/// Log partial likelihood, gradient and information matrix at `beta` (Efron ties).
+fn derivatives(
+    data: &[Interval],
+    by_stop: &[usize],
+    by_start: &[usize],
+    beta: &DVector<f64>,
+) -> (f64, DVector<f64>, DMatrix<f64>) {
+    let k = beta.len();
+    let risk = linear_predictor(data, beta);
+    let (mut ll, mut grad, mut info) = (0.0, DVector::zeros(k), DMatrix::zeros(k, k));
+    sweep(data, by_stop, by_start, &risk, |r| {
+        let (l, g, i) = efron(data, &risk, r);
+        ll += l;
+        grad += g;
+        info += i;
+    });
+    (ll, grad, info)
+}
+
+/// Interval indices by stop and by start, both descending (the sweep's orders).
+fn orders(data: &[Interval]) -> (Vec<usize>, Vec<usize>) {
+    let mut by_stop: Vec<usize> = (0..data.len()).collect();
+    by_stop.sort_by(|&i, &j| data[j].stop.total_cmp(&data[i].stop).then(i.cmp(&j)));
+    let mut by_start: Vec<usize> = (0..data.len()).collect();
+    by_start.sort_by(|&i, &j| data[j].start.total_cmp(&data[i].start).then(i.cmp(&j)));
+    (by_stop, by_start)
+}
+
+/// The proportional-hazards check of a fitted model (Grambsch & Therneau 1994, in the form
+/// of R survival ≥ 3.0 `cox.zph`, transform "km"): for each covariate, the score test of
+/// adding x·g(t) to the model at β̂, where g(t) = 1 − KM(t−) of all the follow-up; a
+/// significant test says the covariate's hazard ratio changes over follow-up. `chi2[j]` on
+/// one degree of freedom per covariate, `global` on k.
+#[derive(Debug, Clone)]
+pub struct PhTest {
+    pub chi2: Vec<f64>,
+    pub p: Vec<f64>,
+    pub global_chi2: f64,
+    pub global_p: f64,
+}
+
+pub fn ph_test(data: &[Interval], fit: &CoxFit) -> Result<PhTest, String> {
+    let k = fit.coef.len();
+    let beta = DVector::from_column_slice(&fit.coef);
+    let risk = linear_predictor(data, &beta);
+    let (by_stop, by_start) = orders(data);
+    // Per event time, from the last to the first: time, events, at risk, Schoenfeld sum,
+    // information.
+    struct AtTime {
+        deaths: usize,
+        at_risk: usize,
+        schoenfeld: DVector<f64>,
+        info: DMatrix<f64>,
+    }
+    let mut at: Vec<AtTime> = Vec::new();
+    sweep(data, &by_stop, &by_start, &risk, |r| {
+        let (_, schoenfeld, info) = efron(data, &risk, r);
+        at.push(AtTime {
+            deaths: r.deaths.len(),
+            at_risk: r.at_risk,
+            schoenfeld,
+            info,
+        });
+    });
+    at.reverse();
+    // g(t) = 1 − S(t−), the Kaplan–Meier estimate just before t, centred on its mean over
+    // the events (the centring leaves the test unchanged; R does it for the residual plot).
+    let mut s = 1.0;
+    let mut g: Vec<f64> = Vec::with_capacity(at.len());
+    for a in &at {
+        g.push(1.0 - s);
+        s *= 1.0 - a.deaths as f64 / a.at_risk as f64;
+    }
+    let events: usize = at.iter().map(|a| a.deaths).sum();
+    let mean = at
+        .iter()
+        .zip(&g)
+        .map(|(a, g)| a.deaths as f64 * g)
+        .sum::<f64>()
+        / events as f64;
+    let mut u = DVector::<f64>::zeros(2 * k);
+    let mut imat = DMatrix::<f64>::zeros(2 * k, 2 * k);
+    for (a, g) in at.iter().zip(&g) {
+        let (sch, info) = (&a.schoenfeld, &a.info);
+        let g = g - mean;
+        u.rows_mut(k, k).axpy(g, sch, 1.0);
+        let mut blk = imat.view_mut((0, 0), (k, k));
+        blk += info;
+        let mut blk = imat.view_mut((0, k), (k, k));
+        blk += info * g;
+        let mut blk = imat.view_mut((k, 0), (k, k));
+        blk += info * g;
+        let mut blk = imat.view_mut((k, k), (k, k));
+        blk += info * (g * g);
+    }
+    let quad = |idx: &[usize]| -> Option<f64> {
+        let m = DMatrix::from_fn(idx.len(), idx.len(), |a, b| imat[(idx[a], idx[b])]);
+        let v = DVector::from_iterator(idx.len(), idx.iter().map(|&i| u[i]));
+        let x = m.lu().solve(&v)?;
+        Some(x.dot(&v))
+    };
+    let singular = "the proportional-hazards test's information matrix is singular";
+    let mut chi2 = Vec::with_capacity(k);
+    for j in 0..k {
+        let idx: Vec<usize> = (0..k).chain([k + j]).collect();
+        chi2.push(quad(&idx).ok_or(singular)?);
+    }
+    let all: Vec<usize> = (0..2 * k).collect();
+    let global_chi2 = quad(&all).ok_or(singular)?;
+    let sf = |x: f64, df: usize| {
+        ChiSquared::new(df as f64)
+            .map(|c| c.sf(x.max(0.0)))
+            .unwrap_or(f64::NAN)
+    };
+    Ok(PhTest {
+        p: chi2.iter().map(|&x| sf(x, 1)).collect(),
+        chi2,
+        global_chi2,
+        global_p: sf(global_chi2, k),
+    })
 }
 
 /// Fit the model; `Err` with the reason when it cannot be estimated (no events, no
@@ -124,12 +275,7 @@ pub fn fit(data: &[Interval]) -> Result<CoxFit, String> {
     if data.iter().any(|r| r.x.len() != k || !(r.stop > r.start)) {
         return Err("every interval needs start < stop and the same covariates".into());
     }
-    // Stop descending (ties: events first does not matter, the sweep takes them together);
-    // start descending.
-    let mut by_stop: Vec<usize> = (0..data.len()).collect();
-    by_stop.sort_by(|&i, &j| data[j].stop.total_cmp(&data[i].stop).then(i.cmp(&j)));
-    let mut by_start: Vec<usize> = (0..data.len()).collect();
-    by_start.sort_by(|&i, &j| data[j].start.total_cmp(&data[i].start).then(i.cmp(&j)));
+    let (by_stop, by_start) = orders(data);
     let mut beta = DVector::zeros(k);
     let (null_ll, _, _) = derivatives(data, &by_stop, &by_start, &beta);
     let mut ll = null_ll;
@@ -232,6 +378,27 @@ mod tests {
             f.log_likelihood
         );
         assert!(close(f.lr, 12.720803523996807) && close(f.lr_p, 0.001728672057583216));
+    }
+
+    #[test]
+    fn proportional_hazards_test_equals_r_cox_zph() {
+        // R 4.2 survival 3.5.3: cox.zph(coxph(Surv(start, stop, event) ~ x + c, ties =
+        // "efron"), terms = FALSE) with the default transform "km" on the same 44 rows.
+        let d = data();
+        let t = ph_test(&d, &fit(&d).unwrap()).unwrap();
+        let close = |a: f64, b: f64| (a - b).abs() < 1e-6;
+        for (got, want) in t.chi2.iter().zip([3.2891571333887009, 1.2616491504104790]) {
+            assert!(close(*got, want), "chi2 {got} vs {want}");
+        }
+        for (got, want) in t.p.iter().zip([0.069738813384197795, 0.261339159631244433]) {
+            assert!(close(*got, want), "p {got} vs {want}");
+        }
+        assert!(
+            close(t.global_chi2, 5.0799436300456122),
+            "{}",
+            t.global_chi2
+        );
+        assert!(close(t.global_p, 0.078868622669680158));
     }
 
     #[test]
