@@ -508,7 +508,7 @@ fn run_end_to_end_writes_a_real_report_and_every_table_reads_back() {
         ("competitor_gaps", "竞品差距"),
         ("complaints_pareto", "帕累托"),
         ("complaint_times", "投诉处理时长与承诺"),
-        ("survival", "Kaplan–Meier"),
+        ("survival", "投诉前后的顾客留存（Simon–Makuch）"),
         ("channels_trend", "调查渠道构成"),
         ("actions", "已完成改进措施"),
     ] {

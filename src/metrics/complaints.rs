@@ -17,6 +17,7 @@ use chrono::NaiveDate;
 use super::calendar::Calendar;
 use super::churn::{self, Table2x2};
 use super::handling::{self, Complaint, Handling};
+use super::hazard;
 use super::stats;
 use super::MetricsError;
 use crate::config::Config;
@@ -477,6 +478,136 @@ struct Exposure {
     categories: Vec<String>,
 }
 
+/// The churn models' controls from config (default: tier): a category as dummies against
+/// its most frequent value (`(segment, Some(value))`), a number as itself (`(name, None)`).
+fn control_terms(cfg: &Config, custs: &[Customer]) -> Vec<(String, Option<String>)> {
+    let mut controls: Vec<(String, Option<String>)> = Vec::new();
+    for ctl in &cfg.churn_controls {
+        if numeric_control(cfg, ctl) {
+            controls.push((ctl.clone(), None));
+            continue;
+        }
+        let mut values: BTreeMap<String, usize> = BTreeMap::new();
+        for c in custs {
+            if let Some(v) = c.segment(ctl) {
+                *values.entry(v.to_string()).or_default() += 1;
+            }
+        }
+        let mut ordered: Vec<(String, usize)> = values.into_iter().collect();
+        ordered.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        controls.extend(
+            ordered
+                .into_iter()
+                .skip(1)
+                .map(|(v, _)| (ctl.clone(), Some(v))),
+        );
+    }
+    controls
+}
+
+fn control_name((s, v): &(String, Option<String>)) -> String {
+    match v {
+        Some(v) => format!("{s}:{v}"),
+        None => s.clone(),
+    }
+}
+
+/// A customer's values of the controls; `None` when a numeric control is unknown (such
+/// customers are left out of the models: complete cases, as statsmodels' missing="drop").
+fn control_values(c: &Customer, controls: &[(String, Option<String>)]) -> Option<Vec<f64>> {
+    controls
+        .iter()
+        .map(|(s, v)| match v {
+            Some(v) => Some((c.segment(s) == Some(v.as_str())) as u8 as f64),
+            None => c.numbers.get(s).copied(),
+        })
+        .collect()
+}
+
+/// Each customer's follow-up over the twelve months from `origin` to `end`: from the first
+/// purchase (or the origin) to the churn date or the period's end, none for a churn before
+/// it began; their complaints before the churn date (a complaint on or after it is no cause)
+/// and by the period's end; their control values (`tenure` as at the start of follow-up,
+/// the model's covariates being fixed over it), and whether every control is known.
+fn followups(
+    custs: &[Customer],
+    by_customer: &HashMap<&str, Vec<&Complaint>>,
+    h: &Handling,
+    origin: NaiveDate,
+    end: NaiveDate,
+    controls: &[(String, Option<String>)],
+) -> Vec<(usize, hazard::Followup, bool)> {
+    custs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            let start = c.first.map(|f| f.max(origin)).unwrap_or(origin);
+            let (stop, churned) = match c.churn_date {
+                Some(d) if d >= start => (d, true),
+                Some(_) => return None,
+                None => (end, false),
+            };
+            let complaints = by_customer
+                .get(c.id.as_str())
+                .into_iter()
+                .flatten()
+                .filter(|k| {
+                    let d = k.received.date();
+                    d <= end && (!churned || d < stop)
+                })
+                .map(|k| hazard::Filed {
+                    received: k.received.date(),
+                    // One rule for "in time" (≤ the commitment), as for the marts.
+                    closed: k
+                        .closed
+                        .map(|t| (t.date(), h.closed_in_time(k) == Some(true))),
+                })
+                .collect();
+            let mut at_start = c.clone();
+            if let Some(f) = c.first {
+                at_start
+                    .numbers
+                    .insert("tenure".into(), (start - f).num_days() as f64 / 365.25);
+            }
+            let values = control_values(&at_start, controls);
+            Some((
+                i,
+                hazard::Followup {
+                    start,
+                    stop,
+                    churned,
+                    complaints,
+                    controls: values.clone().unwrap_or_default(),
+                },
+                values.is_some(),
+            ))
+        })
+        .collect()
+}
+
+/// Retention groups fixed from the start of follow-up (a complaint flag without a date):
+/// "none" and "any", each customer's whole follow-up in one.
+fn fixed_groups(
+    follow: &[(usize, hazard::Followup, bool)],
+    ex: &[Exposure],
+) -> Vec<(String, Vec<churn::AtRisk>)> {
+    let mut groups = vec![
+        ("none".to_string(), Vec::new()),
+        ("any".to_string(), Vec::new()),
+    ];
+    for (i, f, _) in follow {
+        let days = (f.stop - f.start).num_days() as f64;
+        if days > 0.0 {
+            groups[(ex[*i].count > 0) as usize].1.push(churn::AtRisk {
+                start: 0.0,
+                stop: days,
+                event: f.churned,
+            });
+        }
+    }
+    groups
+}
+
 fn churn_marts(
     cfg: &Config,
     period: Period,
@@ -691,40 +822,10 @@ fn churn_marts(
     if has_log {
         terms.push("severe".into());
     }
-    // Controls from config (default: tier): a category as dummies against its most frequent
-    // value, a number as itself. Customers without a value of a numeric control are left out
-    // of the model (complete cases, as statsmodels does with missing="drop"); n says so.
-    let mut controls: Vec<(String, Option<String>)> = Vec::new();
-    for ctl in &cfg.churn_controls {
-        if numeric_control(cfg, ctl) {
-            controls.push((ctl.clone(), None));
-            continue;
-        }
-        let mut values: BTreeMap<String, usize> = BTreeMap::new();
-        for c in custs {
-            if let Some(v) = c.segment(ctl) {
-                *values.entry(v.to_string()).or_default() += 1;
-            }
-        }
-        let mut ordered: Vec<(String, usize)> = values.into_iter().collect();
-        ordered.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        controls.extend(
-            ordered
-                .into_iter()
-                .skip(1)
-                .map(|(v, _)| (ctl.clone(), Some(v))),
-        );
-    }
-    terms.extend(controls.iter().map(|(s, v)| match v {
-        Some(v) => format!("{s}:{v}"),
-        None => s.clone(),
-    }));
+    let controls = control_terms(cfg, custs);
+    terms.extend(controls.iter().map(control_name));
     let complete: Vec<usize> = (0..custs.len())
-        .filter(|&i| {
-            controls
-                .iter()
-                .all(|(s, v)| v.is_some() || custs[i].numbers.contains_key(s))
-        })
+        .filter(|&i| control_values(&custs[i], &controls).is_some())
         .collect();
     let x: Vec<Vec<f64>> = complete
         .iter()
@@ -740,10 +841,7 @@ fn churn_marts(
             if has_log {
                 row.push(e.severe as u8 as f64);
             }
-            row.extend(controls.iter().map(|(s, v)| match v {
-                Some(v) => (c.segment(s) == Some(v.as_str())) as u8 as f64,
-                None => c.numbers[s],
-            }));
+            row.extend(control_values(c, &controls).unwrap_or_default());
             row
         })
         .collect();
@@ -814,31 +912,9 @@ fn churn_marts(
     }
     .map_err(err("churn_model"))?;
 
-    // Kaplan–Meier retention by complaint group over the twelve months to the period's end.
+    // Retention over the twelve months to the period's end.
     let origin = (0..11).fold(period, |p, _| p.prev()).first_day();
-    // A customer's follow-up: from the first purchase (or the origin) to the churn date or
-    // the period's end, and whether it ended in churn; none for a churn before it began.
-    let span = |c: &Customer| -> Option<(NaiveDate, NaiveDate, bool)> {
-        let start = c.first.map(|f| f.max(origin)).unwrap_or(origin);
-        match c.churn_date {
-            Some(d) if d >= start => Some((start, d, true)),
-            Some(_) => None,
-            None => Some((start, end, false)),
-        }
-    };
     let informed = cfg.has_complaint_info();
-    let groups = if !informed {
-        vec!["all"]
-    } else if closes {
-        vec![
-            "none",
-            "closed_within_commitment",
-            "closed_late",
-            "unresolved",
-        ]
-    } else {
-        vec!["none", "any"]
-    };
     // Kaplan–Meier needs when each customer churned: a churner without a date cannot be
     // placed on the curve (and must never count as retained), so without dates there is no
     // curve, and the note says why.
@@ -847,96 +923,34 @@ fn churn_marts(
         .filter(|c| c.churned && c.churn_date.is_none())
         .count();
     let churners = custs.iter().filter(|c| c.churned).count();
-    let groups = if undated > 0 {
+    let follow = followups(custs, &by_customer, h, origin, end, &controls);
+    let (groups, method) = if undated > 0 {
         notes.push(format!("survival {period}: not estimated: {undated} of {churners} churned customers have no churn date, and a retention curve needs when each churned; map churn_date (or set [churn] after_days with last_purchase) for the Kaplan–Meier curves; the churn rates and the model need no dates"));
-        Vec::new()
+        (Vec::new(), "none")
+    } else if complaints_logged || !informed {
+        // A complaint log dates each complaint: customers move to the "after a complaint"
+        // curve on its day (Simon–Makuch).
+        let f: Vec<hazard::Followup> = follow.iter().map(|(_, f, _)| f.clone()).collect();
+        let method = if informed { "simon_makuch" } else { "overall" };
+        (hazard::curve_groups(&f, informed), method)
     } else {
-        groups
+        // Only a complaint flag in the customer file: no day to move on, so the groups are
+        // fixed from the start of follow-up (and the note says what that means).
+        notes.push(format!("survival {period}: the customer file flags complaints without their dates, so the curves group customers from the start of follow-up by a complaint made during it (immortal-time bias: the gap between the curves understates the effect of a complaint); a complaint log with dates gives curves that move customers on the day of the complaint"));
+        (fixed_groups(&follow, &ex), "fixed")
     };
-    let mut curves = Vec::new();
-    for g in &groups {
-        let (mut t, mut e) = (Vec::new(), Vec::new());
-        for (c, x) in custs.iter().zip(&ex) {
-            let gg = if !informed {
-                "all"
-            } else if closes {
-                group(x)
-            } else if x.count > 0 {
-                "any"
-            } else {
-                "none"
-            };
-            if gg != *g {
-                continue;
-            }
-            let Some((start, stop, event)) = span(c) else {
-                continue;
-            };
-            t.push((stop - start).num_days() as f64);
-            e.push(event);
-        }
-        curves.push((g.to_string(), t, e));
-    }
-    let lr = churn::log_rank(
-        &curves
-            .iter()
-            .filter(|(_, t, _)| !t.is_empty())
-            .map(|(_, t, e)| (t.clone(), e.clone()))
-            .collect::<Vec<_>>(),
-    );
-    let mut sg = Vec::new();
-    let mut pts = Vec::new();
-    for (g, t, e) in &curves {
-        for p in churn::kaplan_meier(t, e, cfg.confidence) {
-            sg.push(g.clone());
-            pts.push(p);
-        }
-    }
-    let fp = |f: &dyn Fn(&churn::KmPoint) -> Option<f64>| Values::F64(pts.iter().map(f).collect());
-    let ip = |f: &dyn Fn(&churn::KmPoint) -> usize| {
-        Values::I64(pts.iter().map(|p| Some(f(p) as i64)).collect())
-    };
-    let surv = frame::build_plain(vec![
-        (
-            "period",
-            Values::Str(pts.iter().map(|_| Some(pstr.clone())).collect()),
-        ),
-        ("group", Values::Str(sg.into_iter().map(Some).collect())),
-        ("day", fp(&|p| Some(p.time))),
-        ("at_risk", ip(&|p| p.at_risk)),
-        ("events", ip(&|p| p.events)),
-        ("censored", ip(&|p| p.censored)),
-        ("survival", fp(&|p| Some(p.survival))),
-        ("ci_low", fp(&|p| p.ci.map(|c| c.0))),
-        ("ci_high", fp(&|p| p.ci.map(|c| c.1))),
-        ("logrank_chi2", fp(&|_| lr.map(|l| l.0))),
-        ("logrank_p", fp(&|_| lr.map(|l| l.1))),
-    ])
-    .map_err(err("survival"))?;
+    let surv = hazard::survival_mart(period, &groups, method, cfg.confidence)?;
     // The same follow-up with the complaint as a time-varying exposure (a complaint log
-    // gives its day; churners need their dates, as for the curves).
+    // gives its day; churners need their dates, as for the curves), for the customers with
+    // every control known. The outcome model needs every complaint's closing recorded.
     let hazard = if complaints_logged && undated == 0 {
-        let follow: Vec<super::hazard::Followup> = custs
-            .iter()
-            .filter_map(|c| {
-                let (start, stop, churned) = span(c)?;
-                // A complaint on or after the churn date is not a cause (as for exposure).
-                let complained_on = by_customer
-                    .get(c.id.as_str())
-                    .into_iter()
-                    .flatten()
-                    .map(|k| k.received.date())
-                    .filter(|d| *d <= end && (!churned || *d < stop))
-                    .min();
-                Some(super::hazard::Followup {
-                    start,
-                    stop,
-                    churned,
-                    complained_on,
-                })
-            })
+        let f: Vec<hazard::Followup> = follow
+            .into_iter()
+            .filter_map(|(_, f, complete)| complete.then_some(f))
             .collect();
-        Some(super::hazard::mart(period, &follow, cfg.confidence)?)
+        let outcomes = closes && all.iter().all(|c| c.close_measured);
+        let names: Vec<String> = controls.iter().map(control_name).collect();
+        Some(hazard::mart(period, &f, &names, outcomes, cfg.confidence)?)
     } else {
         None
     };

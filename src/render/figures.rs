@@ -546,6 +546,7 @@ pub fn survival_chart(inp: &Inputs) -> Option<super::chart::SurvivalChart> {
     let label = |x: &str| match x {
         "none" => Msg::GroupNone.text(lang).to_string(),
         "any" => Msg::GroupAny.text(lang).to_string(),
+        "after_complaint" => Msg::GroupAfter.text(lang).to_string(),
         "all" => Msg::AllCustomers.text(lang).to_string(),
         "closed_within_commitment" => Msg::GroupWithin.text(lang).to_string(),
         "closed_late" => Msg::GroupLate.text(lang).to_string(),
@@ -564,9 +565,12 @@ pub fn survival_chart(inp: &Inputs) -> Option<super::chart::SurvivalChart> {
         }
     }
     let everyone = (0..df.height()).all(|i| g[i] == "all");
+    let simon = c.s("method").first().is_some_and(|m| m == "simon_makuch");
     Some(super::chart::SurvivalChart {
         title: if everyone {
             Msg::ChartRetentionTitle
+        } else if simon {
+            Msg::ChartSimonMakuchTitle
         } else {
             Msg::ChartSurvivalTitle
         }

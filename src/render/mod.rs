@@ -2,6 +2,7 @@
 //! `summary.json`. Everything here returns bytes or strings; `cmd::report` writes them.
 
 pub mod chart;
+mod churn_tables;
 pub mod export;
 pub mod figures;
 pub mod findings;

@@ -12,6 +12,7 @@ use crate::frame::{self, DataFrame};
 use crate::period::Period;
 
 use super::chart::AnyChart;
+use super::churn_tables;
 use super::i18n::{self, Msg};
 use super::RenderError;
 
@@ -1066,33 +1067,6 @@ pub fn summary(inp: &Inputs) -> Result<Summary, RenderError> {
     })
 }
 
-/// Columns of a mart as strings/numbers for the section tables (missing columns read as
-/// empty, so an older mart does not break the report).
-/// The complaint as a time-varying exposure (the complaint_hazard mart), in words: the
-/// hazard ratio after a complaint, and why it differs from the fixed groups above.
-fn hazard_note(inp: &Inputs) -> Option<String> {
-    let df = inp.marts.get("complaint_hazard")?;
-    let c = Cols(df);
-    let (hr, lo, hi, p) = (
-        c.f("hazard_ratio")[0]?,
-        c.f("hr_ci_low")[0]?,
-        c.f("hr_ci_high")[0]?,
-        c.f("p_value")[0]?,
-    );
-    let (n, k) = (c.f("customers")[0]? as usize, c.f("events")[0]? as usize);
-    let pct = (inp.cfg.confidence * 100.0).round();
-    Some(match inp.lang {
-        Lang::Zh => format!(
-            "投诉作为随时间变化的暴露（Cox 比例风险模型，顾客自首次投诉之日起计为已投诉）：投诉后的流失风险为投诉前或未投诉时的 {hr:.2} 倍（{pct}% CI {lo:.2}–{hi:.2}，p {}；{} 位顾客、{} 次流失）。上表与生存曲线按随访期间是否投诉分组、自随访开始即归组，存在不朽时间偏倚，相对风险偏低，仅作描述。",
-            i18n::pvalue(p), i18n::count(n), i18n::count(k)
-        ),
-        Lang::En => format!(
-            "Complaints as a time-varying exposure (Cox proportional hazards, a customer counts as complained from the day of the first complaint): the churn hazard after a complaint is {hr:.2} times that before or without one ({pct}% CI {lo:.2}–{hi:.2}, p {}; {} customers, {} churns). The table and curves above group customers from the start of follow-up by complaints made during it (immortal-time bias: their ratios understate the effect) and are descriptive.",
-            i18n::pvalue(p), i18n::count(n), i18n::count(k)
-        ),
-    })
-}
-
 /// The period's responses (with at least one scored answer, whether or not they answered
 /// the overall item): the channels mart's responses, summed over channels.
 fn responses_in_period(inp: &Inputs) -> Option<usize> {
@@ -1101,6 +1075,8 @@ fn responses_in_period(inp: &Inputs) -> Option<usize> {
     Some(k.iter().map(|x| x.unwrap_or(0.0) as usize).sum())
 }
 
+/// Columns of a mart as strings/numbers for the section tables (missing columns read as
+/// empty, so an older mart does not break the report).
 pub(super) struct Cols<'a>(pub(super) &'a DataFrame);
 
 impl Cols<'_> {
@@ -1219,96 +1195,6 @@ fn loyalty_table(inp: &Inputs) -> Option<Table> {
         table.align.drain(1..4);
     }
     Some(table)
-}
-
-/// The churn model: each term's coefficient, standard error, odds ratio with its interval
-/// and p-value, from the churn_model mart (n and events in the caption).
-fn churn_model_table(inp: &Inputs) -> Option<Table> {
-    let df = inp.marts.get("churn_model")?;
-    let (cfg, lang) = (inp.cfg, inp.lang);
-    let t = |m: Msg| m.text(lang).to_string();
-    let c = Cols(df);
-    let (term, coef, se, or, lo, hi, p) = (
-        c.s("term"),
-        c.f("coef"),
-        c.f("se"),
-        c.f("odds_ratio"),
-        c.f("or_ci_low"),
-        c.f("or_ci_high"),
-        c.f("p_value"),
-    );
-    if coef.iter().all(Option::is_none) {
-        return None;
-    }
-    let (n, events) = (c.f("n"), c.f("events"));
-    let label = |x: &str| match x {
-        "intercept" => t(Msg::TermIntercept),
-        "complained" => t(Msg::TermComplained),
-        "complaints" => t(Msg::TermComplaints),
-        "closed_late" => t(Msg::TermClosedLate),
-        "severe" => t(Msg::TermSevere),
-        "tenure" => t(Msg::TermTenure),
-        "satisfaction" => t(Msg::TermSatisfaction),
-        "value" => t(Msg::TermValue),
-        other => match other.split_once(':') {
-            Some((seg, v)) => format!(
-                "{} = {}",
-                i18n::segment_name(cfg, seg, lang),
-                cfg.segment_label(seg, v, lang)
-            ),
-            None => cfg
-                .field(other)
-                .map(|f| f.label(lang).to_string())
-                .unwrap_or_else(|| other.to_string()),
-        },
-    };
-    let rows: Vec<Vec<String>> = (0..df.height())
-        .map(|i| {
-            vec![
-                label(&term[i]),
-                opt(coef[i], 3),
-                coef[i]
-                    .and(se[i])
-                    .map(|v| format!("{v:.3}"))
-                    .unwrap_or_else(|| "—".into()),
-                or[i]
-                    .map(|v| format!("{v:.2}"))
-                    .unwrap_or_else(|| "—".into()),
-                lo[i]
-                    .zip(hi[i])
-                    .map(|(a, b)| format!("{a:.2}–{b:.2}"))
-                    .unwrap_or_else(|| "—".into()),
-                p[i].map(i18n::pvalue).unwrap_or_else(|| "—".into()),
-            ]
-        })
-        .collect();
-    let caption = format!(
-        "{}{}",
-        t(Msg::ChurnModelTable),
-        i18n::paren(
-            &format!(
-                "n = {}, {} {}",
-                i18n::count(n.first().copied().flatten().unwrap_or(0.0) as usize),
-                t(Msg::Churned),
-                i18n::count(events.first().copied().flatten().unwrap_or(0.0) as usize)
-            ),
-            lang
-        )
-    );
-    Some(Table {
-        caption: Some(caption),
-        header: vec![
-            t(Msg::Term),
-            t(Msg::Coefficient),
-            t(Msg::StdError),
-            t(Msg::OddsRatio),
-            t(Msg::Ci),
-            t(Msg::PValue),
-        ],
-        align: vec!["left", "right", "right", "right", "right", "right"],
-        muted: vec![false; rows.len()],
-        rows,
-    })
 }
 
 /// The improvement actions: each action with its target measure before and after (see the
@@ -1760,8 +1646,9 @@ pub fn extra_sections(inp: &Inputs, charts: &[(String, AnyChart)]) -> Vec<Sectio
             // Without a survey the churn by segment stands here (else in the loyalty table).
             churn_section.tables.extend(loyalty_table(inp));
         }
-        churn_section.tables.extend(churn_model_table(inp));
-        churn_section.notes.extend(hazard_note(inp));
+        churn_section.tables.extend(churn_tables::model_table(inp));
+        churn_section.tables.extend(churn_tables::hazard_table(inp));
+        churn_section.notes.extend(churn_tables::hazard_note(inp));
         churn_section.notes.extend(
             inp.notes
                 .iter()

@@ -83,20 +83,74 @@ fn the_demo_complaint_and_churn_effects_come_out() {
         q[c]
     );
     assert!((q[c].unwrap() - 7.0 * num(&model, "p_value", c)).abs() < 1e-15);
-    // Complaints as a time-varying exposure (the customer counts as complained from the day
-    // of the first complaint): lifelines 0.30.3 CoxTimeVaryingFitter on the same follow-up
-    // built with pandas from the lake (twelve months to 2026-10-31, complaints before the churn
-    // date): coef 1.656669890464575, se 0.11739553892947925, HR 5.24 (4.16–6.60) on 5,997
-    // customers and 448 churns; the fixed grouping's RR above is 2.4 (immortal-time bias).
+    // Complaints as a time-varying exposure, adjusted for the tier controls: the follow-up
+    // rebuilt from the lake with pandas and fitted with lifelines 0.30.3's
+    // CoxTimeVaryingFitter (tests/reference/hazard_reference.py), the proportional-hazards
+    // tests from R 4.2 survival 3.5.3 cox.zph(terms = FALSE) on the same rows
+    // (hazard_reference.R): 5,997 customers, 448 churns; the fixed grouping's RR above is 2.4.
     let hz = mart(t.path(), "complaint_hazard");
-    assert!((num(&hz, "coef", 0) - 1.656669890464575).abs() < 1e-6);
-    assert!((num(&hz, "se", 0) - 0.11739553892947925).abs() < 1e-6);
-    assert!((num(&hz, "hr_ci_low", 0) - 4.16442771).abs() < 1e-6);
-    assert!((num(&hz, "hr_ci_high", 0) - 6.59796269).abs() < 1e-6);
+    let terms = frame::strs(&hz, "term").unwrap();
+    let models = frame::strs(&hz, "model").unwrap();
+    let at = |m: &str, term: &str| {
+        (0..hz.height())
+            .find(|&i| models[i].as_deref() == Some(m) && terms[i].as_deref() == Some(term))
+            .unwrap_or_else(|| panic!("{m} {term}"))
+    };
+    for (m, term, coef, se, ph) in [
+        (
+            "complained",
+            "complained",
+            1.657115813326683,
+            0.11744125864275456,
+            8.573686490057097,
+        ),
+        (
+            "outcome",
+            "complaint_open",
+            2.2507680116455937,
+            0.2739604345035222,
+            0.091801479356593566,
+        ),
+        (
+            "outcome",
+            "complaint_closed_in_time",
+            1.446747163126947,
+            0.14398195166576447,
+            7.110995956931814,
+        ),
+        (
+            "outcome",
+            "complaint_closed_late",
+            1.9839775838585834,
+            0.2026170998354511,
+            2.339252362510047,
+        ),
+        (
+            "complained",
+            "tier:main",
+            -0.24726465258481342,
+            0.12604655296883868,
+            0.032977791248367389,
+        ),
+    ] {
+        let i = at(m, term);
+        assert!((num(&hz, "coef", i) - coef).abs() < 1e-6, "{m} {term} coef");
+        assert!((num(&hz, "se", i) - se).abs() < 1e-6, "{m} {term} se");
+        assert!((num(&hz, "ph_chi2", i) - ph).abs() < 1e-6, "{m} {term} PH");
+    }
+    let i = at("complained", "complained");
+    assert!((num(&hz, "ph_global_chi2", i) - 11.172325952255274).abs() < 1e-6);
     assert_eq!(
-        (num(&hz, "customers", 0), num(&hz, "events", 0)),
+        (num(&hz, "customers", i), num(&hz, "events", i)),
         (5997.0, 448.0)
     );
+    // The curves move a customer to "after a complaint" on its day (Simon–Makuch); their
+    // log-rank test over those groups, by pandas in hazard_reference.py: 247.0871711535961.
+    assert_eq!(
+        frame::strs(&surv, "method").unwrap()[0].as_deref(),
+        Some("simon_makuch")
+    );
+    assert!((num(&surv, "logrank_chi2", 0) - 247.0871711535961).abs() < 1e-6);
     // Complaint handling: counts add up, shares and percentiles in range.
     let cm = mart(t.path(), "complaints");
     let seg = frame::strs(&cm, "segment").unwrap();
