@@ -25,6 +25,7 @@ use crate::frame::{self, DataFrame};
 use crate::period::Period;
 
 mod decode;
+pub mod manifest;
 
 #[derive(Debug, Error)]
 pub enum LakeError {

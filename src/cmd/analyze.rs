@@ -114,6 +114,7 @@ pub fn analyze(cfg: &Config, period: Period) -> Result<usize, Failure> {
         "analyze timing"
     );
     write_notes(&out("notes"), period, &marts.notes)?;
+    super::keep_users_files(&dir, &staged)?;
     switch.commit()?;
     for n in &marts.notes {
         super::say::notice(n);

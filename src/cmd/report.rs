@@ -137,6 +137,7 @@ pub fn report(
     for (name, bytes) in &out.files {
         lake::write_atomic(&staged.join(name), bytes)?;
     }
+    super::keep_users_files(&dir, &staged)?;
     switch.commit()?;
     super::say::info(&format!(
         "report {period} ({}): {}",

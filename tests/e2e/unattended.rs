@@ -351,3 +351,27 @@ fn output_errors_and_internal_errors_have_their_own_exit_codes() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("internal error"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_rerun_keeps_the_users_files_and_says_so() {
+    // Issue 14.4: `echo x > reports/2026-10/经理批注.txt; csat run` deleted the note.
+    let t = demo("userfiles");
+    ok(t.path(), &["run", "--as-of", AS_OF]);
+    let note = t.path().join("reports/2026-10/经理批注.txt");
+    let mart_note = t.path().join("marts/period=2026-10/README.txt");
+    std::fs::write(&note, "x").unwrap();
+    std::fs::write(&mart_note, "y").unwrap();
+    let out = csat(t.path(), &["run", "--as-of", AS_OF]);
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&note).unwrap(), "x");
+    assert_eq!(std::fs::read_to_string(&mart_note).unwrap(), "y");
+    let err = stderr(&out);
+    assert!(
+        err.contains("经理批注.txt") && err.contains("README.txt"),
+        "{err}"
+    );
+    // csat's own outputs are listed, the user's file is not.
+    let manifest =
+        std::fs::read_to_string(t.path().join("reports/2026-10/.csat-manifest")).unwrap();
+    assert!(manifest.contains("report.pdf\n") && !manifest.contains("经理批注"));
+}
