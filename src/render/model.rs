@@ -704,7 +704,12 @@ pub fn build(inp: &Inputs, charts: &[(String, AnyChart)]) -> Result<Report, Rend
     let channels_title = Msg::ChannelsSection.text(lang);
     if let Some(i) = extra.iter().position(|s| s.title == channels_title) {
         let mut ch = extra.remove(i);
-        ch.tables.extend(sat_table(inp, &sat, "channel", &item.id));
+        // Its own caption: the section's title is the segment's name already (issue 14.10).
+        ch.tables
+            .extend(sat_table(inp, &sat, "channel", &item.id).map(|mut t| {
+                t.caption = Some(Msg::ChannelsSatTable.text(lang).into());
+                t
+            }));
         sections.push(ch);
     }
     sections.extend(extra);
