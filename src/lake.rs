@@ -445,6 +445,12 @@ pub fn rejects_path(lake: &Path, source: &str) -> PathBuf {
     lake.join("_rejects").join(format!("{source}.parquet"))
 }
 
+/// Where an ingest that failed on too many rejects leaves the rejects that explain it (the
+/// next successful ingest removes them).
+pub fn failed_rejects_dir(lake: &Path) -> PathBuf {
+    lake.join("_rejects").join("failed")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -149,9 +149,29 @@ fn answer_warnings(out: &Ingested, share: f64) -> Vec<String> {
         .collect()
 }
 
+/// Stage each source's rejects (its own file, empty when none) at `path(source)`.
+fn stage_rejects(
+    switch: &mut lake::Switch,
+    out: &Ingested,
+    sources: &BTreeSet<&str>,
+    path: impl Fn(&str) -> PathBuf,
+) -> Result<(), Failure> {
+    for s in sources {
+        let mine: Vec<_> = out
+            .rejects
+            .iter()
+            .filter(|r| r.source == *s)
+            .cloned()
+            .collect();
+        lake::write_file(&switch.stage(&path(s)), &ingest::rejects_frame(&mine)?)?;
+    }
+    Ok(())
+}
+
 /// Write an ingest's tables, rejects and ledger to the lake, switched over together (a
-/// killed ingest leaves the previous lake). With too many rejects only the rejects and the
-/// ledger are written, to explain the failure.
+/// killed ingest leaves the previous lake). With too many rejects only the rejects are
+/// written, to `_rejects/failed/`, to explain the failure; the lake, its rejects and its
+/// ledger stay as they were.
 pub fn write(
     cfg: &Config,
     out: Ingested,
@@ -167,20 +187,6 @@ pub fn write(
     let superseded = out.superseded();
     let answers_rejected = out.answers_rejected();
     let mut switch = lake::Switch::new(&cfg.lake);
-    // Rejects and the ledger first: they explain a failure below.
-    let sources: BTreeSet<&str> = cfg.sources.iter().map(|s| s.name.as_str()).collect();
-    for s in &sources {
-        let mine: Vec<_> = out
-            .rejects
-            .iter()
-            .filter(|r| r.source == *s)
-            .cloned()
-            .collect();
-        let target = lake::rejects_path(&cfg.lake, s);
-        lake::write_file(&switch.stage(&target), &ingest::rejects_frame(&mine)?)?;
-    }
-    let ledger = cfg.lake.join("_ledger").join("files.parquet");
-    lake::write_file(&switch.stage(&ledger), &ingest::ledger_frame(&out.ledger)?)?;
     for r in out
         .rejects
         .iter()
@@ -229,17 +235,35 @@ pub fn write(
             .collect()
     };
     let too_bad = over(limits.max_reject_share);
+    let sources: BTreeSet<&str> = cfg.sources.iter().map(|s| s.name.as_str()).collect();
+    let failed = lake::failed_rejects_dir(&cfg.lake);
     if !too_bad.is_empty() {
+        // Only the rejects that explain the failure are written, beside the lake's: the
+        // tables, their rejects and the ledger stay as they were, so that they keep
+        // describing each other.
+        stage_rejects(&mut switch, &out, &sources, |s| {
+            failed.join(format!("{s}.parquet"))
+        })?;
         switch.commit()?;
         return Err(Failure::new(
             super::exit::DATA,
             format!(
-                "too many rejected rows (more than {:.1}% of a file): {}. The lake tables were not changed; see {} for the reasons, fix the export or the mapping, or raise --max-reject-share",
+                "too many rejected rows (more than {:.1}% of a file): {}. The lake, its rejects and its ledger were not changed; see {} for the reasons, fix the export or the mapping, or raise --max-reject-share",
                 limits.max_reject_share * 100.0,
                 too_bad.join("; "),
-                cfg.lake.join("_rejects").display()
+                failed.display()
             ),
         ));
+    }
+    // The rejects and the ledger switch over with the tables they describe; a failed run's
+    // rejects are done with.
+    stage_rejects(&mut switch, &out, &sources, |s| {
+        lake::rejects_path(&cfg.lake, s)
+    })?;
+    let ledger = cfg.lake.join("_ledger").join("files.parquet");
+    lake::write_file(&switch.stage(&ledger), &ingest::ledger_frame(&out.ledger)?)?;
+    if failed.exists() {
+        switch.remove(&failed);
     }
     for w in answer_warnings(&out, limits.warn_reject_share) {
         super::say::warn(&w);

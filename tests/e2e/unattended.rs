@@ -375,3 +375,58 @@ fn a_rerun_keeps_the_users_files_and_says_so() {
         std::fs::read_to_string(t.path().join("reports/2026-10/.csat-manifest")).unwrap();
     assert!(manifest.contains("report.pdf\n") && !manifest.contains("经理批注"));
 }
+
+#[test]
+fn a_failed_ingest_leaves_lake_rejects_and_ledger_as_they_were() {
+    // Issue 14.2: with every phone score out of range the ingest failed (exit 3, "lake
+    // tables were not changed") but its ledger listed the new phone file as 0 accepted while
+    // the lake still held the old phone rows, and the next report contradicted itself.
+    let t = demo("failed-ingest");
+    ok(t.path(), &["run", "--as-of", AS_OF]);
+    let before = files_under(&t.path().join("lake"));
+    let phone = t.path().join("raw/电话回访记录.csv");
+    let bytes = std::fs::read(&phone).unwrap();
+    let mut out = Vec::new();
+    for (i, line) in bytes.split(|b| *b == b'\n').enumerate() {
+        if i > 0 && !line.is_empty() {
+            let f: Vec<&[u8]> = line.splitn(11, |b| *b == b',').collect();
+            let mut row: Vec<Vec<u8>> = f.iter().map(|x| x.to_vec()).collect();
+            for c in row.iter_mut().take(10).skip(4) {
+                *c = b"99".to_vec();
+            }
+            out.extend(row.join(&b','));
+        } else {
+            out.extend(line);
+        }
+        out.push(b'\n');
+    }
+    out.pop();
+    std::fs::write(&phone, out).unwrap();
+    let failed = csat(t.path(), &["ingest", "--as-of", AS_OF]);
+    assert_eq!(failed.status.code(), Some(3), "{}", stderr(&failed));
+    assert!(
+        stderr(&failed).contains("_rejects/failed"),
+        "{}",
+        stderr(&failed)
+    );
+    let mut after = files_under(&t.path().join("lake"));
+    let explained: Vec<String> = after
+        .keys()
+        .filter(|k| k.starts_with("_rejects/failed/"))
+        .cloned()
+        .collect();
+    assert!(
+        explained.iter().any(|k| k.contains("phone_followup")),
+        "{explained:?}"
+    );
+    for k in explained {
+        after.remove(&k);
+    }
+    assert!(before == after, "the failed ingest changed the lake");
+    // The report still agrees with itself (exit 0), and a good ingest removes the failure's
+    // rejects.
+    ok(t.path(), &["report", "--as-of", AS_OF]);
+    std::fs::write(&phone, bytes).unwrap();
+    ok(t.path(), &["ingest", "--as-of", AS_OF]);
+    assert!(!t.path().join("lake/_rejects/failed").exists());
+}
