@@ -114,6 +114,23 @@ pub struct Switch {
     id: String,
     /// (staged path or `None` for a deletion, target), both relative to `root`.
     entries: Vec<(Option<PathBuf>, PathBuf)>,
+    /// The journal is written: from here on the staged files belong to the roll-forward.
+    journaled: bool,
+}
+
+/// A switch dropped before its journal was written (an error on the way) removes what it
+/// staged, so that a failed run (a full disk) leaves nothing behind.
+impl Drop for Switch {
+    fn drop(&mut self) {
+        if self.journaled {
+            return;
+        }
+        for (s, _) in &self.entries {
+            if let Some(s) = s {
+                let _ = remove_any(&self.root.join(s));
+            }
+        }
+    }
 }
 
 impl Switch {
@@ -126,6 +143,7 @@ impl Switch {
             root: root.to_path_buf(),
             id: format!("{}-{nanos}", std::process::id()),
             entries: Vec::new(),
+            journaled: false,
         }
     }
 
@@ -160,8 +178,40 @@ impl Switch {
         self.entries.push((None, rel));
     }
 
+    /// The path the user knows for `p`: a path inside a staged entry as inside its target.
+    pub fn real_path(&self, p: &Path) -> PathBuf {
+        let rel = self.rel(p);
+        for (s, t) in &self.entries {
+            if let Some(rest) = s.as_ref().and_then(|s| rel.strip_prefix(s).ok()) {
+                return match rest.as_os_str().is_empty() {
+                    true => self.root.join(t),
+                    false => self.root.join(t).join(rest),
+                };
+            }
+        }
+        p.to_path_buf()
+    }
+
+    /// An error about a staged path, told about the real target instead.
+    pub fn unstage(&self, e: LakeError) -> LakeError {
+        match e {
+            LakeError::Write { path, source } => LakeError::Write {
+                path: self.real_path(&path),
+                source,
+            },
+            LakeError::Read { path, source } => LakeError::Read {
+                path: self.real_path(&path),
+                source,
+            },
+            LakeError::Parquet { path, message } => LakeError::Parquet {
+                path: self.real_path(&path),
+                message,
+            },
+        }
+    }
+
     /// Switch every target over (see the type's documentation).
-    pub fn commit(self) -> Result<(), LakeError> {
+    pub fn commit(mut self) -> Result<(), LakeError> {
         if self.entries.is_empty() {
             return Ok(());
         }
@@ -176,7 +226,8 @@ impl Switch {
             ));
         }
         // Fault injection for the crash tests: stop right after the journal is written.
-        write_atomic(&self.root.join(JOURNAL), text.as_bytes())?;
+        write_atomic(&self.root.join(JOURNAL), text.as_bytes()).map_err(|e| self.unstage(e))?;
+        self.journaled = true;
         if std::env::var_os("CSAT_TEST_CRASH_AFTER_JOURNAL").is_some() {
             std::process::abort();
         }
@@ -461,6 +512,40 @@ mod tests {
         let d = std::env::temp_dir().join(format!("csat-lake-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&d);
         d
+    }
+
+    #[test]
+    fn a_switch_dropped_on_an_error_removes_what_it_staged_and_names_the_real_target() {
+        // Issue 14.3: a failed run (disk full) left 24 staging entries behind, and its error
+        // named the hidden staging path.
+        let root = tmp("drop");
+        let target = root.join("period=2026-10");
+        {
+            let mut sw = Switch::new(&root);
+            let staged = sw.stage(&target);
+            write_atomic(&staged.join("nps.parquet"), b"x").unwrap();
+            let e = sw.unstage(LakeError::Write {
+                path: staged.join("nps.parquet"),
+                source: std::io::Error::other("disk full"),
+            });
+            assert!(
+                e.to_string()
+                    .contains(&target.join("nps.parquet").display().to_string()),
+                "{e}"
+            );
+            assert!(!e.to_string().contains(STAGE), "{e}");
+            assert_eq!(sw.real_path(&staged), target);
+            assert!(staged.exists());
+            // Dropped here, as on an error return, without commit.
+        }
+        let left: Vec<_> = std::fs::read_dir(&root).unwrap().flatten().collect();
+        assert!(left.is_empty(), "{left:?}");
+        // A committed switch keeps its output.
+        let mut sw = Switch::new(&root);
+        write_atomic(&sw.stage(&target).join("nps.parquet"), b"y").unwrap();
+        sw.commit().unwrap();
+        assert_eq!(std::fs::read(target.join("nps.parquet")).unwrap(), b"y");
+        let _ = std::fs::remove_dir_all(&root);
     }
 
     #[test]

@@ -102,7 +102,7 @@ pub fn analyze(cfg: &Config, period: Period) -> Result<usize, Failure> {
     };
     let computed = started.elapsed() - loaded;
     for (name, df) in &marts.tables {
-        lake::write_file(&out(name), df)?;
+        lake::write_file(&out(name), df).map_err(|e| switch.unstage(e))?;
     }
     // load_ms covers the tables read whole (customers, complaints, …); the survey answers
     // are read month by month inside compute_ms.

@@ -163,7 +163,8 @@ fn stage_rejects(
             .filter(|r| r.source == *s)
             .cloned()
             .collect();
-        lake::write_file(&switch.stage(&path(s)), &ingest::rejects_frame(&mine)?)?;
+        let staged = switch.stage(&path(s));
+        lake::write_file(&staged, &ingest::rejects_frame(&mine)?).map_err(|e| switch.unstage(e))?;
     }
     Ok(())
 }
@@ -261,7 +262,9 @@ pub fn write(
         lake::rejects_path(&cfg.lake, s)
     })?;
     let ledger = cfg.lake.join("_ledger").join("files.parquet");
-    lake::write_file(&switch.stage(&ledger), &ingest::ledger_frame(&out.ledger)?)?;
+    let staged = switch.stage(&ledger);
+    lake::write_file(&staged, &ingest::ledger_frame(&out.ledger)?)
+        .map_err(|e| switch.unstage(e))?;
     if failed.exists() {
         switch.remove(&failed);
     }
@@ -297,7 +300,7 @@ pub fn write(
         &jobs,
         |(_, _, n, _)| *n as u64,
         |(ti, p, _, path)| -> Result<(), Failure> {
-            lake::write_file(path, &tables[*ti].1.frame(*p)?)?;
+            lake::write_file(path, &tables[*ti].1.frame(*p)?).map_err(|e| switch.unstage(e))?;
             Ok(())
         },
     );

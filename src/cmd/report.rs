@@ -135,7 +135,7 @@ pub fn report(
     let mut switch = lake::Switch::new(&cfg.reports);
     let staged = switch.stage(&dir);
     for (name, bytes) in &out.files {
-        lake::write_atomic(&staged.join(name), bytes)?;
+        lake::write_atomic(&staged.join(name), bytes).map_err(|e| switch.unstage(e))?;
     }
     super::keep_users_files(&dir, &staged)?;
     switch.commit()?;
