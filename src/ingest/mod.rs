@@ -617,11 +617,16 @@ fn ingest_source(
     for (seen, path, sha) in &files {
         let mut fr = ingest_file(ctx, src, path, &read(path)?, seen)?;
         if let Some(first) = by_sha.get(sha) {
-            // The same content under another name: read, counted, and set aside whole.
+            // The same content under another name: read, counted, and set aside whole, its
+            // rejects included (they are the first file's, already listed once).
             fr.ledger.note = format!("same content as {first}");
-            fr.ledger.superseded = fr.ledger.accepted;
+            fr.ledger.superseded = fr.ledger.accepted + fr.ledger.rejected;
             fr.ledger.accepted = 0;
+            fr.ledger.rejected = 0;
+            fr.ledger.excluded = 0;
+            fr.ledger.answers_rejected = 0;
             fr.accepted = Accepted::new(ctx.cfg);
+            fr.rejects.clear();
         } else {
             by_sha.insert(sha.clone(), fr.ledger.file.clone());
         }

@@ -430,3 +430,31 @@ fn a_failed_ingest_leaves_lake_rejects_and_ledger_as_they_were() {
     ok(t.path(), &["ingest", "--as-of", AS_OF]);
     assert!(!t.path().join("lake/_rejects/failed").exists());
 }
+
+#[test]
+fn a_byte_identical_copy_adds_nothing_not_even_its_rejects() {
+    // Issue 14.5: a copy of the complaint log under another name re-counted its rejects.
+    let t = demo("copy");
+    ok(t.path(), &["ingest", "--as-of", AS_OF]);
+    let rejects = t.path().join("lake/_rejects/complaints.parquet");
+    let lines = |p: &Path| csat::frame::height(&csat::lake::read_file(p).unwrap());
+    let before = lines(&rejects);
+    let cfg = t.path().join("csat.toml");
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    let glob = text.replace(
+        "path = \"raw/投诉登记表.csv\"",
+        "path = \"raw/投诉登记表*.csv\"",
+    );
+    assert_ne!(text, glob);
+    std::fs::write(&cfg, glob).unwrap();
+    std::fs::copy(
+        t.path().join("raw/投诉登记表.csv"),
+        t.path().join("raw/投诉登记表 (1).csv"),
+    )
+    .unwrap();
+    let out = ok(t.path(), &["ingest", "--as-of", AS_OF]);
+    let err = stderr(&out);
+    assert!(err.contains("19162 accepted + 6 rejected"), "{err}");
+    // Listed once (under whichever of the two names sorts first: they are the same file).
+    assert_eq!(lines(&rejects), before, "the copy's rejects were added");
+}
