@@ -298,6 +298,8 @@ impl Ingested {
 pub struct PriorFile {
     pub sha256: String,
     pub first_seen: String,
+    /// The name it was read under (a copy of it under another name then stays the copy).
+    pub file: Option<String>,
 }
 
 /// Settings of one ingest besides the config.
@@ -511,7 +513,19 @@ pub fn ingest(cfg: &Config, opts: &Options) -> Result<Ingested, IngestError> {
         .map(|p| (p.sha256.as_str(), p.first_seen.as_str()))
         .collect();
     let today = opts.as_of.to_string();
-    let seen_on = |sha: &str| first_seen.get(sha).copied().unwrap_or(&today).to_string();
+    let known: std::collections::HashSet<(&str, &str)> = opts
+        .prior
+        .iter()
+        .filter_map(|p| Some((p.sha256.as_str(), p.file.as_deref()?)))
+        .collect();
+    // A file's sort key among its source's files: when its content was first seen, then
+    // whether it is new under this name (the name already read comes first).
+    let seen_on = |sha: &str, file: &str| {
+        (
+            first_seen.get(sha).copied().unwrap_or(&today).to_string(),
+            !known.contains(&(sha, file)),
+        )
+    };
     let mut order: Vec<&Source> = cfg.sources.iter().collect();
     order.sort_by_key(|s| s.kind != SourceKind::Customers);
     let waits =
@@ -595,7 +609,7 @@ pub fn ingest(cfg: &Config, opts: &Options) -> Result<Ingested, IngestError> {
 fn ingest_source(
     ctx: &Context,
     src: &Source,
-    seen_on: &(dyn Fn(&str) -> String + Sync),
+    seen_on: &(dyn Fn(&str, &str) -> (String, bool) + Sync),
 ) -> Result<SourceOut, IngestError> {
     let read = |path: &PathBuf| {
         std::fs::read(path).map_err(|e| IngestError::File {
@@ -607,15 +621,20 @@ fn ingest_source(
     let mut files = Vec::new();
     for path in &src.files {
         let sha = privacy::sha256_hex(&read(path)?);
-        files.push((seen_on(&sha), path.clone(), sha));
+        files.push((
+            seen_on(&sha, &display_path(ctx.cfg, path)),
+            path.clone(),
+            sha,
+        ));
     }
-    // Oldest version first: by when the content was first ingested, then by name, so
-    // a corrected file (new content, or a later name such as `_v2`) comes last and wins.
+    // Oldest version first: by when the content was first ingested, then the name it was
+    // read under before a new name, then by name, so a corrected file (new content, or a
+    // later name such as `_v2`) comes last and wins, and a copy stays the copy.
     files.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
     let mut results: Vec<FileResult> = Vec::new();
     let mut by_sha: HashMap<String, String> = HashMap::new();
     for (seen, path, sha) in &files {
-        let mut fr = ingest_file(ctx, src, path, &read(path)?, seen)?;
+        let mut fr = ingest_file(ctx, src, path, &read(path)?, &seen.0)?;
         if let Some(first) = by_sha.get(sha) {
             // The same content under another name: read, counted, and set aside whole, its
             // rejects included (they are the first file's, already listed once).
@@ -754,12 +773,15 @@ pub fn prior_from_ledger(df: &DataFrame) -> Vec<PriorFile> {
     let (Ok(sha), Ok(seen)) = (frame::strs(df, "sha256"), frame::strs(df, "first_seen")) else {
         return Vec::new();
     };
+    let names = frame::strs(df, "file").unwrap_or_else(|_| vec![None; sha.len()]);
     sha.into_iter()
         .zip(seen)
-        .filter_map(|(s, f)| {
+        .zip(names)
+        .filter_map(|((s, f), file)| {
             Some(PriorFile {
                 sha256: s?,
                 first_seen: f?,
+                file,
             })
         })
         .collect()

@@ -455,6 +455,13 @@ fn a_byte_identical_copy_adds_nothing_not_even_its_rejects() {
     let out = ok(t.path(), &["ingest", "--as-of", AS_OF]);
     let err = stderr(&out);
     assert!(err.contains("19162 accepted + 6 rejected"), "{err}");
-    // Listed once (under whichever of the two names sorts first: they are the same file).
+    // Listed once, under the name they were first read under.
     assert_eq!(lines(&rejects), before, "the copy's rejects were added");
+    let files = csat::frame::strs(&csat::lake::read_file(&rejects).unwrap(), "file").unwrap();
+    assert!(
+        files
+            .iter()
+            .all(|f| f.as_deref() == Some("raw/投诉登记表.csv")),
+        "{files:?}"
+    );
 }
