@@ -64,12 +64,20 @@ fn sweep(
     let k = data.first().map_or(0, |r| r.x.len());
     let (mut s0, mut s1, mut s2) = (0.0, DVector::zeros(k), DMatrix::zeros(k, k));
     let mut n = 0usize;
+    // exp(xβ) once per interval; the sums updated in place (no vector per interval: this
+    // runs twice per interval per iteration).
+    let weight: Vec<f64> = risk.iter().map(|r| r.exp()).collect();
     let add = |i: usize, sign: f64, s0: &mut f64, s1: &mut DVector<f64>, s2: &mut DMatrix<f64>| {
-        let w = risk[i].exp() * sign;
-        let x = DVector::from_column_slice(&data[i].x);
+        let w = weight[i] * sign;
+        let x = &data[i].x;
         *s0 += w;
-        *s1 += &x * w;
-        *s2 += &x * x.transpose() * w;
+        for a in 0..k {
+            let wa = w * x[a];
+            s1[a] += wa;
+            for b in 0..k {
+                s2[(a, b)] += wa * x[b];
+            }
+        }
     };
     let (mut a, mut b) = (0, 0); // next interval to enter (by stop desc), to leave (by start desc)
     let mut t_idx = 0;
@@ -277,12 +285,13 @@ pub fn fit(data: &[Interval]) -> Result<CoxFit, String> {
     }
     let (by_stop, by_start) = orders(data);
     let mut beta = DVector::zeros(k);
-    let (null_ll, _, _) = derivatives(data, &by_stop, &by_start, &beta);
+    // Each evaluation gives the log-likelihood, gradient and information together; those of
+    // the accepted step serve the next iteration and the standard errors (one sweep each).
+    let (null_ll, mut grad, mut info) = derivatives(data, &by_stop, &by_start, &beta);
     let mut ll = null_ll;
     let mut iterations = 0;
     for it in 1..=50 {
         iterations = it;
-        let (_, grad, info) = derivatives(data, &by_stop, &by_start, &beta);
         let step = info
             .clone()
             .cholesky()
@@ -290,21 +299,20 @@ pub fn fit(data: &[Interval]) -> Result<CoxFit, String> {
             .solve(&grad);
         let mut scale = 1.0;
         let mut next = &beta + &step;
-        let mut next_ll = derivatives(data, &by_stop, &by_start, &next).0;
-        while next_ll < ll - 1e-12 && scale > 1e-4 {
+        let mut at_next = derivatives(data, &by_stop, &by_start, &next);
+        while at_next.0 < ll - 1e-12 && scale > 1e-4 {
             scale /= 2.0;
             next = &beta + &step * scale;
-            next_ll = derivatives(data, &by_stop, &by_start, &next).0;
+            at_next = derivatives(data, &by_stop, &by_start, &next);
         }
         let converged =
-            (next_ll - ll).abs() < 1e-12 * (1.0 + ll.abs()) || step.amax() * scale < 1e-10;
+            (at_next.0 - ll).abs() < 1e-12 * (1.0 + ll.abs()) || step.amax() * scale < 1e-10;
         beta = next;
-        ll = next_ll;
+        (ll, grad, info) = at_next;
         if converged {
             break;
         }
     }
-    let (_, _, info) = derivatives(data, &by_stop, &by_start, &beta);
     let cov = info
         .try_inverse()
         .ok_or("the information matrix is singular at the estimate")?;
