@@ -563,13 +563,16 @@ fn followups(
                         .map(|t| (t.date(), h.closed_in_time(k) == Some(true))),
                 })
                 .collect();
-            let mut at_start = c.clone();
-            if let Some(f) = c.first {
-                at_start
-                    .numbers
-                    .insert("tenure".into(), (start - f).num_days() as f64 / 365.25);
-            }
-            let values = control_values(&at_start, controls);
+            // Tenure as at the start of follow-up (the customer's own is to its end).
+            let tenure = c.first.map(|f| (start - f).num_days() as f64 / 365.25);
+            let values = control_values(c, controls).map(|mut v| {
+                for (x, (name, value)) in v.iter_mut().zip(controls) {
+                    if name == "tenure" && value.is_none() {
+                        *x = tenure.unwrap_or(*x);
+                    }
+                }
+                v
+            });
             Some((
                 i,
                 hazard::Followup {
