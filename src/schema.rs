@@ -295,6 +295,18 @@ const ACTIONS_FIELDS: &[Field] = &[
     f("status", Text, false),
 ];
 
+/// The field that identifies a row of `table` (benchmarks and the derived tables have none:
+/// `""`).
+pub fn id_field(table: Table) -> &'static str {
+    match table {
+        Table::Responses => "response_id",
+        Table::Complaints => "complaint_id",
+        Table::Customers => "customer_id",
+        Table::Actions => "action_id",
+        _ => "",
+    }
+}
+
 /// The header that stands for "the line number" (files without an id column).
 pub const LINE: &str = "@line";
 

@@ -19,6 +19,8 @@ mod hostile;
 mod ingest_fixtures;
 #[path = "e2e/init.rs"]
 mod init;
+#[path = "e2e/overlap.rs"]
+mod overlap;
 #[path = "e2e/partial.rs"]
 mod partial;
 #[path = "e2e/stranger.rs"]

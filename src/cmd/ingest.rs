@@ -43,6 +43,9 @@ pub struct Counts {
     pub read: usize,
     pub accepted: usize,
     pub rejected: usize,
+    /// Rows given up for their newer version in another file (`read = accepted + rejected +
+    /// superseded`).
+    pub superseded: usize,
     /// Answers rejected on their own in accepted rows.
     pub answers_rejected: usize,
 }
@@ -183,6 +186,7 @@ pub fn write(
         read: out.rows_read(),
         accepted: out.accepted(),
         rejected: out.rejected(),
+        superseded: out.superseded(),
         answers_rejected: out.answers_rejected(),
     };
     let superseded = out.superseded();
@@ -268,6 +272,9 @@ pub fn write(
     if failed.exists() {
         switch.remove(&failed);
     }
+    for w in &out.warnings {
+        super::say::warn(w);
+    }
     for w in answer_warnings(&out, limits.warn_reject_share) {
         super::say::warn(&w);
     }
@@ -335,7 +342,7 @@ pub fn write(
             counts.rejected,
             cfg.lake.display()
         ),
-        serde_json::json!({"stage": "ingest", "rows_read": counts.read, "rows_accepted": counts.accepted, "rows_rejected": counts.rejected, "answers_rejected": answers_rejected}),
+        serde_json::json!({"stage": "ingest", "rows_read": counts.read, "rows_accepted": counts.accepted, "rows_rejected": counts.rejected, "rows_superseded": superseded, "answers_rejected": answers_rejected}),
     );
     Ok(counts)
 }

@@ -37,10 +37,14 @@ pub fn run(args: &Args) -> CmdResult {
     let secs = started.elapsed().as_secs_f64();
     say::info_with(
         &format!(
-            "csat run {period}: {} rows read, {} accepted, {} rejected{}; {marts} marts; report {}; {} warnings; {secs:.1} s",
+            "csat run {period}: {} rows read, {} accepted, {} rejected{}{}; {marts} marts; report {}; {} warnings; {secs:.1} s",
             counts.read,
             counts.accepted,
             counts.rejected,
+            match counts.superseded {
+                0 => String::new(),
+                n => format!(", {n} superseded"),
+            },
             match counts.answers_rejected {
                 0 => String::new(),
                 n => format!(" (and {n} answers)"),
@@ -54,6 +58,7 @@ pub fn run(args: &Args) -> CmdResult {
             "rows_read": counts.read,
             "rows_accepted": counts.accepted,
             "rows_rejected": counts.rejected,
+            "rows_superseded": counts.superseded,
             "answers_rejected": counts.answers_rejected,
             "marts": marts,
             "report": pdf.display().to_string(),

@@ -45,6 +45,13 @@ pub struct RawSource {
     /// Invitations sent per month (`"2026-10" = 1200`), for response rates.
     #[serde(default)]
     pub invitations: BTreeMap<String, u64>,
+    /// Headers whose values identify a row when the export has no id column (default: the
+    /// row's id, else the mapped cells of the row).
+    pub key: Option<Vec<String>>,
+    /// How a newer file treats the rows of older ones: `merge` (default: every row kept,
+    /// the newest file's version of a row winning) or `replace-month` (a newer file replaces
+    /// every month it has rows in).
+    pub overlap: Option<String>,
     #[serde(default)]
     pub columns: BTreeMap<String, String>,
     #[serde(default)]
@@ -105,6 +112,11 @@ pub struct Source {
     pub reject_response: bool,
     pub timezone: Option<crate::zone::Zone>,
     pub invitations: BTreeMap<crate::period::Period, u64>,
+    /// Headers whose values identify a row (`key`); empty: the row's id or its mapped cells.
+    pub key: Vec<String>,
+    /// A newer file replaces whole months (`overlap = "replace-month"`) instead of being
+    /// merged row by row.
+    pub replace_month: bool,
     /// Canonical field → header in the file.
     pub columns: BTreeMap<String, String>,
     /// Item id → header in the file.
@@ -351,6 +363,22 @@ pub(super) fn resolve_source(
         },
         timezone,
         invitations,
+        key: match &rs.key {
+            Some(k) if k.is_empty() || k.iter().any(|h| h.trim().is_empty()) => {
+                p.push(format!("{key}.key: list the headers whose values identify a row, e.g. key = [\"门店\", \"电话回访日期\", \"序号\"]; or leave it out (the row's id, else its mapped cells)"));
+                Vec::new()
+            }
+            Some(k) => k.clone(),
+            None => Vec::new(),
+        },
+        replace_month: match rs.overlap.as_deref() {
+            None | Some("merge") => false,
+            Some("replace-month") => true,
+            Some(other) => {
+                p.push(format!("{key}.overlap = `{other}`: use merge (the default: a row in several files counts once, the newest file's version wins) or replace-month (a newer file replaces every month it has rows in)"));
+                false
+            }
+        },
         columns: rs.columns.clone(),
         items: rs.items.clone(),
     })

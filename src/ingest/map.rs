@@ -17,7 +17,7 @@ use super::preset::Layout;
 use super::privacy::Privacy;
 use super::read::{Cell, RawRow};
 use super::rows::{Canonical, Cells};
-use super::{parse, values, IngestError, RejectCode, V};
+use super::{overlap, parse, values, IngestError, RejectCode, V};
 use crate::config::{Config, Dated, Item, Role, Source};
 use crate::period::Period;
 use crate::schema::{self, FieldType, Table};
@@ -133,6 +133,9 @@ pub struct Mapped {
     pub customer: Option<(String, CustomerSegments)>,
     /// The row's own id (response, complaint, customer, action), for duplicate checks.
     pub id: Option<(String, usize)>,
+    /// When the row happened (a response's time, a complaint's receipt, an action's
+    /// opening), where it has a time of its own.
+    pub time: Option<NaiveDateTime>,
     /// Answers rejected on their own (not a number, outside the scale) while the row's
     /// other answers count.
     pub answer_rejects: Vec<RowError>,
@@ -189,6 +192,8 @@ pub struct FileMap<'a> {
     fixed: Option<NaiveDateTime>,
     /// Fields mapped to `@line`: files without an id column use the line number.
     line_ids: Vec<&'static str>,
+    /// The columns of the source's `key`, if it has one.
+    key: Vec<usize>,
 }
 
 impl<'a> FileMap<'a> {
@@ -309,6 +314,15 @@ impl<'a> FileMap<'a> {
             )?;
             items.push((item, i));
         }
+        let key = src
+            .key
+            .iter()
+            .map(|h| {
+                layout
+                    .find(h)
+                    .ok_or_else(|| missing(h, "the source's key".to_string()))
+            })
+            .collect::<Result<Vec<usize>, _>>()?;
         let file_zone = match (&src.timezone, &layout.timezone) {
             (Some(z), _) => *z,
             (None, Some(Ok(z))) => *z,
@@ -360,6 +374,7 @@ impl<'a> FileMap<'a> {
             zone_assumed,
             custom,
             line_ids,
+            key,
         })
     }
 
@@ -626,6 +641,7 @@ impl<'a> FileMap<'a> {
         let s = |v: &Option<String>| V::S(v.clone());
         let mut out = Mapped {
             id: Some((id.clone(), row.line)),
+            time: Some(time),
             ..Mapped::default()
         };
         let (mut items, mut scores) = (Vec::new(), Vec::new());
@@ -743,6 +759,7 @@ impl<'a> FileMap<'a> {
             .and_then(|s| ctx.cats.region_of_store.get(s).cloned());
         Ok(Mapped {
             id: Some((id.clone(), row.line)),
+            time: Some(received),
             rows: vec![(
                 Table::Complaints,
                 Period::of_date(received.date()),
@@ -841,6 +858,7 @@ impl<'a> FileMap<'a> {
         Ok(Mapped {
             id: Some((raw_id, row.line)),
             customer: Some((id.clone(), seg)),
+            time: None,
             rows: vec![(
                 Table::Customers,
                 period,
@@ -943,18 +961,53 @@ impl<'a> FileMap<'a> {
                 ]),
             )],
             customer: None,
+            time: Some(opened.and_time(chrono::NaiveTime::MIN)),
             answer_rejects: Vec::new(),
         })
     }
 
+    /// What identifies `row` (mapped as `m`) among the files of its source: the configured
+    /// key's cells, else its own id (a line number is not one: line 5 of one export is not
+    /// line 5 of the next), else every mapped cell (for a benchmark, its measure and
+    /// reference: a corrected value replaces the old one).
+    pub fn identity<'r>(&self, row: &'r RawRow, m: &'r Mapped) -> overlap::Identity<'r> {
+        let at = |i: usize| row.cells.get(i).unwrap_or(&Cell::Empty);
+        if !self.key.is_empty() {
+            return overlap::Identity::Cells(self.key.iter().map(|i| at(*i)).collect());
+        }
+        let own = |f: &str| self.fields.contains_key(f);
+        match (&m.id, self.src.kind.table()) {
+            (Some((id, _)), t) if own(schema::id_field(t)) => overlap::Identity::Id(id),
+            (_, Table::Benchmarks) => overlap::Identity::Cells(
+                ["measure", "reference"]
+                    .iter()
+                    .filter_map(|f| self.fields.get(*f))
+                    .map(|(i, _)| at(*i))
+                    .collect(),
+            ),
+            _ => overlap::Identity::Cells(
+                self.fields
+                    .values()
+                    .map(|(i, _)| *i)
+                    .chain(self.items.iter().map(|(_, i)| *i))
+                    .chain(self.custom.iter().filter_map(|(_, c)| *c))
+                    .map(at)
+                    .collect(),
+            ),
+        }
+    }
+
+    /// The month that scopes a row's key: a customer file's snapshot month and a benchmark's
+    /// month, where the same id or measure recurs month after month.
+    pub fn key_scope(&self, m: &Mapped) -> Option<Period> {
+        matches!(self.src.kind.table(), Table::Customers | Table::Benchmarks)
+            .then(|| m.rows.first().map(|(_, p, _)| *p))
+            .flatten()
+    }
+
     /// The error for a row whose id repeats an earlier row's.
     pub fn duplicate(&self, row: &RawRow, id: &str, first_line: usize) -> RowError {
-        let field = match self.src.kind.table() {
-            Table::Responses => "response_id",
-            Table::Complaints => "complaint_id",
-            Table::Customers => "customer_id",
-            _ => "action_id",
-        };
+        let field = schema::id_field(self.src.kind.table());
         self.field_err(
             row,
             field,

@@ -12,6 +12,7 @@
 
 pub mod infer;
 pub mod map;
+pub mod overlap;
 pub mod parse;
 pub mod preset;
 pub mod privacy;
@@ -198,14 +199,12 @@ pub enum V {
 }
 
 /// The canonical rows of one file (with its `file_id`), and what superseding needs to know
-/// of its accepted raw rows. Every canonical row has its raw row's month, so superseding (by
-/// month) works on the canonical rows directly; nothing is kept per raw row.
+/// of its accepted raw rows: each one's key, time and rows ([`overlap::Marks`]).
 #[derive(Default)]
 pub struct Accepted {
     pub tables: BTreeMap<Table, TableRows>,
-    /// Accepted raw rows per month (raw rows that gave no canonical row are not counted: they
-    /// are never superseded).
-    pub per_period: BTreeMap<Period, usize>,
+    /// One mark per accepted raw row, in file order.
+    pub marks: overlap::Marks,
     /// Customer rows: (stored id, segments, month).
     pub customers: Vec<(CompactString, CustomerSegments, Period)>,
     /// The segment values of customers, each held once.
@@ -226,12 +225,13 @@ impl Accepted {
         }
     }
 
-    /// Add a mapped raw row: its canonical rows (with the file's id appended).
-    fn add(&mut self, m: Mapped, file_id: &std::rc::Rc<str>) {
+    /// Add a mapped raw row identified by `key`: its canonical rows (with the file's id
+    /// appended).
+    fn add(&mut self, m: Mapped, file_id: &std::rc::Rc<str>, key: u128) {
         let period = m.rows.first().map(|(_, p, _)| *p);
-        if let Some(p) = period {
-            *self.per_period.entry(p).or_default() += 1;
-        }
+        let at = m
+            .time
+            .or_else(|| period.map(|p| p.first_day().and_time(chrono::NaiveTime::MIN)));
         if let (Some((id, seg)), Some(p)) = (m.customer, period) {
             let mut intern = |v: Option<std::sync::Arc<str>>| {
                 v.map(|v| match self.interned.get(&v) {
@@ -264,6 +264,11 @@ impl Accepted {
                 }
             }
         }
+        // A raw row that gave no canonical row has nothing to supersede.
+        if let Some(at) = at {
+            self.marks
+                .record(key, at, &self.tables, self.customers.len());
+        }
     }
 }
 
@@ -273,6 +278,9 @@ pub struct Ingested {
     pub tables: BTreeMap<Table, TableRows>,
     pub rejects: Vec<Reject>,
     pub ledger: Vec<FileLedger>,
+    /// What the user should look at although nothing was rejected (an export that lacks rows
+    /// an older export of its source has).
+    pub warnings: Vec<String>,
 }
 
 impl Ingested {
@@ -383,6 +391,7 @@ pub fn ingest_file(
     let mut accepted = Accepted::new(ctx.cfg);
     let mut rejects = Vec::new();
     let mut seen_ids: HashMap<CompactString, usize> = HashMap::new();
+    let mut keyer = overlap::Keyer::default();
     let file_id: std::rc::Rc<str> = ledger.file_id.as_str().into();
     // Rows are read, mapped and let go one at a time: only what they became is kept. One
     // thread parses the file while this one maps the rows (in file order).
@@ -431,7 +440,8 @@ pub fn ingest_file(
                 for e in std::mem::take(&mut m.answer_rejects) {
                     rejects.push(reject(e, RejectLevel::Answer));
                 }
-                accepted.add(m, &file_id);
+                let key = keyer.key(&fm.identity(&row, &m), fm.key_scope(&m));
+                accepted.add(m, &file_id, key);
             }
             Err(e) => {
                 ledger.rejected += 1;
@@ -498,6 +508,8 @@ struct SourceOut {
     ledger: Vec<FileLedger>,
     /// Customer rows that count: (stored id, segments).
     customers: Vec<(CompactString, CustomerSegments)>,
+    /// Rows an export lacks that an older one has, within its span.
+    warnings: Vec<String>,
 }
 
 /// Read and map every configured source, in parallel ([`crate::parallel`]), and join what
@@ -584,6 +596,7 @@ pub fn ingest(cfg: &Config, opts: &Options) -> Result<Ingested, IngestError> {
             .collect(),
         rejects: Vec::new(),
         ledger: Vec::new(),
+        warnings: Vec::new(),
     };
     // The first failure in that order is the run's error, as if read one after the other.
     for so in slots.into_iter().flatten() {
@@ -599,6 +612,7 @@ pub fn ingest(cfg: &Config, opts: &Options) -> Result<Ingested, IngestError> {
         }
         out.rejects.extend(so.rejects);
         out.ledger.extend(so.ledger);
+        out.warnings.extend(so.warnings);
     }
     Ok(out)
 }
@@ -656,41 +670,26 @@ fn ingest_source(
         rejects: Vec::new(),
         ledger: Vec::new(),
         customers: Vec::new(),
+        warnings: Vec::new(),
     };
-    // Each month of a source belongs to the newest file that has rows in it.
-    let mut owner: BTreeMap<Period, usize> = BTreeMap::new();
-    for (fi, fr) in results.iter().enumerate() {
-        for p in fr.accepted.per_period.keys() {
-            owner.insert(*p, fi);
+    let noun = match src.kind.table() {
+        Table::Responses => "responses",
+        Table::Complaints => "complaints",
+        Table::Customers => "customers",
+        Table::Actions => "actions",
+        _ => "rows",
+    };
+    let settled = overlap::settle(&mut results, src.replace_month, &src.name, noun);
+    out.warnings = settled.warnings;
+    for mut fr in results {
+        for (id, seg, _) in std::mem::take(&mut fr.accepted.customers) {
+            out.customers.push((id, seg));
         }
-    }
-    for (fi, mut fr) in results.into_iter().enumerate() {
-        let mine = |p: &Period| owner[p] == fi;
-        let mut replaced_by: BTreeMap<usize, usize> = BTreeMap::new();
-        for (p, n) in &fr.accepted.per_period {
-            if !mine(p) {
-                fr.ledger.accepted -= n;
-                fr.ledger.superseded += n;
-                *replaced_by.entry(owner[p]).or_default() += n;
-            }
-        }
-        for (id, seg, p) in std::mem::take(&mut fr.accepted.customers) {
-            if mine(&p) {
-                out.customers.push((id, seg));
-            }
-        }
-        for (table, mut rows) in std::mem::take(&mut fr.accepted.tables) {
-            rows.retain_periods(mine);
+        for (table, rows) in std::mem::take(&mut fr.accepted.tables) {
             out.tables
                 .entry(table)
                 .or_insert_with(|| TableRows::new(table))
                 .append(rows);
-        }
-        if !replaced_by.is_empty() && fr.ledger.note.is_empty() {
-            fr.ledger.note = format!(
-                "{} rows replaced by a newer file of the same source and month",
-                fr.ledger.superseded
-            );
         }
         out.rejects.extend(fr.rejects);
         out.ledger.push(fr.ledger);

@@ -397,20 +397,14 @@ impl TableRows {
         self.periods.push_n(period, n);
     }
 
-    /// Keep only the rows of the months for which `keep` is true (superseding is by month).
-    pub fn retain_periods(&mut self, keep: impl Fn(&Period) -> bool) {
-        let ranges: Vec<(usize, usize)> = self
-            .periods
-            .iter()
-            .filter(|(_, _, p)| keep(p))
-            .map(|(s, e, _)| (s, e))
-            .collect();
-        if ranges.len() == self.periods.vals.len() {
+    /// Keep only the rows in `ranges` (sorted, disjoint `[start, end)`).
+    pub fn retain_ranges(&mut self, ranges: &[(usize, usize)]) {
+        if ranges == [(0, self.len())] {
             return;
         }
-        self.periods.select(&ranges);
+        self.periods.select(ranges);
         for c in &mut self.cols {
-            c.select(&ranges);
+            c.select(ranges);
         }
     }
 
@@ -600,7 +594,7 @@ mod tests {
     }
 
     #[test]
-    fn retain_periods_and_append_keep_values_and_order() {
+    fn retain_ranges_and_append_keep_values_and_order() {
         // Months interleaved, and a store run ("S01") that spans the kept and dropped rows.
         let mut a = rows(&[
             ("2026-09", "r1", Some("S01"), 4.0),
@@ -609,7 +603,8 @@ mod tests {
             ("2026-09", "r3", Some("S01"), 3.0),
             ("2026-11", "r4", Some("S02"), 2.0),
         ]);
-        a.retain_periods(|m| *m != p("2026-10"));
+        // Rows 1 and 2 (the October ones) let go.
+        a.retain_ranges(&[(0, 1), (3, 5)]);
         assert_eq!(a.len(), 3);
         let b = rows(&[
             ("2026-10", "r5", Some("S02"), 1.0),
@@ -635,7 +630,7 @@ mod tests {
         assert_eq!(a.ranges()[&p("2026-09")], vec![(0, 2)]);
         assert_eq!(a.ranges()[&p("2026-10")], vec![(3, 5)]);
         // Everything removed: an empty table.
-        a.retain_periods(|_| false);
+        a.retain_ranges(&[]);
         assert!(a.is_empty());
     }
 

@@ -114,6 +114,9 @@ pub struct Summary {
     pub rows_read: usize,
     pub rows_accepted: usize,
     pub rows_rejected: usize,
+    /// Rows given up for a newer version in another file of their source (`rows_read =
+    /// rows_accepted + rows_rejected + rows_superseded`).
+    pub rows_superseded: usize,
     /// Answers rejected on their own in accepted rows.
     pub answers_rejected: usize,
 }
@@ -1068,6 +1071,7 @@ pub fn summary(inp: &Inputs) -> Result<Summary, RenderError> {
         rows_read: total("rows_read"),
         rows_accepted: total("accepted"),
         rows_rejected: total("rejected"),
+        rows_superseded: total("superseded"),
         answers_rejected: total("answers_rejected"),
     })
 }
