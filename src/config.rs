@@ -14,6 +14,7 @@ use thiserror::Error;
 
 use crate::schema::{self, SourceKind};
 
+mod parse;
 mod source;
 use source::resolve_source;
 pub use source::{Dated, Encoding, Format, RawSource, Source, FROM_FILE_NAME};
@@ -25,8 +26,6 @@ pub enum ConfigError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path}: {message}")]
-    Parse { path: PathBuf, message: String },
     #[error("{path} has {} problem(s):\n{}", problems.len(), problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
     Invalid {
         path: PathBuf,
@@ -196,8 +195,10 @@ pub struct RawSegments {
 #[serde(deny_unknown_fields)]
 pub struct RawField {
     pub id: String,
-    pub zh: String,
-    pub en: String,
+    /// The Chinese and English names: the report language's is required, the other
+    /// falls back to the id.
+    pub zh: Option<String>,
+    pub en: Option<String>,
     /// `segment` (a category to cut by) or `number`.
     #[serde(rename = "type")]
     pub ty: String,
@@ -238,8 +239,10 @@ pub const DERIVED_CONTROLS: [&str; 3] = ["value", "tenure", "satisfaction"];
 #[serde(deny_unknown_fields)]
 pub struct RawCatalogEntry {
     pub id: String,
-    pub zh: String,
-    pub en: String,
+    /// The Chinese and English names: the report language's is required, the other
+    /// falls back to the id.
+    pub zh: Option<String>,
+    pub en: Option<String>,
     /// For stores: the region they belong to.
     pub region: Option<String>,
     /// Other spellings found in exports (short names, old names).
@@ -260,8 +263,10 @@ pub struct RawQuestionnaire {
 #[serde(deny_unknown_fields)]
 pub struct RawDimension {
     pub id: String,
-    pub zh: String,
-    pub en: String,
+    /// The Chinese and English names: the report language's is required, the other
+    /// falls back to the id.
+    pub zh: Option<String>,
+    pub en: Option<String>,
     pub weight: f64,
 }
 
@@ -269,8 +274,10 @@ pub struct RawDimension {
 #[serde(deny_unknown_fields)]
 pub struct RawItem {
     pub id: String,
-    pub zh: String,
-    pub en: String,
+    /// The Chinese and English names: the report language's is required, the other
+    /// falls back to the id.
+    pub zh: Option<String>,
+    pub en: Option<String>,
     pub dimension: Option<String>,
     /// `[min, max]` of the answer scale; comments have none.
     pub scale: Option<[f64; 2]>,
@@ -449,13 +456,23 @@ impl Config {
             path: path.to_path_buf(),
             source,
         })?;
-        let raw: RawConfig = toml::from_str(&text).map_err(|e| ConfigError::Parse {
+        let invalid = |problems| ConfigError::Invalid {
             path: path.to_path_buf(),
-            message: e.to_string(),
-        })?;
+            problems,
+        };
+        // Every problem at once: the keys' (unknown, wrong type) and then the values'.
+        let (raw, mut problems) = parse::raw_config(&text).map_err(invalid)?;
         // An empty root (config in the current directory) keeps paths short in messages.
         let root = path.parent().unwrap_or(Path::new("")).to_path_buf();
-        Config::resolve(raw, path, &root)
+        match Config::resolve(raw, path, &root) {
+            Ok(cfg) if problems.is_empty() => Ok(cfg),
+            Ok(_) => Err(invalid(problems)),
+            Err(ConfigError::Invalid { problems: more, .. }) => {
+                problems.extend(more);
+                Err(invalid(problems))
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// Check every key of `raw` and resolve paths against `root`.
@@ -476,7 +493,7 @@ impl Config {
         if !(confidence > 0.5 && confidence < 1.0) {
             p.push(format!("thresholds.confidence = {confidence}: give a level between 0.5 and 1, such as 0.95"));
         }
-        let catalog = resolve_catalog(&raw.catalog, &mut p);
+        let catalog = resolve_catalog(&raw.catalog, lang, &mut p);
         // Whether the workspace surveys its own customers (its questionnaire then needs an
         // overall item); the source kinds are checked in full below.
         let survey = raw.sources.iter().any(|s| {
@@ -486,7 +503,7 @@ impl Config {
             )
         });
         let (dimensions, items) =
-            resolve_questionnaire(&raw.questionnaire, &raw.value_maps, survey, &mut p);
+            resolve_questionnaire(&raw.questionnaire, &raw.value_maps, survey, lang, &mut p);
         let timezone =
             match crate::zone::Zone::parse(raw.workspace.timezone.as_deref().unwrap_or("+08:00")) {
                 Ok(t) => t,
@@ -559,7 +576,7 @@ impl Config {
                 "channel".into(),
             ]
         });
-        let fields = resolve_fields(&raw.fields, &mut p);
+        let fields = resolve_fields(&raw.fields, lang, &mut p);
         let custom_segments: Vec<&str> = fields
             .iter()
             .filter(|f| f.kind == FieldKind::Segment)
@@ -863,7 +880,40 @@ pub fn reserved_field_ids() -> BTreeSet<&'static str> {
     .collect()
 }
 
-fn resolve_fields(raw: &[RawField], p: &mut Vec<String>) -> Vec<CustomField> {
+/// The Chinese and English names of a catalogue entry, item, dimension or field at `key`:
+/// the one in the report's language `lang` is required, the other falls back to the id (so a
+/// workspace that reports in one language names things once).
+fn names(
+    key: &str,
+    id: &str,
+    zh: &Option<String>,
+    en: &Option<String>,
+    lang: Lang,
+    p: &mut Vec<String>,
+) -> (String, String) {
+    let given = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+    };
+    let (zh, en) = (given(zh), given(en));
+    let (field, name, other) = match lang {
+        Lang::Zh => ("zh", &zh, "en"),
+        Lang::En => ("en", &en, "zh"),
+    };
+    if name.is_none() {
+        p.push(format!(
+            "{key}: no `{field}` name, which the report (lang = \"{field}\") prints; add {field} = \"…\" (`{other}` is optional)"
+        ));
+    }
+    (
+        zh.unwrap_or_else(|| id.to_string()),
+        en.unwrap_or_else(|| id.to_string()),
+    )
+}
+
+fn resolve_fields(raw: &[RawField], lang: Lang, p: &mut Vec<String>) -> Vec<CustomField> {
     let builtin = reserved_field_ids();
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
@@ -892,10 +942,11 @@ fn resolve_fields(raw: &[RawField], p: &mut Vec<String>) -> Vec<CustomField> {
                 FieldKind::Segment
             }
         };
+        let (zh, en) = names(&key, &f.id, &f.zh, &f.en, lang, p);
         out.push(CustomField {
             id: f.id.clone(),
-            zh: f.zh.clone(),
-            en: f.en.clone(),
+            zh,
+            en,
             kind,
         });
     }
@@ -934,6 +985,7 @@ fn resolve_commitments(raw: &RawComplaints, p: &mut Vec<String>) -> Commitments 
 
 fn resolve_catalog(
     raw: &BTreeMap<String, Vec<RawCatalogEntry>>,
+    lang: Lang,
     p: &mut Vec<String>,
 ) -> BTreeMap<String, Vec<CatalogEntry>> {
     let mut out = BTreeMap::new();
@@ -962,12 +1014,17 @@ fn resolve_catalog(
             seg.clone(),
             entries
                 .iter()
-                .map(|e| CatalogEntry {
-                    id: e.id.clone(),
-                    zh: e.zh.clone(),
-                    en: e.en.clone(),
-                    region: e.region.clone(),
-                    aliases: e.aliases.clone(),
+                .enumerate()
+                .map(|(i, e)| {
+                    let key = format!("catalog.{seg}[{i}] (`{}`)", e.id);
+                    let (zh, en) = names(&key, &e.id, &e.zh, &e.en, lang, p);
+                    CatalogEntry {
+                        id: e.id.clone(),
+                        zh,
+                        en,
+                        region: e.region.clone(),
+                        aliases: e.aliases.clone(),
+                    }
                 })
                 .collect::<Vec<_>>(),
         );
@@ -998,6 +1055,7 @@ fn resolve_questionnaire(
     q: &RawQuestionnaire,
     maps: &BTreeMap<String, BTreeMap<String, f64>>,
     survey: bool,
+    lang: Lang,
     p: &mut Vec<String>,
 ) -> (Vec<Dimension>, Vec<Item>) {
     let mut dim_ids = BTreeSet::new();
@@ -1108,10 +1166,11 @@ fn resolve_questionnaire(
                 }
             },
         };
+        let (zh, en) = names(&key, &it.id, &it.zh, &it.en, lang, p);
         items.push(Item {
             id: it.id.clone(),
-            zh: it.zh.clone(),
-            en: it.en.clone(),
+            zh,
+            en,
             dimension: it.dimension.clone(),
             min,
             max,
@@ -1132,11 +1191,16 @@ fn resolve_questionnaire(
     let dims = q
         .dimensions
         .iter()
-        .map(|d| Dimension {
-            id: d.id.clone(),
-            zh: d.zh.clone(),
-            en: d.en.clone(),
-            weight: d.weight,
+        .enumerate()
+        .map(|(i, d)| {
+            let key = format!("questionnaire.dimensions[{i}] (`{}`)", d.id);
+            let (zh, en) = names(&key, &d.id, &d.zh, &d.en, lang, p);
+            Dimension {
+                id: d.id.clone(),
+                zh,
+                en,
+                weight: d.weight,
+            }
         })
         .collect();
     (dims, items)
@@ -1169,6 +1233,27 @@ mod tests {
         columns = { response_id = "id", survey_time = "t" }
         items = { q1 = "Q1", q2 = "Q2" }
     "#;
+
+    #[test]
+    fn only_the_report_languages_names_are_required() {
+        // Issue 14.6: `zh` was required on every item and store even with lang = "en".
+        let english = MINIMAL
+            .replace(r#"zh = "服务", "#, "")
+            .replace(r#"zh = "总体", "#, "");
+        let c = resolve(&format!("[report]\nlang = \"en\"\n{english}")).unwrap();
+        let q1 = c.item("q1").unwrap();
+        assert_eq!((q1.zh.as_str(), q1.en.as_str()), ("q1", "Service"));
+        assert_eq!(c.dimensions[0].zh, "svc");
+        // In a Chinese report every missing name is listed, in one go.
+        let Err(ConfigError::Invalid { problems, .. }) = resolve(&english) else {
+            panic!("a Chinese report without Chinese names")
+        };
+        let missing: Vec<&String> = problems
+            .iter()
+            .filter(|p| p.contains("no `zh` name"))
+            .collect();
+        assert_eq!(missing.len(), 3, "{problems:?}");
+    }
 
     #[test]
     fn minimal_config_resolves_with_defaults() {

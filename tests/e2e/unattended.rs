@@ -465,3 +465,34 @@ fn a_byte_identical_copy_adds_nothing_not_even_its_rejects() {
         "{files:?}"
     );
 }
+
+#[test]
+fn two_typos_in_the_config_are_both_reported_with_their_lines() {
+    // Issue 14.6: with typos on lines 29 (`min_nn`) and 204 (`encodng`) only line 204 was
+    // reported, so fixing a config took one run per typo.
+    let t = demo("two-typos");
+    let cfg = t.path().join("csat.toml");
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[28].starts_with("min_n = 30") && lines[203] == "encoding = \"auto\"");
+    let typo = text.replacen("\nmin_n = 30", "\nmin_nn = 30", 1).replacen(
+        "\nencoding = \"auto\"",
+        "\nencodng = \"auto\"",
+        1,
+    );
+    std::fs::write(&cfg, typo).unwrap();
+    let out = csat(t.path(), &["validate"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("line 29: thresholds.min_nn: unknown key `min_nn`; did you mean `min_n`?"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "line 204: sources[0].encodng: unknown key `encodng`; did you mean `encoding`?"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("has 2 problem(s)"), "{err}");
+}
