@@ -1276,7 +1276,8 @@ mod tests {
         let err = resolve(&bad).unwrap_err().to_string();
         for needle in [
             "weights sum to 0.7000",
-            "no file matches",
+            "the folder",
+            "missing does not exist",
             "columns.survey_tme: not a field",
             "`survey_time` is required",
             "items.q9: no such item",

@@ -24,10 +24,12 @@ pub struct Lock {
 pub enum LockError {
     #[error("another csat run holds the workspace lock {path} ({holder}); it runs one at a time — wait for it to finish (or stop it), then run again")]
     Held { path: PathBuf, holder: String },
-    #[error("cannot open the workspace lock {path}: {source}")]
+    #[error("cannot open the workspace lock {path}: {source}; {fix}")]
     Io {
         path: PathBuf,
         source: std::io::Error,
+        /// What to do about it, for the kind of error.
+        fix: String,
     },
 }
 
@@ -40,11 +42,37 @@ fn holder_of(text: &str) -> String {
     }
 }
 
+/// What a user can do when the lock cannot be opened: csat writes in the workspace (lock,
+/// lake, marts, reports), so the usual cause is a cron job running as another user.
+fn fix_for(e: &std::io::Error, dir: &Path) -> String {
+    let shown = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => format!(
+            "csat writes its lock, lake, marts and reports inside the workspace, so run it as a user who may write to {} (see `ls -ld {}`; for cron, the crontab of the workspace's owner), or give that user write permission",
+            shown.display(),
+            shown.display()
+        ),
+        std::io::ErrorKind::ReadOnlyFilesystem => format!(
+            "{} is on a read-only file system; copy the workspace to a writable disk, or remount it read-write",
+            shown.display()
+        ),
+        _ => format!(
+            "check that {} exists and can be written to",
+            shown.display()
+        ),
+    }
+}
+
 /// Take the lock of the workspace at `dir`, or fail at once with who holds it.
 pub fn acquire(dir: &Path, started: &str) -> Result<Lock, LockError> {
     let path = dir.join(LOCK_FILE);
-    let io = |source| LockError::Io {
+    let io = |source: std::io::Error| LockError::Io {
         path: path.clone(),
+        fix: fix_for(&source, dir),
         source,
     };
     if !dir.as_os_str().is_empty() {
@@ -126,5 +154,26 @@ mod tests {
         );
         drop(taken);
         let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+#[cfg(test)]
+mod fix_tests {
+    use super::*;
+
+    #[test]
+    fn a_lock_that_cannot_be_opened_names_the_fix() {
+        // Issue 14.7: "Permission denied" and no fix (not reproducible through the binary
+        // when tests run as root, who may write anywhere).
+        let e = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let fix = fix_for(&e, Path::new("/srv/csat"));
+        assert!(
+            fix.contains("may write to /srv/csat") && fix.contains("ls -ld /srv/csat"),
+            "{fix}"
+        );
+        let fix = fix_for(&e, Path::new(""));
+        assert!(fix.contains("may write to ."), "{fix}");
+        let ro = std::io::Error::from(std::io::ErrorKind::ReadOnlyFilesystem);
+        assert!(fix_for(&ro, Path::new("/mnt")).contains("read-only"));
     }
 }

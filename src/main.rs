@@ -19,6 +19,10 @@ struct Cli {
     /// schedulers and log collectors.
     #[arg(long, value_enum, default_value = "text", global = true)]
     log_format: cmd::say::LogFormat,
+    /// Only warnings, errors and the command's result line (for `run`, its summary line):
+    /// what cron should mail.
+    #[arg(long, short = 'q', global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -59,7 +63,7 @@ fn main() -> ExitCode {
         std::env::set_var("POLARS_MAX_THREADS", "1");
     }
     let cli = Cli::parse();
-    cmd::say::init(cli.log_format);
+    cmd::say::init(cli.log_format, cli.quiet);
     let level = match cli.verbose {
         0 => tracing::Level::WARN,
         1 => tracing::Level::INFO,

@@ -124,11 +124,14 @@ pub fn analyze(cfg: &Config, period: Period) -> Result<usize, Failure> {
         .iter()
         .map(|(n, df)| format!("{n} ({})", df.height()))
         .collect();
-    super::say::info(&format!(
-        "analyze {period}: {} in {}",
-        summary.join(", "),
-        cfg.marts.join(format!("period={period}")).display()
-    ));
+    super::say::stage(
+        &format!(
+            "analyze {period}: {} in {}",
+            summary.join(", "),
+            cfg.marts.join(format!("period={period}")).display()
+        ),
+        None,
+    );
     Ok(marts.tables.len() + 1)
 }
 

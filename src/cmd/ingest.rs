@@ -334,7 +334,7 @@ pub fn write(
             " (and {answers_rejected} answers rejected in accepted rows)"
         ));
     }
-    super::say::info_with(
+    super::say::stage(
         &format!(
             "ingest: {} rows read = {} accepted + {} rejected{also}, lake at {}",
             counts.read,
@@ -342,7 +342,9 @@ pub fn write(
             counts.rejected,
             cfg.lake.display()
         ),
-        serde_json::json!({"stage": "ingest", "rows_read": counts.read, "rows_accepted": counts.accepted, "rows_rejected": counts.rejected, "rows_superseded": superseded, "answers_rejected": answers_rejected}),
+        Some(
+            serde_json::json!({"stage": "ingest", "rows_read": counts.read, "rows_accepted": counts.accepted, "rows_rejected": counts.rejected, "rows_superseded": superseded, "answers_rejected": answers_rejected}),
+        ),
     );
     Ok(counts)
 }

@@ -139,11 +139,14 @@ pub fn report(
     }
     super::keep_users_files(&dir, &staged)?;
     switch.commit()?;
-    super::say::info(&format!(
-        "report {period} ({}): {}",
-        lang.code(),
-        dir.join("report.pdf").display()
-    ));
+    super::say::stage(
+        &format!(
+            "report {period} ({}): {}",
+            lang.code(),
+            dir.join("report.pdf").display()
+        ),
+        None,
+    );
     Ok(dir.join("report.pdf"))
 }
 

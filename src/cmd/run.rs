@@ -22,6 +22,7 @@ pub struct Args {
 
 pub fn run(args: &Args) -> CmdResult {
     let started = std::time::Instant::now();
+    say::begin_run();
     let cfg = args.common.load()?;
     let _lock = super::lock_workspace(&cfg)?;
     let as_of = args.common.as_of();
@@ -35,7 +36,7 @@ pub fn run(args: &Args) -> CmdResult {
     say::progress(3, 3, &format!("report {period}"));
     let pdf = super::report::report(&cfg, period, args.lang.unwrap_or(cfg.lang), as_of)?;
     let secs = started.elapsed().as_secs_f64();
-    say::info_with(
+    say::summary(
         &format!(
             "csat run {period}: {} rows read, {} accepted, {} rejected{}{}; {marts} marts; report {}; {} warnings; {secs:.1} s",
             counts.read,

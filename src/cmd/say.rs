@@ -7,6 +7,9 @@ use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 static JSON: AtomicBool = AtomicBool::new(false);
+static QUIET: AtomicBool = AtomicBool::new(false);
+/// Set by `csat run`: its stages' result lines give way to its one summary line.
+static IN_RUN: AtomicBool = AtomicBool::new(false);
 static WARNINGS: AtomicUsize = AtomicUsize::new(0);
 
 /// The format of stderr messages.
@@ -16,8 +19,20 @@ pub enum LogFormat {
     Json,
 }
 
-pub fn init(format: LogFormat) {
+/// `quiet` (`--quiet`, for cron mail): only warnings, errors and the result line of the
+/// command (for `run`, its summary line) are written.
+pub fn init(format: LogFormat, quiet: bool) {
     JSON.store(format == LogFormat::Json, Ordering::Relaxed);
+    QUIET.store(quiet, Ordering::Relaxed);
+}
+
+fn quiet() -> bool {
+    QUIET.load(Ordering::Relaxed)
+}
+
+/// From here on the stages are parts of `csat run`.
+pub fn begin_run() {
+    IN_RUN.store(true, Ordering::Relaxed);
 }
 
 pub fn json() -> bool {
@@ -48,13 +63,23 @@ fn emit(level: &str, msg: &str, fields: Option<serde_json::Value>) {
     }
 }
 
-/// A line of progress or a result.
+/// A line of progress or a detail (not written with `--quiet`).
 pub fn info(msg: &str) {
-    emit("info", msg, None);
+    if !quiet() {
+        emit("info", msg, None);
+    }
 }
 
-/// A result with machine-readable fields (the fields appear only in JSON).
-pub fn info_with(msg: &str, fields: serde_json::Value) {
+/// A stage's result line with machine-readable fields (the fields appear only in JSON): the
+/// command's result when run on its own; with `--quiet` not written inside `csat run`.
+pub fn stage(msg: &str, fields: Option<serde_json::Value>) {
+    if !(quiet() && IN_RUN.load(Ordering::Relaxed)) {
+        emit("info", msg, fields);
+    }
+}
+
+/// `csat run`'s one summary line: always written.
+pub fn summary(msg: &str, fields: serde_json::Value) {
     emit("info", msg, Some(fields));
 }
 
@@ -64,9 +89,12 @@ pub fn warn(msg: &str) {
     emit("warning", msg, None);
 }
 
-/// Something the user should know that needs no action (not counted as a warning).
+/// Something the user should know that needs no action (not counted as a warning; not
+/// written with `--quiet`).
 pub fn notice(msg: &str) {
-    emit("notice", msg, None);
+    if !quiet() {
+        emit("notice", msg, None);
+    }
 }
 
 pub fn error(msg: &str) {
@@ -81,7 +109,7 @@ pub fn warnings() -> usize {
 /// Progress for a person at a terminal: "[2/3] analyze 2026-10 …". Never written when
 /// stderr is not a terminal (cron mail, log files) or with JSON logs.
 pub fn progress(step: usize, of: usize, what: &str) {
-    if json() || !std::io::stderr().is_terminal() {
+    if json() || quiet() || !std::io::stderr().is_terminal() {
         return;
     }
     let mut err = std::io::stderr().lock();

@@ -123,6 +123,47 @@ pub struct Source {
     pub items: BTreeMap<String, String>,
 }
 
+/// The problem of a `path` that matches no file: where it was looked for (the workspace
+/// folder, by its full name when the config is in the current directory), and the first
+/// folder of the path that does not exist, if one does not.
+fn no_match(key: &str, pattern: &str, root: &Path) -> String {
+    let base = if root.as_os_str().is_empty() {
+        std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))
+    } else {
+        root.to_path_buf()
+    };
+    // The folders before the first glob character.
+    let fixed: PathBuf = Path::new(pattern)
+        .parent()
+        .map(|p| {
+            p.components()
+                .take_while(|c| !c.as_os_str().to_string_lossy().contains(['*', '?', '[']))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut missing = None;
+    let mut at = base.clone();
+    for c in fixed.components() {
+        at.push(c);
+        if !at.is_dir() {
+            missing = Some(at.clone());
+            break;
+        }
+    }
+    match missing {
+        Some(dir) => format!(
+            "{key}.path = `{pattern}`: the folder {} does not exist; create it and put the exports there, or fix the path (relative to the workspace folder {})",
+            dir.display(),
+            base.display()
+        ),
+        None => format!(
+            "{key}.path = `{pattern}`: no file matches in {}; put the export there, or fix the path or the glob (relative to the workspace folder {})",
+            base.join(Path::new(pattern).parent().unwrap_or(Path::new(""))).display(),
+            base.display()
+        ),
+    }
+}
+
 pub(super) fn resolve_source(
     i: usize,
     rs: &RawSource,
@@ -145,11 +186,7 @@ pub(super) fn resolve_source(
     };
     let files = match glob_files(root, &rs.path) {
         Ok(f) if f.is_empty() => {
-            p.push(format!(
-                "{key}.path = `{}`: no file matches (relative to {}); fix the path or the glob",
-                rs.path,
-                root.display()
-            ));
+            p.push(no_match(&key, &rs.path, root));
             Vec::new()
         }
         Ok(f) => f,

@@ -496,3 +496,72 @@ fn two_typos_in_the_config_are_both_reported_with_their_lines() {
     );
     assert!(err.contains("has 2 problem(s)"), "{err}");
 }
+
+#[test]
+fn quiet_runs_print_the_summary_and_warnings_only() {
+    // Issue 14.7: the README said cron mail carries only the summary and warnings, but the
+    // stage lines and up to 20 `rejected …` lines were printed (13 lines on the demo).
+    let t = demo("quiet");
+    let out = ok(t.path(), &["run", "--quiet", "--as-of", AS_OF]);
+    let err = stderr(&out);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(
+        lines[0].starts_with("csat run 2026-10: 19168 rows read"),
+        "{err}"
+    );
+    // A warning still comes through, and is counted in the summary.
+    let out = csat(
+        t.path(),
+        &[
+            "run",
+            "-q",
+            "--as-of",
+            AS_OF,
+            "--warn-reject-share",
+            "0.0001",
+        ],
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(6), "{err}");
+    assert!(
+        err.lines()
+            .all(|l| l.starts_with("warning: ") || l.starts_with("csat run ")),
+        "{err}"
+    );
+    assert!(
+        err.lines().last().unwrap().starts_with("csat run "),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_missing_input_folder_is_named_with_the_workspace() {
+    // Issue 14.7: "no file matches (relative to )" with an empty path.
+    let t = demo("missing-folder");
+    let cfg = t.path().join("csat.toml");
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(
+        &cfg,
+        text.replace(
+            "path = \"raw/电话回访记录.csv\"",
+            "path = \"exports/电话回访记录.csv\"",
+        ),
+    )
+    .unwrap();
+    let out = csat(t.path(), &["validate"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    let here = std::fs::canonicalize(t.path()).unwrap();
+    assert!(
+        err.contains(&format!(
+            "the folder {} does not exist",
+            here.join("exports").display()
+        )) || err.contains(&format!(
+            "the folder {} does not exist",
+            t.path().join("exports").display()
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("relative to )"), "{err}");
+}
