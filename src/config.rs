@@ -48,6 +48,8 @@ pub struct RawConfig {
     #[serde(default)]
     pub thresholds: RawThresholds,
     #[serde(default)]
+    pub limits: RawLimits,
+    #[serde(default)]
     pub segments: RawSegments,
     /// Columns of the sources' own beyond the built-in fields: segments (city, age band,
     /// member type…) to cut the report by, and numbers (age, tenure…) for the churn model.
@@ -184,6 +186,17 @@ pub struct RawThresholds {
     pub min_n: Option<i64>,
     pub confidence: Option<f64>,
 }
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLimits {
+    /// The longest cell kept, in bytes (longer ones are cut, with a note in the rejects).
+    pub max_cell_bytes: Option<i64>,
+}
+
+/// The longest cell kept by default: 64 KB, some 20,000 Chinese characters, far more than
+/// any comment, while a 50 MB cell (a pasted file) never reaches the lake.
+pub const DEFAULT_MAX_CELL_BYTES: usize = 64 * 1024;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -412,6 +425,8 @@ pub struct Config {
     /// The text of a configured holiday calendar (`None`: the shipped one).
     pub calendar: Option<String>,
     pub min_n: usize,
+    /// `[limits] max_cell_bytes`: longer cells are cut to it on ingest.
+    pub max_cell_bytes: usize,
     pub confidence: f64,
     pub report_segments: Vec<String>,
     /// `[[fields]]`: custom segments and numbers the sources may map.
@@ -489,6 +504,14 @@ impl Config {
         if min_n < 2 {
             p.push(format!("thresholds.min_n = {min_n}: a cell needs at least 2 answers for a spread; use 30 (the default) unless you know better"));
         }
+        let max_cell_bytes = match raw.limits.max_cell_bytes {
+            None => DEFAULT_MAX_CELL_BYTES,
+            Some(n) if n >= 256 => n as usize,
+            Some(n) => {
+                p.push(format!("limits.max_cell_bytes = {n}: too small to hold a comment; use at least 256 (default {DEFAULT_MAX_CELL_BYTES})"));
+                DEFAULT_MAX_CELL_BYTES
+            }
+        };
         let confidence = raw.thresholds.confidence.unwrap_or(0.95);
         if !(confidence > 0.5 && confidence < 1.0) {
             p.push(format!("thresholds.confidence = {confidence}: give a level between 0.5 and 1, such as 0.95"));
@@ -723,6 +746,7 @@ impl Config {
             churn_controls,
             calendar,
             min_n: min_n.max(2) as usize,
+            max_cell_bytes,
             confidence,
             report_segments,
             fields,

@@ -203,6 +203,7 @@ pub fn write(
             match r.level {
                 ingest::RejectLevel::Row => "",
                 ingest::RejectLevel::Answer => "answer ",
+                ingest::RejectLevel::Cell => "cell ",
             },
             r.file,
             r.line,

@@ -82,10 +82,12 @@ pub enum RejectCode {
     Excluded,
     /// Not finished or not submitted (kept only with `include_partial`).
     Incomplete,
+    /// A cell longer than `[limits] max_cell_bytes`, cut to it (the row counts).
+    TooLong,
 }
 
 impl RejectCode {
-    pub const ALL: [RejectCode; 13] = [
+    pub const ALL: [RejectCode; 14] = [
         RejectCode::MissingValue,
         RejectCode::BadDate,
         RejectCode::NotANumber,
@@ -99,6 +101,7 @@ impl RejectCode {
         RejectCode::BadWeight,
         RejectCode::Excluded,
         RejectCode::Incomplete,
+        RejectCode::TooLong,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -116,6 +119,7 @@ impl RejectCode {
             RejectCode::BadWeight => "bad_weight",
             RejectCode::Excluded => "excluded",
             RejectCode::Incomplete => "incomplete",
+            RejectCode::TooLong => "too_long",
         }
     }
 
@@ -126,12 +130,13 @@ impl RejectCode {
     }
 }
 
-/// What a reject sets aside: a whole raw row, or one answer of a row whose other answers
-/// count.
+/// What a reject sets aside: a whole raw row, one answer of a row whose other answers
+/// count, or the end of a cell too long to keep (its row and the cell's start count).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum RejectLevel {
     Row,
     Answer,
+    Cell,
 }
 
 impl RejectLevel {
@@ -139,6 +144,7 @@ impl RejectLevel {
         match self {
             RejectLevel::Row => "row",
             RejectLevel::Answer => "answer",
+            RejectLevel::Cell => "cell",
         }
     }
 }
@@ -395,9 +401,26 @@ pub fn ingest_file(
     let file_id: std::rc::Rc<str> = ledger.file_id.as_str().into();
     // Rows are read, mapped and let go one at a time: only what they became is kept. One
     // thread parses the file while this one maps the rows (in file order).
+    let mut truncated = 0usize;
     read_ahead(rows, |row| -> Result<(), IngestError> {
-        let row = layout.shape(row.map_err(file_err)?);
+        let mut row = layout.shape(row.map_err(file_err)?);
         ledger.rows_read += 1;
+        for (i, n) in cut_long_cells(&mut row, ctx.cfg.max_cell_bytes) {
+            truncated += 1;
+            rejects.push(Reject {
+                level: RejectLevel::Cell,
+                code: RejectCode::TooLong,
+                source: src.name.clone(),
+                file: file.clone(),
+                line: row.line,
+                column: layout.headers.get(i).cloned().unwrap_or_default(),
+                value: ctx.privacy.text(&clip(&row.cells[i].text(), 200)),
+                reason: format!(
+                    "the cell holds {n} bytes, more than the limit of {} ([limits] max_cell_bytes); only its start was kept",
+                    ctx.cfg.max_cell_bytes
+                ),
+            });
+        }
         let result = match layout.excluded(&row) {
             Some((code, why)) => Err(map::RowError {
                 code,
@@ -459,12 +482,40 @@ pub fn ingest_file(
     if let Some(n) = fm.zone_note() {
         ledger.note = n;
     }
+    if truncated > 0 {
+        if !ledger.note.is_empty() {
+            ledger.note.push_str("; ");
+        }
+        ledger.note.push_str(&format!(
+            "{truncated} cells longer than {} bytes cut to that length",
+            ctx.cfg.max_cell_bytes
+        ));
+    }
     Ok(FileResult {
         ledger,
         accepted,
         rejects,
         mapping: fm.describe(),
     })
+}
+
+/// Cut every text cell of `row` longer than `max` bytes to at most `max` (at a character
+/// boundary); the columns cut, with their lengths before.
+fn cut_long_cells(row: &mut read::RawRow, max: usize) -> Vec<(usize, usize)> {
+    let mut cut = Vec::new();
+    for (i, c) in row.cells.iter_mut().enumerate() {
+        if let read::Cell::Text(s) = c {
+            if s.len() > max {
+                let mut end = max;
+                while !s.is_char_boundary(end) {
+                    end -= 1;
+                }
+                cut.push((i, s.len()));
+                s.truncate(end);
+            }
+        }
+    }
+    cut
 }
 
 /// Hand every row of `rows` to `each`, in order, while another thread reads ahead (parsing

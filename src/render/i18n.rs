@@ -443,6 +443,10 @@ pub fn reject_reason(code: &str, lang: Lang) -> String {
             "not a real response (preview, test, spam)",
         ),
         "incomplete" => ("未完成或未提交的答卷", "unfinished or unsubmitted response"),
+        "too_long" => (
+            "单元格过长，只保留开头部分（该行照常计入）",
+            "cell too long: only its start was kept (the row counts)",
+        ),
         other => return other.to_string(),
     };
     match lang {

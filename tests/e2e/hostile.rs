@@ -58,7 +58,15 @@ fn row(id: &str, time: &str, dlv: &str, sat: &str, cmt: &str) -> String {
 
 fn good_rows() -> String {
     (1..=5)
-        .map(|i| row(&format!("R{i}"), "2026-10-0{i} 10:00", "4", "5", "好"))
+        .map(|i| {
+            row(
+                &format!("R{i}"),
+                &format!("2026-10-0{i} 10:00"),
+                "4",
+                "5",
+                "好",
+            )
+        })
         .collect()
 }
 
@@ -339,4 +347,80 @@ fn every_hostile_input_ends_in_a_clear_error_or_accounted_rejects() {
         outcomes.iter().any(|o| o == "lake path traversal: exit 2"),
         "an output path outside the workspace must be refused: {outcomes:#?}"
     );
+}
+
+#[test]
+fn a_huge_cell_is_cut_to_the_limit_with_a_note_and_its_row_counts() {
+    // Issue 14.8: a 50 MB comment cell was accepted and stored whole in the lake. Here 3 MB
+    // (the limit is 64 KB; a 3 MB cell shows the same in a debug build's time).
+    let t = TempDir::new("huge-cell");
+    let ws = t.path();
+    std::fs::write(ws.join("csat.toml"), CONFIG.replace("INPUT", "input.csv")).unwrap();
+    let huge = "很长的意见".repeat(200_000); // 15 bytes × 200,000 = 3 MB
+    let mut csv = HEADER.to_string();
+    for i in 1..=5 {
+        csv.push_str(&row(
+            &format!("R{i}"),
+            &format!("2026-10-0{i} 10:00"),
+            "4",
+            "5",
+            "好",
+        ));
+    }
+    csv.push_str(&row("R9", "2026-10-09 10:00", "3", "4", &huge));
+    std::fs::write(ws.join("input.csv"), csv).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_csat"))
+        .current_dir(ws)
+        .args(["ingest", "--as-of", "2026-11-01"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("6 rows read = 6 accepted + 0 rejected"),
+        "{err}"
+    );
+    assert!(err.len() < 4096, "the cell was echoed: {} bytes", err.len());
+    let comments =
+        csat::lake::read_file(&ws.join("lake/comments/period=2026-10/part-0.parquet")).unwrap();
+    let texts = csat::frame::strs(&comments, "text").unwrap();
+    let longest = texts.iter().flatten().map(|s| s.len()).max().unwrap();
+    assert!(longest <= 64 * 1024 && longest > 60 * 1024, "{longest}");
+    assert!(texts
+        .iter()
+        .flatten()
+        .any(|s| s.starts_with("很长的意见很长的意见")));
+    let rejects = csat::lake::read_file(&ws.join("lake/_rejects/hostile.parquet")).unwrap();
+    let (level, code, reason) = (
+        csat::frame::strs(&rejects, "level").unwrap(),
+        csat::frame::strs(&rejects, "code").unwrap(),
+        csat::frame::strs(&rejects, "reason").unwrap(),
+    );
+    assert_eq!(level, vec![Some("cell".to_string())]);
+    assert_eq!(code, vec![Some("too_long".to_string())]);
+    assert!(
+        reason[0].as_deref().unwrap().contains("3000000 bytes"),
+        "{reason:?}"
+    );
+    // A lower limit in the config cuts shorter.
+    let cfg = std::fs::read_to_string(ws.join("csat.toml")).unwrap();
+    std::fs::write(
+        ws.join("csat.toml"),
+        format!("[limits]\nmax_cell_bytes = 1000\n{cfg}"),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_csat"))
+        .current_dir(ws)
+        .args(["ingest", "--as-of", "2026-11-01"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let comments =
+        csat::lake::read_file(&ws.join("lake/comments/period=2026-10/part-0.parquet")).unwrap();
+    let texts = csat::frame::strs(&comments, "text").unwrap();
+    assert!(texts.iter().flatten().all(|s| s.len() <= 1000));
 }
