@@ -1,5 +1,5 @@
-//! Spreadsheet exports beside the report: `tables.xlsx` (every table of the report, one
-//! sheet per section) and `rejects.csv` (every rejected row with its reason). Cells that a
+//! Spreadsheet exports beside the report: `rejects.csv` (every rejected row with its
+//! reason; `tables.xlsx` is [`super::xlsx`]), and the neutralising both share. Cells that a
 //! spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage
 //! return, OWASP's list for CSV injection) are neutralised with a leading apostrophe, so a
 //! hostile value in a raw export (`=cmd|' /C calc'!A0`) stays text when someone opens the
@@ -9,8 +9,8 @@ use std::borrow::Cow;
 
 use crate::frame::{self, DataFrame};
 
-use super::model::Report;
 use super::RenderError;
+use crate::config::Lang;
 
 /// The cell as text a spreadsheet will not evaluate.
 pub fn neutralise(cell: &str) -> Cow<'_, str> {
@@ -20,100 +20,64 @@ pub fn neutralise(cell: &str) -> Cow<'_, str> {
     }
 }
 
-/// Every rejected row and answer (`level` row or answer) as CSV (UTF-8 with a byte-order mark, which Excel needs to read
-/// Chinese correctly), every text cell neutralised.
-pub fn rejects_csv(rejects: Option<&DataFrame>) -> Result<Vec<u8>, RenderError> {
+/// Every rejected row, answer and cut cell as CSV (UTF-8 with a byte-order mark, which
+/// Excel needs to read Chinese correctly), every text cell neutralised. The header and the
+/// reason (the code's label) are in the report's language; the detail sentence stays as the
+/// ingest wrote it (English), for a reader who needs the exact cause.
+pub fn rejects_csv(rejects: Option<&DataFrame>, lang: Lang) -> Result<Vec<u8>, RenderError> {
     let cols = [
         "source", "file", "line", "level", "column", "value", "code", "reason",
     ];
+    let header: [&str; 9] = match lang {
+        Lang::Zh => [
+            "来源",
+            "文件",
+            "行号",
+            "范围",
+            "列",
+            "取值",
+            "原因",
+            "原因代码",
+            "详情（英文）",
+        ],
+        Lang::En => [
+            "source", "file", "line", "level", "column", "value", "reason", "code", "detail",
+        ],
+    };
     let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
     let err = |e: csv::Error| RenderError::Data(format!("rejects.csv: {e}"));
-    w.write_record(cols).map_err(err)?;
+    w.write_record(header).map_err(err)?;
     if let Some(df) = rejects {
         let data: Vec<Vec<Option<String>>> = cols
             .iter()
             .map(|c| frame::strs(df, c).unwrap_or_else(|_| vec![None; df.height()]))
             .collect();
         for i in 0..df.height() {
-            let row: Vec<String> = data
-                .iter()
-                .map(|c| neutralise(c[i].as_deref().unwrap_or("")).into_owned())
-                .collect();
+            let at = |k: usize| data[k][i].as_deref().unwrap_or("");
+            let level = match (lang, at(3)) {
+                (Lang::Zh, "row") => "整行",
+                (Lang::Zh, "answer") => "仅此答案",
+                (Lang::Zh, "cell") => "单元格截断",
+                (_, other) => other,
+            };
+            let label = super::i18n::reject_reason(at(6), lang);
+            let row = [
+                at(0),
+                at(1),
+                at(2),
+                level,
+                at(4),
+                at(5),
+                label.as_str(),
+                at(6),
+                at(7),
+            ]
+            .map(|c| neutralise(c).into_owned());
             w.write_record(&row).map_err(err)?;
         }
     }
     w.into_inner()
         .map_err(|e| RenderError::Data(format!("rejects.csv: {e}")))
-}
-
-/// Every table of the report as an XLSX workbook, one sheet per section (tables one under
-/// another, each with its caption), cells as text, neutralised. The file's creation date is
-/// the report's generation date, so the same report gives the same bytes.
-pub fn tables_xlsx(report: &Report, generated: chrono::NaiveDate) -> Result<Vec<u8>, RenderError> {
-    use chrono::Datelike;
-    use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
-    let e = |e: rust_xlsxwriter::XlsxError| RenderError::Data(format!("tables.xlsx: {e}"));
-    let mut wb = Workbook::new();
-    let created = ExcelDateTime::from_ymd(
-        generated.year().clamp(1900, 9999) as u16,
-        generated.month() as u8,
-        generated.day() as u8,
-    )
-    .map_err(e)?;
-    wb.set_properties(
-        &DocProperties::new()
-            .set_creation_datetime(&created)
-            .set_title(&format!("{} {}", report.title, report.period)),
-    );
-    let bold = Format::new().set_bold();
-    let mut used: Vec<String> = Vec::new();
-    for (k, s) in report.sections.iter().enumerate() {
-        if s.tables.is_empty() {
-            continue;
-        }
-        let ws = wb.add_worksheet();
-        // Sheet names: at most 31 characters, none of []:*?/\ , unique.
-        let mut name: String = format!("{} {}", k + 2, s.title)
-            .chars()
-            .filter(|c| !"[]:*?/\\'".contains(*c))
-            .take(31)
-            .collect();
-        while used.contains(&name) {
-            name = format!(
-                "{}{}",
-                name.chars().take(28).collect::<String>(),
-                used.len()
-            );
-        }
-        used.push(name.clone());
-        ws.set_name(&name).map_err(e)?;
-        let mut row = 0u32;
-        for t in &s.tables {
-            if let Some(c) = &t.caption {
-                ws.write_string_with_format(row, 0, neutralise(c), &bold)
-                    .map_err(e)?;
-                row += 1;
-            }
-            for (j, h) in t.header.iter().enumerate() {
-                ws.write_string_with_format(row, j as u16, neutralise(h), &bold)
-                    .map_err(e)?;
-            }
-            row += 1;
-            for r in &t.rows {
-                for (j, cell) in r.iter().enumerate() {
-                    ws.write_string(row, j as u16, neutralise(cell))
-                        .map_err(e)?;
-                }
-                row += 1;
-            }
-            row += 1;
-        }
-        ws.autofit();
-    }
-    if used.is_empty() {
-        wb.add_worksheet();
-    }
-    wb.save_to_buffer().map_err(e)
 }
 
 #[cfg(test)]
@@ -168,10 +132,25 @@ mod tests {
             ),
         ])
         .unwrap();
-        let bytes = rejects_csv(Some(&df)).unwrap();
+        let bytes = rejects_csv(Some(&df), Lang::Zh).unwrap();
         assert_eq!(&bytes[..3], &[0xEF, 0xBB, 0xBF]);
         let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
         assert!(text.contains("\"'=HYPERLINK(\"\"http://x\"\")\""), "{text}");
         assert!(!text.contains(",=HYPERLINK"));
+        // The header and the reason in the report's language, the detail as written.
+        assert!(
+            text.starts_with("来源,文件,行号,范围,列,取值,原因,原因代码,详情（英文）"),
+            "{text}"
+        );
+        assert!(
+            text.contains(",分值超出量表范围,out_of_scale,bad"),
+            "{text}"
+        );
+        let en = rejects_csv(Some(&df), Lang::En).unwrap();
+        let en = String::from_utf8(en[3..].to_vec()).unwrap();
+        assert!(
+            en.contains(",score outside the item's scale,out_of_scale,bad"),
+            "{en}"
+        );
     }
 }

@@ -11,6 +11,7 @@ pub mod html;
 pub mod i18n;
 pub mod model;
 pub mod pdf;
+pub mod xlsx;
 
 use std::collections::HashMap;
 
@@ -80,8 +81,8 @@ pub fn report(
     let mut summary_json =
         serde_json::to_vec_pretty(&summary).map_err(|e| RenderError::Json(e.to_string()))?;
     summary_json.push(b'\n');
-    let xlsx = export::tables_xlsx(&report, today)?;
-    let rejects = export::rejects_csv(inp.rejects)?;
+    let xlsx = xlsx::tables_xlsx(&report, today)?;
+    let rejects = export::rejects_csv(inp.rejects, inp.lang)?;
     Ok(Rendered {
         files: [
             ("report.pdf".to_string(), pdf),

@@ -370,3 +370,56 @@ fn the_trend_of_a_weighted_survey_is_the_marts_figures_with_limits_on_n_eff() {
         "{spans:?}"
     );
 }
+
+#[test]
+fn tables_xlsx_holds_numbers_where_the_report_shows_numbers() {
+    // Issue 14.9: all 1,256 cells of tables.xlsx were strings ("5,356", "6.5%"), so nothing
+    // could be summed, sorted or charted. Read back with calamine, an independent reader
+    // (rust_xlsxwriter writes it).
+    use calamine::{Data, Reader, Xlsx};
+    let t = demo("xlsx");
+    ok(t.path(), &["run", "--as-of", AS_OF]);
+    let bytes = std::fs::read(t.path().join("reports/2026-10/tables.xlsx")).unwrap();
+    let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let looks_numeric = |s: &str| {
+        let s = s.trim_start_matches(['−', '+', '-']).trim_end_matches('%');
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+            && s.chars().next().unwrap().is_ascii_digit()
+            && !(s.len() > 1 && s.starts_with('0') && !s.starts_with("0."))
+    };
+    let (mut numbers, mut texts, mut numeric_text) = (0, 0, Vec::new());
+    let mut customers = false;
+    let names = wb.sheet_names().to_vec();
+    assert!(names.len() > 20, "{names:?}");
+    for name in &names {
+        let range = wb.worksheet_range(name).unwrap();
+        for (i, row) in range.rows().enumerate().skip(2) {
+            for c in row {
+                match c {
+                    Data::Float(v) => {
+                        numbers += 1;
+                        customers |= *v == 5999.0;
+                    }
+                    Data::Int(_) => numbers += 1,
+                    Data::String(s) if looks_numeric(s) => {
+                        numeric_text.push(format!("{name}!{i}: {s}"))
+                    }
+                    Data::String(_) => texts += 1,
+                    _ => {}
+                }
+            }
+        }
+    }
+    assert!(
+        numeric_text.is_empty(),
+        "numbers left as text: {numeric_text:?}"
+    );
+    assert!(
+        numbers > 900 && numbers > 2 * texts,
+        "{numbers} numbers, {texts} texts"
+    );
+    // The loyalty table's 5,999 customers are the number 5999.
+    assert!(customers);
+}
