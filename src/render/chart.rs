@@ -177,11 +177,13 @@ where
             px(4.0) as u32,
             ShapeStyle::from(&RGBColor(200, 80, 60)).stroke_width(px(1.5) as u32),
         ))?;
+        // The label sits in the empty slot above the rows, where the line ends, so that it
+        // never covers the top row's value label.
         chart.draw_series(std::iter::once(
-            EmptyElement::at((*x, SegmentValue::Exact(k)))
+            EmptyElement::at((*x, SegmentValue::CenterOf(k)))
                 + Text::new(
                     format!("{label} {x:.prec$}", prec = c.decimals),
-                    (px(4.0), px(2.0)),
+                    (px(4.0), px(-7.0)),
                     font(13.0).color(&RGBColor(200, 80, 60)),
                 ),
         ))?;
@@ -284,29 +286,68 @@ pub fn to_svg<C: Chart>(c: &C) -> Result<String, RenderError> {
     Ok(out)
 }
 
-/// The chart as a PNG at twice its SVG size.
+/// The chart as a PNG at twice its SVG size, rasterised from its SVG by resvg (with the
+/// embedded font) rather than drawn by plotters' bitmap backend: that backend places each
+/// glyph without its left side bearing, so full-width punctuation and many CJK characters
+/// were spaced wrongly (`四象限(  IPA)`). resvg shapes the text as a browser shows the SVG,
+/// so the PNG and the SVG are the same picture.
 pub fn to_png<C: Chart>(c: &C) -> Result<Vec<u8>, RenderError> {
-    register_for_charts();
-    let (w, h) = c.size();
-    let (w, h) = (w * 2, h * 2);
-    let mut rgb = vec![0u8; (w * h * 3) as usize];
-    {
-        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
-        c.draw(&root, 2.0)
-            .map_err(|e| RenderError::Chart(e.to_string()))?;
-        root.present()
-            .map_err(|e| RenderError::Chart(e.to_string()))?;
-    }
+    let svg = to_svg(c)?;
+    svg_to_png(&svg, 2.0)
+}
+
+/// The fonts an SVG chart names: the embedded regular and bold, and nothing of the
+/// machine's (the same pixels on every machine).
+fn chart_fonts() -> std::sync::Arc<resvg::usvg::fontdb::Database> {
+    static DB: std::sync::OnceLock<std::sync::Arc<resvg::usvg::fontdb::Database>> =
+        std::sync::OnceLock::new();
+    DB.get_or_init(|| {
+        let mut db = resvg::usvg::fontdb::Database::new();
+        db.load_font_data(super::fonts::REGULAR.to_vec());
+        db.load_font_data(super::fonts::BOLD.to_vec());
+        db.set_sans_serif_family(super::fonts::FAMILY);
+        std::sync::Arc::new(db)
+    })
+    .clone()
+}
+
+/// An SVG drawn at `scale` on white, as an RGB PNG.
+pub fn svg_to_png(svg: &str, scale: f32) -> Result<Vec<u8>, RenderError> {
+    use resvg::{tiny_skia, usvg};
+    let err = |e: String| RenderError::Chart(format!("PNG: {e}"));
+    let opt = usvg::Options {
+        fontdb: chart_fonts(),
+        font_family: super::fonts::FAMILY.to_string(),
+        ..usvg::Options::default()
+    };
+    let tree = usvg::Tree::from_str(svg, &opt).map_err(|e| err(e.to_string()))?;
+    let size = tree.size();
+    let (w, h) = (
+        (size.width() * scale).round() as u32,
+        (size.height() * scale).round() as u32,
+    );
+    let mut pixmap =
+        tiny_skia::Pixmap::new(w, h).ok_or_else(|| err(format!("no {w}×{h} canvas")))?;
+    pixmap.fill(tiny_skia::Color::WHITE);
+    resvg::render(
+        &tree,
+        tiny_skia::Transform::from_scale(scale, scale),
+        &mut pixmap.as_mut(),
+    );
+    // On an opaque white canvas every pixel has alpha 255, so the premultiplied RGBA is
+    // plain RGB.
+    let rgb: Vec<u8> = pixmap
+        .data()
+        .chunks_exact(4)
+        .flat_map(|p| [p[0], p[1], p[2]])
+        .collect();
     let mut bytes = Vec::new();
     {
         let mut enc = png::Encoder::new(&mut bytes, w, h);
         enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
-        let mut wr = enc
-            .write_header()
-            .map_err(|e| RenderError::Chart(e.to_string()))?;
-        wr.write_image_data(&rgb)
-            .map_err(|e| RenderError::Chart(e.to_string()))?;
+        let mut wr = enc.write_header().map_err(|e| err(e.to_string()))?;
+        wr.write_image_data(&rgb).map_err(|e| err(e.to_string()))?;
     }
     Ok(bytes)
 }
