@@ -113,8 +113,9 @@ pub fn analyze(cfg: &Config, period: Period) -> Result<usize, Failure> {
         write_ms = (started.elapsed() - loaded - computed).as_millis() as u64,
         "analyze timing"
     );
-    write_notes(&out("notes"), period, &marts.notes)?;
-    super::keep_users_files(&dir, &staged)?;
+    lake::write_file(&out("notes"), &notes_frame(period, &marts.notes)?)
+        .map_err(|e| switch.unstage(e))?;
+    super::keep_users_files(&dir, &staged, &switch)?;
     switch.commit()?;
     for n in &marts.notes {
         super::say::notice(n);
@@ -137,9 +138,9 @@ pub fn analyze(cfg: &Config, period: Period) -> Result<usize, Failure> {
 
 /// The analysis notes of a period (a model that could not be fitted, a year without a
 /// holiday calendar), as a small mart the report prints in its appendix.
-fn write_notes(path: &std::path::Path, period: Period, notes: &[String]) -> CmdResult {
+fn notes_frame(period: Period, notes: &[String]) -> Result<crate::frame::DataFrame, Failure> {
     use crate::frame::Values;
-    let df = crate::frame::build_plain(vec![
+    crate::frame::build_plain(vec![
         (
             "period",
             Values::Str(notes.iter().map(|_| Some(period.to_string())).collect()),
@@ -149,7 +150,5 @@ fn write_notes(path: &std::path::Path, period: Period, notes: &[String]) -> CmdR
             Values::Str(notes.iter().map(|n| Some(n.clone())).collect()),
         ),
     ])
-    .map_err(|e| Failure::new(super::exit::INTERNAL, e.to_string()))?;
-    lake::write_file(path, &df)?;
-    Ok(())
+    .map_err(|e| Failure::new(super::exit::INTERNAL, e.to_string()))
 }

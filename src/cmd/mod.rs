@@ -235,8 +235,13 @@ pub fn resolve_period(cfg: &Config, arg: PeriodArg, as_of: NaiveDate) -> Result<
 /// Carry the files csat did not write from the old output directory `dir` into its staged
 /// replacement (see [`crate::lake::manifest`]), with a warning for each: a rerun replaces
 /// csat's outputs, never the user's files.
-pub fn keep_users_files(dir: &std::path::Path, staged: &std::path::Path) -> Result<(), Failure> {
-    for f in crate::lake::manifest::carry_foreign(dir, staged)? {
+pub fn keep_users_files(
+    dir: &std::path::Path,
+    staged: &std::path::Path,
+    switch: &crate::lake::Switch,
+) -> Result<(), Failure> {
+    let kept = crate::lake::manifest::carry_foreign(dir, staged).map_err(|e| switch.unstage(e))?;
+    for f in kept {
         say::warn(&format!(
             "kept {}: csat did not write it, so a rerun leaves it in place (csat replaces only the files listed in {})",
             dir.join(&f).display(),

@@ -137,7 +137,7 @@ pub fn report(
     for (name, bytes) in &out.files {
         lake::write_atomic(&staged.join(name), bytes).map_err(|e| switch.unstage(e))?;
     }
-    super::keep_users_files(&dir, &staged)?;
+    super::keep_users_files(&dir, &staged, &switch)?;
     switch.commit()?;
     super::say::stage(
         &format!(
