@@ -4,7 +4,8 @@
 //! ([`preset`]: platform exports normalised) → mapping ([`map`]: declarative columns,
 //! catalogues, value maps, time zones, privacy). Every data row ends up accepted, rejected
 //! (with file, line, column, value and a reason code), or superseded (a newer file of the
-//! same source covers its month), so per file `rows_read = accepted + rejected + superseded`.
+//! same source has the same row, see [`overlap`]), so per file `rows_read = accepted +
+//! rejected + superseded`.
 //!
 //! Files are identified by content (SHA-256): a copy of a file already read adds nothing,
 //! and every canonical row carries the `file_id` it came from (lineage). Customer files are
@@ -184,8 +185,9 @@ pub struct FileLedger {
     pub answers_rejected: usize,
     /// Of the rejected: rows the platform marks as preview/test/spam or unfinished.
     pub excluded: usize,
-    /// Rows replaced by a newer file of the same source for the same month (or all rows
-    /// of a file whose content was already read under another name).
+    /// Rows replaced by their version in a newer file of the same source (with `overlap =
+    /// "replace-month"`, every row of a month a newer file has), or all rows of a file whose
+    /// content was already read under another name.
     pub superseded: usize,
     pub note: String,
 }

@@ -1,7 +1,7 @@
 //! Canonical rows of one table, held compactly until they are written to the lake.
 //!
 //! An ingest holds every accepted row until the lake is switched over (superseding decides
-//! per month which file's rows count, and the lake is replaced whole). Held as a `Vec` of
+//! which file's version of each row counts, and the lake is replaced whole). Held as a `Vec` of
 //! owned values per row, 10 million answers took 9.6 GB. Here every column is run-length
 //! encoded — the answers of one response are consecutive rows that repeat its id, customer,
 //! time, segments and weight, so those cost one run per response, not one value per
