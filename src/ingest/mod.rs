@@ -31,7 +31,6 @@ use thiserror::Error;
 
 use crate::config::{Config, Source};
 use crate::frame::{self, DataFrame, Values};
-use crate::period::Period;
 use crate::schema::{ColType, SourceKind, Table};
 use map::{Catalogs, Context, CustomerSegments, FileMap, Mapped};
 use privacy::Privacy;
@@ -213,8 +212,8 @@ pub struct Accepted {
     pub tables: BTreeMap<Table, TableRows>,
     /// One mark per accepted raw row, in file order.
     pub marks: overlap::Marks,
-    /// Customer rows: (stored id, segments, month).
-    pub customers: Vec<(CompactString, CustomerSegments, Period)>,
+    /// Customer rows: (stored id, segments).
+    pub customers: Vec<(CompactString, CustomerSegments)>,
     /// The segment values of customers, each held once.
     interned: std::collections::HashSet<std::sync::Arc<str>>,
     /// The custom columns of each table (`[[fields]]`).
@@ -240,7 +239,7 @@ impl Accepted {
         let at = m
             .time
             .or_else(|| period.map(|p| p.first_day().and_time(chrono::NaiveTime::MIN)));
-        if let (Some((id, seg)), Some(p)) = (m.customer, period) {
+        if let (Some((id, seg)), Some(_)) = (m.customer, period) {
             let mut intern = |v: Option<std::sync::Arc<str>>| {
                 v.map(|v| match self.interned.get(&v) {
                     Some(shared) => shared.clone(),
@@ -256,7 +255,7 @@ impl Accepted {
                 tier: intern(seg.tier),
                 extra: seg.extra.into_iter().map(&mut intern).collect(),
             };
-            self.customers.push((id.into(), seg, p));
+            self.customers.push((id.into(), seg));
         }
         for (table, p, rows) in m.rows {
             let lineage = table.columns().last().is_some_and(|(c, _)| *c == "file_id");
@@ -485,13 +484,13 @@ pub fn ingest_file(
         ledger.note = n;
     }
     if truncated > 0 {
-        if !ledger.note.is_empty() {
-            ledger.note.push_str("; ");
-        }
-        ledger.note.push_str(&format!(
-            "{truncated} cells longer than {} bytes cut to that length",
-            ctx.cfg.max_cell_bytes
-        ));
+        overlap::push_note(
+            &mut ledger.note,
+            format!(
+                "{truncated} cells longer than {} bytes cut to that length",
+                ctx.cfg.max_cell_bytes
+            ),
+        );
     }
     Ok(FileResult {
         ledger,
@@ -732,12 +731,10 @@ fn ingest_source(
         Table::Actions => "actions",
         _ => "rows",
     };
-    let settled = overlap::settle(&mut results, src.replace_month, &src.name, noun);
-    out.warnings = settled.warnings;
+    out.warnings = overlap::settle(&mut results, src.replace_month, &src.name, noun);
     for mut fr in results {
-        for (id, seg, _) in std::mem::take(&mut fr.accepted.customers) {
-            out.customers.push((id, seg));
-        }
+        out.customers
+            .extend(std::mem::take(&mut fr.accepted.customers));
         for (table, rows) in std::mem::take(&mut fr.accepted.tables) {
             out.tables
                 .entry(table)

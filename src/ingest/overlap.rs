@@ -155,20 +155,16 @@ impl Accepted {
     }
 }
 
-/// What settling a source's files found: warnings about rows a newer export lacks.
-pub struct Settled {
-    pub warnings: Vec<String>,
-}
-
 /// Decide, for the files of one source (oldest version first), which rows count, and let go
 /// of the others: their tables shrink, their ledger moves them from accepted to superseded
-/// and says which file replaced them. `noun` names the rows ("responses").
+/// and says which file replaced them. `noun` names the rows ("responses"). Returns the
+/// warnings about rows a newer export lacks.
 pub fn settle(
     results: &mut [FileResult],
     replace_month: bool,
     source: &str,
     noun: &str,
-) -> Settled {
+) -> Vec<String> {
     let n = results.len();
     // by[f][i]: the file whose version replaces row i of file f, if any.
     let mut by: Vec<Vec<Option<usize>>> = results
@@ -271,10 +267,11 @@ pub fn settle(
             hi.format("%Y-%m-%d %H:%M"),
         ));
     }
-    Settled { warnings }
+    warnings
 }
 
-fn push_note(note: &mut String, more: String) {
+/// Append `more` to a ledger note, `; `-separated.
+pub(super) fn push_note(note: &mut String, more: String) {
     if !note.is_empty() {
         note.push_str("; ");
     }
