@@ -197,6 +197,11 @@ pub fn f64s(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<f64>>> {
     Ok(c.f64()?.iter().collect())
 }
 
+pub fn i64s(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<i64>>> {
+    let c = df.column(name)?.cast(&DataType::Int64)?;
+    Ok(c.i64()?.iter().collect())
+}
+
 pub fn bools(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<bool>>> {
     let c = df.column(name)?.cast(&DataType::Boolean)?;
     Ok(c.bool()?.iter().collect())

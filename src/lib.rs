@@ -21,6 +21,7 @@ pub mod frame;
 pub mod ingest;
 pub mod lake;
 pub mod lock;
+pub mod mart;
 pub mod metrics;
 pub mod panics;
 pub mod parallel;

@@ -101,7 +101,11 @@ pub fn analyze(cfg: &Config, period: Period) -> Result<usize, Failure> {
         metrics::marts::build(&inputs)?
     };
     let computed = started.elapsed() - loaded;
-    for (name, df) in &marts.tables {
+    let frames = marts
+        .tables
+        .frames()
+        .map_err(|e| Failure::new(super::exit::INTERNAL, e.to_string()))?;
+    for (name, df) in &frames {
         lake::write_file(&out(name), df).map_err(|e| switch.unstage(e))?;
     }
     // load_ms covers the tables read whole (customers, complaints, …); the survey answers
@@ -120,8 +124,7 @@ pub fn analyze(cfg: &Config, period: Period) -> Result<usize, Failure> {
     for n in &marts.notes {
         super::say::notice(n);
     }
-    let summary: Vec<String> = marts
-        .tables
+    let summary: Vec<String> = frames
         .iter()
         .map(|(n, df)| format!("{n} ({})", df.height()))
         .collect();
@@ -133,22 +136,19 @@ pub fn analyze(cfg: &Config, period: Period) -> Result<usize, Failure> {
         ),
         None,
     );
-    Ok(marts.tables.len() + 1)
+    Ok(frames.len() + 1)
 }
 
 /// The analysis notes of a period (a model that could not be fitted, a year without a
 /// holiday calendar), as a small mart the report prints in its appendix.
 fn notes_frame(period: Period, notes: &[String]) -> Result<crate::frame::DataFrame, Failure> {
-    use crate::frame::Values;
-    crate::frame::build_plain(vec![
-        (
-            "period",
-            Values::Str(notes.iter().map(|_| Some(period.to_string())).collect()),
-        ),
-        (
-            "note",
-            Values::Str(notes.iter().map(|n| Some(n.clone())).collect()),
-        ),
-    ])
-    .map_err(|e| Failure::new(super::exit::INTERNAL, e.to_string()))
+    use crate::mart::{Mart, Note};
+    let rows: Vec<Note> = notes
+        .iter()
+        .map(|n| Note {
+            period: period.to_string(),
+            note: n.clone(),
+        })
+        .collect();
+    Note::to_frame(&rows).map_err(|e| Failure::new(super::exit::INTERNAL, e.to_string()))
 }

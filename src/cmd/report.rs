@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use super::{exit, CmdResult, Common, Failure};
 use crate::config::{Config, Lang};
 use crate::lake;
+use crate::mart::{Mart, MartSet, Note};
 use crate::period::Period;
 use crate::render::{self, model::Inputs};
 
@@ -51,15 +52,28 @@ pub fn report(
             ),
         ));
     }
-    let mart = |name: &str| -> Result<Option<crate::frame::DataFrame>, Failure> {
-        let path = lake::mart_path(&cfg.marts, period, name);
-        Ok(match path.is_file() {
-            true => Some(lake::read_file(&path)?),
-            false => None,
-        })
-    };
-    let satisfaction = mart("satisfaction")?;
-    let nps = mart("nps")?;
+    // Every mart the period has, read into its rows; a file that is not what its type says
+    // (an older mart) names the file and the column.
+    let path = |name| lake::mart_path(&cfg.marts, period, name);
+    let marts = MartSet::read(
+        |name| -> Result<_, Failure> {
+            let p = path(name);
+            Ok(match p.is_file() {
+                true => Some(lake::read_file(&p)?),
+                false => None,
+            })
+        },
+        // The file named, and the way out: analyze writes the marts anew.
+        |name, e| {
+            Failure::new(
+                exit::DATA,
+                format!(
+                    "{}: {e}; run `csat analyze --period {period}` again",
+                    path(name).display()
+                ),
+            )
+        },
+    )?;
     let ledger_path = cfg.lake.join("_ledger").join("files.parquet");
     let ledger = if ledger_path.is_file() {
         Some(lake::read_file(&ledger_path)?)
@@ -67,12 +81,12 @@ pub fn report(
         None
     };
     let rejects = read_rejects(cfg)?;
-    let notes_path = lake::mart_path(&cfg.marts, period, "notes");
+    let notes_path = lake::mart_path(&cfg.marts, period, Note::NAME);
     let notes = if notes_path.is_file() {
-        crate::frame::strs(&lake::read_file(&notes_path)?, "note")
-            .map_err(|e| Failure::new(exit::DATA, e.to_string()))?
+        Note::from_frame(&lake::read_file(&notes_path)?)
+            .map_err(|e| Failure::new(exit::DATA, format!("{}: {e}", notes_path.display())))?
             .into_iter()
-            .flatten()
+            .map(|n| n.note)
             .collect()
     } else {
         Vec::new()
@@ -99,32 +113,10 @@ pub fn report(
         cfg,
         lang,
         period,
-        satisfaction: satisfaction.as_ref(),
-        nps: nps.as_ref(),
+        marts: &marts,
         ledger: ledger.as_ref(),
         rejects: rejects.as_ref(),
         notes,
-        marts: [
-            "benchmark",
-            "drivers",
-            "trend",
-            "channels",
-            "loyalty",
-            "complaints",
-            "complaint_times",
-            "actions",
-            "complaint_churn",
-            "churn_model",
-            "complaint_hazard",
-            "survival",
-        ]
-        .into_iter()
-        .filter_map(|name| {
-            let path = lake::mart_path(&cfg.marts, period, name);
-            path.is_file()
-                .then(|| lake::read_file(&path).map(|df| (name, df)))
-        })
-        .collect::<Result<_, _>>()?,
         generated_on: as_of.to_string(),
     };
     let out = render::report(&inputs, as_of, logo, template.as_deref())?;

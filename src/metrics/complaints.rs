@@ -21,7 +21,8 @@ use super::hazard;
 use super::stats;
 use super::MetricsError;
 use crate::config::Config;
-use crate::frame::{self, DataFrame, Values};
+use crate::frame::{self, DataFrame};
+use crate::mart::{self, MartSet};
 use crate::period::Period;
 
 use super::err;
@@ -250,11 +251,6 @@ fn active_customers(custs: &[Customer], period: Period) -> usize {
         .count()
 }
 
-struct Mart {
-    name: &'static str,
-    df: DataFrame,
-}
-
 /// Everything complaint-related of `period`.
 pub fn build(
     cfg: &Config,
@@ -263,7 +259,7 @@ pub fn build(
     customers: Option<&DataFrame>,
     satisfaction: Option<&HashMap<String, f64>>,
     notes: &mut Vec<String>,
-) -> Result<Vec<(&'static str, DataFrame)>, MetricsError> {
+) -> Result<MartSet, MetricsError> {
     let cal = match &cfg.calendar {
         Some(text) => Calendar::parse(text).map_err(|message| MetricsError::Build {
             mart: "complaints",
@@ -299,43 +295,24 @@ pub fn build(
         Some(df) => read_customers(cfg, df, period, satisfaction)?,
         None => Vec::new(),
     };
-    let mut out: Vec<Mart> = Vec::new();
+    let mut out = MartSet::default();
     if complaints.is_some() {
-        out.push(Mart {
-            name: "complaints",
-            df: handling::complaints_mart(cfg, period, &all, active_customers(&custs, period), &h)?,
-        });
-        out.push(Mart {
-            name: "complaint_times",
-            df: times_mart(period, &all, &h)?,
-        });
+        let active = active_customers(&custs, period);
+        out.complaints = Some(handling::complaints_mart(cfg, period, &all, active, &h)?);
+        out.complaint_times = Some(times_mart(period, &all, &h));
     }
     if !custs.is_empty() {
         let (cc, model, surv, hazard) = churn_marts(cfg, period, &all, &custs, &h, notes)?;
-        if let Some(df) = hazard {
-            out.push(Mart {
-                name: "complaint_hazard",
-                df,
-            });
-        }
+        out.complaint_hazard = hazard;
         // Without a complaint log or a `complained` flag nothing says who complained: the
         // customer file gives retention (one curve of everyone), not complaint → churn.
         if cfg.has_complaint_info() {
-            out.push(Mart {
-                name: "complaint_churn",
-                df: cc,
-            });
-            out.push(Mart {
-                name: "churn_model",
-                df: model,
-            });
+            out.complaint_churn = Some(cc);
+            out.churn_model = Some(model);
         }
-        out.push(Mart {
-            name: "survival",
-            df: surv,
-        });
+        out.survival = Some(surv);
     }
-    Ok(out.into_iter().map(|m| (m.name, m.df)).collect())
+    Ok(out)
 }
 
 /// First-response hours are binned by this many hours up to [`RESPONSE_BINS_MAX_H`].
@@ -402,7 +379,7 @@ pub fn resolution_histogram(days: &[Option<i64>]) -> Vec<Bin> {
 
 /// The `complaint_times` mart: this month's complaints binned by first-response hours and
 /// by resolution working days, with the commitment each is held to.
-fn times_mart(period: Period, all: &[Complaint], h: &Handling) -> Result<DataFrame, MetricsError> {
+fn times_mart(period: Period, all: &[Complaint], h: &Handling) -> Vec<mart::ComplaintTime> {
     let now: Vec<&Complaint> = all
         .iter()
         .filter(|c| Period::of_date(c.received.date()) == period)
@@ -438,34 +415,16 @@ fn times_mart(period: Period, all: &[Complaint], h: &Handling) -> Result<DataFra
                 .map(|b| (days, c.close_days as f64, b)),
         )
         .collect();
-    let pstr = period.to_string();
-    frame::build_plain(vec![
-        (
-            "period",
-            Values::Str(rows.iter().map(|_| Some(pstr.clone())).collect()),
-        ),
-        (
-            "measure",
-            Values::Str(rows.iter().map(|r| Some(r.0.to_string())).collect()),
-        ),
-        (
-            "bin_low",
-            Values::F64(rows.iter().map(|r| r.2.low).collect()),
-        ),
-        (
-            "bin_high",
-            Values::F64(rows.iter().map(|r| r.2.high).collect()),
-        ),
-        (
-            "count",
-            Values::I64(rows.iter().map(|r| Some(r.2.count as i64)).collect()),
-        ),
-        (
-            "commitment",
-            Values::F64(rows.iter().map(|r| Some(r.1)).collect()),
-        ),
-    ])
-    .map_err(err("complaint_times"))
+    rows.iter()
+        .map(|(measure, commitment, b)| mart::ComplaintTime {
+            period: period.to_string(),
+            measure: measure.to_string(),
+            bin_low: b.low,
+            bin_high: b.high,
+            count: b.count,
+            commitment: *commitment,
+        })
+        .collect()
 }
 
 /// A customer's complaint exposure before churning (or before the period's end).
@@ -611,6 +570,15 @@ fn fixed_groups(
     groups
 }
 
+/// The complaint → churn marts: churn by complaint group, the churn model, the retention
+/// curves and (with a dated complaint log) the time-varying hazard models.
+type ChurnMarts = (
+    Vec<mart::ComplaintChurn>,
+    Vec<mart::ChurnModel>,
+    Vec<mart::Survival>,
+    Option<Vec<mart::ComplaintHazard>>,
+);
+
 fn churn_marts(
     cfg: &Config,
     period: Period,
@@ -618,7 +586,7 @@ fn churn_marts(
     custs: &[Customer],
     h: &Handling,
     notes: &mut Vec<String>,
-) -> Result<(DataFrame, DataFrame, DataFrame, Option<DataFrame>), MetricsError> {
+) -> Result<ChurnMarts, MetricsError> {
     let end = period.last_day();
     let complaints_logged = !all.is_empty();
     let mut by_customer: HashMap<&str, Vec<&Complaint>> = HashMap::new();
@@ -742,74 +710,42 @@ fn churn_marts(
             }
         })
         .collect();
-    let pstr = period.to_string();
-    let s = |f: &dyn Fn(&R) -> String| Values::Str(rows.iter().map(|r| Some(f(r))).collect());
-    let fl = |f: &dyn Fn(&R) -> Option<f64>| Values::F64(rows.iter().map(f).collect());
     let group_q = stats::bh_qvalues_opt(
         &rows
             .iter()
             .map(|r| r.assoc.map(|a| a.p))
             .collect::<Vec<_>>(),
     );
-    let cc = frame::build_plain(vec![
-        ("period", s(&|_| pstr.clone())),
-        ("group", s(&|r| r.group.clone())),
-        (
-            "customers",
-            Values::I64(rows.iter().map(|r| Some(r.n as i64)).collect()),
-        ),
-        (
-            "churned",
-            Values::I64(rows.iter().map(|r| Some(r.k as i64)).collect()),
-        ),
-        ("churn_rate", fl(&|r| r.w.map(|w| w.0))),
-        ("ci_low", fl(&|r| r.w.map(|w| w.1))),
-        ("ci_high", fl(&|r| r.w.map(|w| w.2))),
-        (
-            "rr_vs_none",
-            fl(&|r| r.assoc.and_then(|a| a.rr).map(|x| x.0)),
-        ),
-        (
-            "rr_ci_low",
-            fl(&|r| r.assoc.and_then(|a| a.rr).map(|x| x.1)),
-        ),
-        (
-            "rr_ci_high",
-            fl(&|r| r.assoc.and_then(|a| a.rr).map(|x| x.2)),
-        ),
-        (
-            "or_vs_none",
-            fl(&|r| r.assoc.and_then(|a| a.or).map(|x| x.0)),
-        ),
-        (
-            "or_ci_low",
-            fl(&|r| r.assoc.and_then(|a| a.or).map(|x| x.1)),
-        ),
-        (
-            "or_ci_high",
-            fl(&|r| r.assoc.and_then(|a| a.or).map(|x| x.2)),
-        ),
-        (
-            "test",
-            Values::Str(
-                rows.iter()
-                    .map(|r| {
-                        r.assoc
-                            .map(|a| if a.fisher { "fisher" } else { "chi_square" }.to_string())
-                    })
-                    .collect(),
-            ),
-        ),
-        (
-            "chi2",
-            fl(&|r| r.assoc.filter(|a| !a.fisher).map(|a| a.chi2)),
-        ),
-        ("p_value", fl(&|r| r.assoc.map(|a| a.p))),
-        // The groups' tests against customers without complaints: one family.
-        ("q_value", Values::F64(group_q)),
-        ("phi", fl(&|r| r.assoc.map(|a| a.phi))),
-    ])
-    .map_err(err("complaint_churn"))?;
+    let cc: Vec<mart::ComplaintChurn> = rows
+        .iter()
+        .zip(group_q)
+        .map(|(r, q)| {
+            let (rr, or) = (r.assoc.and_then(|a| a.rr), r.assoc.and_then(|a| a.or));
+            mart::ComplaintChurn {
+                period: period.to_string(),
+                group: r.group.clone(),
+                customers: r.n,
+                churned: r.k,
+                churn_rate: r.w.map(|w| w.0),
+                ci_low: r.w.map(|w| w.1),
+                ci_high: r.w.map(|w| w.2),
+                rr_vs_none: rr.map(|x| x.0),
+                rr_ci_low: rr.map(|x| x.1),
+                rr_ci_high: rr.map(|x| x.2),
+                or_vs_none: or.map(|x| x.0),
+                or_ci_low: or.map(|x| x.1),
+                or_ci_high: or.map(|x| x.2),
+                test: r
+                    .assoc
+                    .map(|a| if a.fisher { "fisher" } else { "chi_square" }.to_string()),
+                chi2: r.assoc.filter(|a| !a.fisher).map(|a| a.chi2),
+                p_value: r.assoc.map(|a| a.p),
+                // The groups' tests against customers without complaints: one family.
+                q_value: q,
+                phi: r.assoc.map(|a| a.phi),
+            }
+        })
+        .collect();
 
     // Logistic model: churn ~ complained + complaints + closed late + severe + controls.
     // The complaint count is a term only where some customer complained more than once
@@ -857,63 +793,59 @@ fn churn_marts(
     let z = stats::z_critical(cfg.confidence);
     let model = match &fit {
         Ok(m) => {
-            let idx: Vec<usize> = (0..terms.len()).collect();
-            let f =
-                |g: &dyn Fn(usize) -> f64| Values::F64(idx.iter().map(|&j| Some(g(j))).collect());
-            frame::build_plain(vec![
-                (
-                    "period",
-                    Values::Str(idx.iter().map(|_| Some(pstr.clone())).collect()),
-                ),
-                (
-                    "term",
-                    Values::Str(terms.iter().map(|t| Some(t.clone())).collect()),
-                ),
-                ("coef", f(&|j| m.coef[j])),
-                ("se", f(&|j| m.se[j])),
-                ("z", f(&|j| m.z[j])),
-                ("p_value", f(&|j| m.p[j])),
-                // The model's terms other than the intercept: one family.
-                (
-                    "q_value",
-                    Values::F64({
-                        let ps: Vec<Option<f64>> = idx
-                            .iter()
-                            .map(|&j| (terms[j] != "intercept").then_some(m.p[j]))
-                            .collect();
-                        stats::bh_qvalues_opt(&ps)
-                    }),
-                ),
-                ("odds_ratio", f(&|j| m.coef[j].exp())),
-                ("or_ci_low", f(&|j| (m.coef[j] - z * m.se[j]).exp())),
-                ("or_ci_high", f(&|j| (m.coef[j] + z * m.se[j]).exp())),
-                (
-                    "n",
-                    Values::I64(idx.iter().map(|_| Some(y.len() as i64)).collect()),
-                ),
-                (
-                    "events",
-                    Values::I64(idx.iter().map(|_| Some(events as i64)).collect()),
-                ),
-                ("log_likelihood", f(&|_| m.log_likelihood)),
-                (
-                    "note",
-                    Values::Str(idx.iter().map(|_| m.note.clone()).collect()),
-                ),
-            ])
+            // The model's terms other than the intercept: one family.
+            let q = stats::bh_qvalues_opt(
+                &terms
+                    .iter()
+                    .enumerate()
+                    .map(|(j, t)| (t != "intercept").then_some(m.p[j]))
+                    .collect::<Vec<_>>(),
+            );
+            terms
+                .iter()
+                .enumerate()
+                .map(|(j, t)| mart::ChurnModel {
+                    period: period.to_string(),
+                    term: Some(t.clone()),
+                    coef: Some(m.coef[j]),
+                    se: Some(m.se[j]),
+                    z: Some(m.z[j]),
+                    p_value: Some(m.p[j]),
+                    q_value: q[j],
+                    odds_ratio: Some(m.coef[j].exp()),
+                    or_ci_low: Some((m.coef[j] - z * m.se[j]).exp()),
+                    or_ci_high: Some((m.coef[j] + z * m.se[j]).exp()),
+                    n: Some(y.len()),
+                    events: Some(events),
+                    log_likelihood: Some(m.log_likelihood),
+                    note: m.note.clone(),
+                })
+                .collect()
         }
         Err(msg) => {
             // The model is reported only where something says who complained.
             if cfg.has_complaint_info() {
                 notes.push(format!("churn model {period}: {msg}"));
             }
-            frame::build_plain(vec![
-                ("period", Values::Str(vec![Some(pstr.clone())])),
-                ("note", Values::Str(vec![Some(msg.clone())])),
-            ])
+            // One row: the note, no estimates.
+            vec![mart::ChurnModel {
+                period: period.to_string(),
+                term: None,
+                coef: None,
+                se: None,
+                z: None,
+                p_value: None,
+                q_value: None,
+                odds_ratio: None,
+                or_ci_low: None,
+                or_ci_high: None,
+                n: None,
+                events: None,
+                log_likelihood: None,
+                note: Some(msg.clone()),
+            }]
         }
-    }
-    .map_err(err("churn_model"))?;
+    };
 
     // Retention over the twelve months to the period's end.
     let origin = (0..11).fold(period, |p, _| p.prev()).first_day();
@@ -942,7 +874,7 @@ fn churn_marts(
         notes.push(format!("survival {period}: the customer file flags complaints without their dates, so the curves group customers from the start of follow-up by a complaint made during it (immortal-time bias: the gap between the curves understates the effect of a complaint); a complaint log with dates gives curves that move customers on the day of the complaint"));
         (fixed_groups(&follow, &ex), "fixed")
     };
-    let surv = hazard::survival_mart(period, &groups, method, cfg.confidence)?;
+    let surv = hazard::survival_mart(period, &groups, method, cfg.confidence);
     // The same follow-up with the complaint as a time-varying exposure (a complaint log
     // gives its day; churners need their dates, as for the curves), for the customers with
     // every control known. The outcome model needs every complaint's closing recorded.
@@ -953,7 +885,7 @@ fn churn_marts(
             .collect();
         let outcomes = closes && all.iter().all(|c| c.close_measured);
         let names: Vec<String> = controls.iter().map(control_name).collect();
-        Some(hazard::mart(period, &f, &names, outcomes, cfg.confidence)?)
+        Some(hazard::mart(period, &f, &names, outcomes, cfg.confidence))
     } else {
         None
     };
@@ -976,7 +908,7 @@ mod tests {
             crate::schema::Table::Complaints
                 .columns()
                 .iter()
-                .map(|(n, t)| (*n, *t, Values::empty(*t)))
+                .map(|(n, t)| (*n, *t, crate::frame::Values::empty(*t)))
                 .collect(),
         )
         .unwrap();

@@ -15,7 +15,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 use super::calendar::Calendar;
 use super::{err, stats, MetricsError};
 use crate::config::{Commitments, Config};
-use crate::frame::{self, DataFrame, Values};
+use crate::frame::{self, DataFrame};
+use crate::mart;
 use crate::period::Period;
 
 /// One complaint, as the marts read it from the lake.
@@ -346,7 +347,7 @@ pub(super) fn complaints_mart(
     all: &[Complaint],
     active: usize,
     h: &Handling,
-) -> Result<DataFrame, MetricsError> {
+) -> Result<Vec<mart::Complaints>, MetricsError> {
     let in_p = |p: Period, c: &&Complaint| Period::of_date(c.received.date()) == p;
     let now: Vec<&Complaint> = all.iter().filter(|c| in_p(period, c)).collect();
     let prev: Vec<&Complaint> = all.iter().filter(|c| in_p(period.prev(), c)).collect();
@@ -401,7 +402,7 @@ pub(super) fn complaints_mart(
             });
         }
     }
-    mart_frame(cfg, period, &rows, h)
+    Ok(mart_rows(cfg, period, &rows, h))
 }
 
 /// Repeat complaints: a complaint on day `d` is a repeat when the same customer complained on
@@ -418,18 +419,10 @@ fn share(t: (usize, usize), confidence: f64) -> Option<(f64, f64, f64)> {
     stats::wilson(t.0, t.1, confidence)
 }
 
-fn mart_frame(
-    cfg: &Config,
-    period: Period,
-    rows: &[Row],
-    h: &Handling,
-) -> Result<DataFrame, MetricsError> {
+fn mart_rows(cfg: &Config, period: Period, rows: &[Row], h: &Handling) -> Vec<mart::Complaints> {
     let conf = cfg.confidence;
-    let pstr = period.to_string();
-    let s = |f: &dyn Fn(&Row) -> String| Values::Str(rows.iter().map(|r| Some(f(r))).collect());
-    let fl = |f: &dyn Fn(&Row) -> Option<f64>| Values::F64(rows.iter().map(f).collect());
     // The month-on-month tests of the mart (both commitments, every segment): one family.
-    let change_q = {
+    let (closed_q, responded_q) = {
         let ps: Vec<Option<f64>> = rows
             .iter()
             .map(|r| change_p(r, |g| g.closed))
@@ -439,129 +432,70 @@ fn mart_frame(
         let responded = q.split_off(rows.len());
         (q, responded)
     };
-    let i = |f: &dyn Fn(&Row) -> Option<usize>| {
-        Values::I64(rows.iter().map(|r| f(r).map(|v| v as i64)).collect())
-    };
     let measured = |t: (usize, usize)| (t.1 > 0).then_some(t.1);
+    // A count of complaints not yet due, where the commitment is measured at all.
+    let pending = |t: (usize, usize), k: usize| (measured(t).is_some() || k > 0).then_some(k);
     let c = h.commitments;
-    frame::build_plain(vec![
-        ("period", s(&|_| pstr.clone())),
-        ("segment", s(&|r| r.seg.clone())),
-        ("segment_value", s(&|r| r.val.clone())),
-        ("count", i(&|r| Some(r.now.count))),
-        ("rate_per_1000", fl(&|r| r.rate)),
-        ("share", fl(&|r| Some(r.share))),
-        ("cum_share", fl(&|r| Some(r.cum))),
-        ("first_response_p50_h", fl(&|r| r.now.fr50)),
-        ("first_response_p90_h", fl(&|r| r.now.fr90)),
-        ("resolution_p50_days", fl(&|r| r.now.rs50)),
-        ("resolution_p90_days", fl(&|r| r.now.rs90)),
-        ("respond_within_h", fl(&|_| Some(c.respond_hours))),
-        ("close_within_days", i(&|_| Some(c.close_days as usize))),
-        (
-            "close_day_kind",
-            s(&|_| {
-                if c.calendar_days {
+    rows.iter()
+        .zip(closed_q.into_iter().zip(responded_q))
+        .map(|(r, (closed_q, responded_q))| {
+            let (resp, closed, disp) = (
+                share(r.now.responded, conf),
+                share(r.now.closed, conf),
+                share(r.now.disputed, conf),
+            );
+            let prev = r.prev.as_ref();
+            mart::Complaints {
+                period: period.to_string(),
+                segment: r.seg.clone(),
+                segment_value: r.val.clone(),
+                count: r.now.count,
+                rate_per_1000: r.rate,
+                share: r.share,
+                cum_share: r.cum,
+                first_response_p50_h: r.now.fr50,
+                first_response_p90_h: r.now.fr90,
+                resolution_p50_days: r.now.rs50,
+                resolution_p90_days: r.now.rs90,
+                respond_within_h: c.respond_hours,
+                close_within_days: c.close_days as usize,
+                close_day_kind: if c.calendar_days {
                     "calendar"
                 } else {
                     "working"
                 }
-                .to_string()
-            }),
-        ),
-        ("responded_in_time_n", i(&|r| measured(r.now.responded))),
-        (
-            "responded_in_time_share",
-            fl(&|r| share(r.now.responded, conf).map(|w| w.0)),
-        ),
-        (
-            "responded_in_time_ci_low",
-            fl(&|r| share(r.now.responded, conf).map(|w| w.1)),
-        ),
-        (
-            "responded_in_time_ci_high",
-            fl(&|r| share(r.now.responded, conf).map(|w| w.2)),
-        ),
-        (
-            "responded_not_yet_due",
-            i(&|r| {
-                let k = r.now.responded_pending;
-                (measured(r.now.responded).is_some() || k > 0).then_some(k)
-            }),
-        ),
-        ("closed_in_time_n", i(&|r| measured(r.now.closed))),
-        (
-            "closed_in_time_share",
-            fl(&|r| share(r.now.closed, conf).map(|w| w.0)),
-        ),
-        (
-            "closed_in_time_ci_low",
-            fl(&|r| share(r.now.closed, conf).map(|w| w.1)),
-        ),
-        (
-            "closed_in_time_ci_high",
-            fl(&|r| share(r.now.closed, conf).map(|w| w.2)),
-        ),
-        (
-            "closed_not_yet_due",
-            i(&|r| {
-                let k = r.now.closed_pending;
-                (measured(r.now.closed).is_some() || k > 0).then_some(k)
-            }),
-        ),
-        ("disputed_n", i(&|r| measured(r.now.disputed))),
-        (
-            "disputed_share",
-            fl(&|r| share(r.now.disputed, conf).map(|w| w.0)),
-        ),
-        (
-            "disputed_ci_low",
-            fl(&|r| share(r.now.disputed, conf).map(|w| w.1)),
-        ),
-        (
-            "disputed_ci_high",
-            fl(&|r| share(r.now.disputed, conf).map(|w| w.2)),
-        ),
-        ("open_count", i(&|r| r.now.open)),
-        ("reopened_count", i(&|r| Some(r.now.reopened))),
-        ("repeat_complainers", i(&|r| Some(r.repeat))),
-        ("handling_satisfaction_mean", fl(&|r| r.now.satisfaction)),
-        (
-            "prev_count",
-            i(&|r| Some(r.prev.as_ref().map_or(0, |p| p.count))),
-        ),
-        (
-            "prev_closed_in_time_share",
-            fl(&|r| prev_share(r, |g| g.closed)),
-        ),
-        (
-            "closed_in_time_change_p_value",
-            fl(&|r| change_p(r, |g| g.closed)),
-        ),
-        ("closed_in_time_change_q_value", Values::F64(change_q.0)),
-        (
-            "prev_responded_in_time_share",
-            fl(&|r| prev_share(r, |g| g.responded)),
-        ),
-        (
-            "responded_in_time_change_p_value",
-            fl(&|r| change_p(r, |g| g.responded)),
-        ),
-        ("responded_in_time_change_q_value", Values::F64(change_q.1)),
-        (
-            "prev_first_response_p50_h",
-            fl(&|r| r.prev.as_ref().and_then(|p| p.fr50)),
-        ),
-        (
-            "prev_resolution_p50_days",
-            fl(&|r| r.prev.as_ref().and_then(|p| p.rs50)),
-        ),
-        (
-            "prev_handling_satisfaction_mean",
-            fl(&|r| r.prev.as_ref().and_then(|p| p.satisfaction)),
-        ),
-    ])
-    .map_err(err("complaints"))
+                .to_string(),
+                responded_in_time_n: measured(r.now.responded),
+                responded_in_time_share: resp.map(|w| w.0),
+                responded_in_time_ci_low: resp.map(|w| w.1),
+                responded_in_time_ci_high: resp.map(|w| w.2),
+                responded_not_yet_due: pending(r.now.responded, r.now.responded_pending),
+                closed_in_time_n: measured(r.now.closed),
+                closed_in_time_share: closed.map(|w| w.0),
+                closed_in_time_ci_low: closed.map(|w| w.1),
+                closed_in_time_ci_high: closed.map(|w| w.2),
+                closed_not_yet_due: pending(r.now.closed, r.now.closed_pending),
+                disputed_n: measured(r.now.disputed),
+                disputed_share: disp.map(|w| w.0),
+                disputed_ci_low: disp.map(|w| w.1),
+                disputed_ci_high: disp.map(|w| w.2),
+                open_count: r.now.open,
+                reopened_count: r.now.reopened,
+                repeat_complainers: r.repeat,
+                handling_satisfaction_mean: r.now.satisfaction,
+                prev_count: prev.map_or(0, |p| p.count),
+                prev_closed_in_time_share: prev_share(r, |g| g.closed),
+                closed_in_time_change_p_value: change_p(r, |g| g.closed),
+                closed_in_time_change_q_value: closed_q,
+                prev_responded_in_time_share: prev_share(r, |g| g.responded),
+                responded_in_time_change_p_value: change_p(r, |g| g.responded),
+                responded_in_time_change_q_value: responded_q,
+                prev_first_response_p50_h: prev.and_then(|p| p.fr50),
+                prev_resolution_p50_days: prev.and_then(|p| p.rs50),
+                prev_handling_satisfaction_mean: prev.and_then(|p| p.satisfaction),
+            }
+        })
+        .collect()
 }
 
 /// Notes for the appendix on what the complaint log cannot measure.
@@ -757,7 +691,8 @@ mod tests {
             "#;
             Config::resolve(toml::from_str(text).unwrap(), &dir.join("csat.toml"), &dir).unwrap()
         };
-        let df = complaints_mart(&cfg, "2026-10".parse().unwrap(), &cs, 0, &h).unwrap();
+        let rows = complaints_mart(&cfg, "2026-10".parse().unwrap(), &cs, 0, &h).unwrap();
+        let df = <mart::Complaints as crate::mart::Mart>::to_frame(&rows).unwrap();
         let all = |c: &str| frame::f64s(&df, c).unwrap()[0];
         assert_eq!(all("count"), Some(40.0));
         assert_eq!(all("responded_in_time_n"), Some(40.0));

@@ -20,8 +20,8 @@ use chrono::NaiveDate;
 
 use super::churn::{self, AtRisk};
 use super::cox::{self, Interval};
-use super::{err, stats, MetricsError};
-use crate::frame::{self, DataFrame, Values};
+use super::stats;
+use crate::mart::{ComplaintHazard, Survival};
 use crate::period::Period;
 
 /// Where a customer's latest complaint stands.
@@ -199,127 +199,69 @@ pub(super) fn mart(
     controls: &[String],
     outcomes: bool,
     confidence: f64,
-) -> Result<DataFrame, MetricsError> {
+) -> Vec<ComplaintHazard> {
     let customers = follow
         .iter()
         .filter(|f| (f.stop - f.start).num_days() > 0)
-        .count() as i64;
+        .count();
     let mut models = vec![fit_model(COMPLAINED, follow, controls)];
     if outcomes {
         models.push(fit_model(OUTCOME, follow, controls));
     }
     let z = stats::z_critical(confidence);
-    let mut c = Columns::default();
+    let row = |model: &str, term: Option<String>, events: usize| ComplaintHazard {
+        period: period.to_string(),
+        model: model.to_string(),
+        term,
+        coef: None,
+        se: None,
+        hazard_ratio: None,
+        hr_ci_low: None,
+        hr_ci_high: None,
+        p_value: None,
+        q_value: None,
+        ph_chi2: None,
+        ph_p_value: None,
+        lr_chi2: None,
+        lr_p_value: None,
+        ph_global_chi2: None,
+        ph_global_p_value: None,
+        customers,
+        events,
+        note: None,
+    };
+    let mut out = Vec::new();
     for m in &models {
         match &m.fit {
             Ok((f, ph)) => {
                 let q = stats::bh_qvalues_opt(&f.p.iter().map(|p| Some(*p)).collect::<Vec<_>>());
                 for (j, term) in m.terms.iter().enumerate() {
                     let (b, s) = (f.coef[j], f.se[j]);
-                    c.push(Row {
-                        model: m.model,
-                        term: Some(term.clone()),
-                        est: Some([b, s, b.exp(), (b - z * s).exp(), (b + z * s).exp(), f.p[j]]),
-                        q: q[j],
-                        ph: ph.as_ref().map(|t| (t.chi2[j], t.p[j])),
-                        lr: Some((f.lr, f.lr_p)),
-                        ph_global: ph.as_ref().map(|t| (t.global_chi2, t.global_p)),
-                        customers,
-                        events: f.events as i64,
-                        note: None,
+                    out.push(ComplaintHazard {
+                        coef: Some(b),
+                        se: Some(s),
+                        hazard_ratio: Some(b.exp()),
+                        hr_ci_low: Some((b - z * s).exp()),
+                        hr_ci_high: Some((b + z * s).exp()),
+                        p_value: Some(f.p[j]),
+                        q_value: q[j],
+                        ph_chi2: ph.as_ref().map(|t| t.chi2[j]),
+                        ph_p_value: ph.as_ref().map(|t| t.p[j]),
+                        lr_chi2: Some(f.lr),
+                        lr_p_value: Some(f.lr_p),
+                        ph_global_chi2: ph.as_ref().map(|t| t.global_chi2),
+                        ph_global_p_value: ph.as_ref().map(|t| t.global_p),
+                        ..row(m.model, Some(term.clone()), f.events)
                     });
                 }
             }
-            Err(why) => c.push(Row {
-                model: m.model,
-                term: None,
-                est: None,
-                q: None,
-                ph: None,
-                lr: None,
-                ph_global: None,
-                customers,
-                events: m.events as i64,
+            Err(why) => out.push(ComplaintHazard {
                 note: Some(why.clone()),
+                ..row(m.model, None, m.events)
             }),
         }
     }
-    c.build(period)
-}
-
-struct Row {
-    model: &'static str,
-    term: Option<String>,
-    /// coef, se, hazard ratio, its interval, p.
-    est: Option<[f64; 6]>,
-    q: Option<f64>,
-    ph: Option<(f64, f64)>,
-    lr: Option<(f64, f64)>,
-    ph_global: Option<(f64, f64)>,
-    customers: i64,
-    events: i64,
-    note: Option<String>,
-}
-
-#[derive(Default)]
-struct Columns(Vec<Row>);
-
-impl Columns {
-    fn push(&mut self, r: Row) {
-        self.0.push(r);
-    }
-
-    fn build(self, period: Period) -> Result<DataFrame, MetricsError> {
-        let r = &self.0;
-        let est = |k: usize| Values::F64(r.iter().map(|x| x.est.map(|e| e[k])).collect());
-        let pair = |f: &dyn Fn(&Row) -> Option<(f64, f64)>, second: bool| {
-            Values::F64(
-                r.iter()
-                    .map(|x| f(x).map(|p| if second { p.1 } else { p.0 }))
-                    .collect(),
-            )
-        };
-        frame::build_plain(vec![
-            (
-                "period",
-                Values::Str(r.iter().map(|_| Some(period.to_string())).collect()),
-            ),
-            (
-                "model",
-                Values::Str(r.iter().map(|x| Some(x.model.to_string())).collect()),
-            ),
-            (
-                "term",
-                Values::Str(r.iter().map(|x| x.term.clone()).collect()),
-            ),
-            ("coef", est(0)),
-            ("se", est(1)),
-            ("hazard_ratio", est(2)),
-            ("hr_ci_low", est(3)),
-            ("hr_ci_high", est(4)),
-            ("p_value", est(5)),
-            ("q_value", Values::F64(r.iter().map(|x| x.q).collect())),
-            ("ph_chi2", pair(&|x| x.ph, false)),
-            ("ph_p_value", pair(&|x| x.ph, true)),
-            ("lr_chi2", pair(&|x| x.lr, false)),
-            ("lr_p_value", pair(&|x| x.lr, true)),
-            ("ph_global_chi2", pair(&|x| x.ph_global, false)),
-            ("ph_global_p_value", pair(&|x| x.ph_global, true)),
-            (
-                "customers",
-                Values::I64(r.iter().map(|x| Some(x.customers)).collect()),
-            ),
-            (
-                "events",
-                Values::I64(r.iter().map(|x| Some(x.events)).collect()),
-            ),
-            (
-                "note",
-                Values::Str(r.iter().map(|x| x.note.clone()).collect()),
-            ),
-        ])
-        .map_err(err("complaint_hazard"))
-    }
+    out
 }
 
 /// The retention curves' groups (Simon–Makuch): each follow-up's stretches before any
@@ -370,7 +312,7 @@ pub(super) fn survival_mart(
     groups: &[(String, Vec<AtRisk>)],
     method: &str,
     confidence: f64,
-) -> Result<DataFrame, MetricsError> {
+) -> Vec<Survival> {
     let lr = churn::log_rank_counting(
         &groups
             .iter()
@@ -378,34 +320,26 @@ pub(super) fn survival_mart(
             .map(|(_, r)| r.clone())
             .collect::<Vec<_>>(),
     );
-    let mut sg = Vec::new();
-    let mut pts = Vec::new();
+    let mut out = Vec::new();
     for (g, rows) in groups {
         for p in churn::kaplan_meier_counting(rows, confidence) {
-            sg.push(Some(g.clone()));
-            pts.push(p);
+            out.push(Survival {
+                period: period.to_string(),
+                method: method.to_string(),
+                group: g.clone(),
+                day: p.time,
+                at_risk: p.at_risk,
+                events: p.events,
+                censored: p.censored,
+                survival: p.survival,
+                ci_low: p.ci.map(|c| c.0),
+                ci_high: p.ci.map(|c| c.1),
+                logrank_chi2: lr.map(|l| l.0),
+                logrank_p: lr.map(|l| l.1),
+            });
         }
     }
-    let each = |v: Option<String>| Values::Str(pts.iter().map(|_| v.clone()).collect());
-    let fp = |f: &dyn Fn(&churn::KmPoint) -> Option<f64>| Values::F64(pts.iter().map(f).collect());
-    let ip = |f: &dyn Fn(&churn::KmPoint) -> usize| {
-        Values::I64(pts.iter().map(|p| Some(f(p) as i64)).collect())
-    };
-    frame::build_plain(vec![
-        ("period", each(Some(period.to_string()))),
-        ("method", each(Some(method.to_string()))),
-        ("group", Values::Str(sg)),
-        ("day", fp(&|p| Some(p.time))),
-        ("at_risk", ip(&|p| p.at_risk)),
-        ("events", ip(&|p| p.events)),
-        ("censored", ip(&|p| p.censored)),
-        ("survival", fp(&|p| Some(p.survival))),
-        ("ci_low", fp(&|p| p.ci.map(|c| c.0))),
-        ("ci_high", fp(&|p| p.ci.map(|c| c.1))),
-        ("logrank_chi2", fp(&|_| lr.map(|l| l.0))),
-        ("logrank_p", fp(&|_| lr.map(|l| l.1))),
-    ])
-    .map_err(err("survival"))
+    out
 }
 
 #[cfg(test)]

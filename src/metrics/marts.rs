@@ -8,7 +8,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::config::{Config, Role};
-use crate::frame::{self, DataFrame, Values};
+use crate::frame::{self, DataFrame};
+use crate::mart::{self, MartSet};
 use crate::period::Period;
 
 use super::cells::{CSI, LOYALTY};
@@ -36,7 +37,7 @@ pub struct Inputs<'a> {
 
 /// All marts of a period, ready to write.
 pub struct Marts {
-    pub tables: Vec<(&'static str, DataFrame)>,
+    pub tables: MartSet,
     /// Notes for the report (e.g. a drivers model that could not be fitted).
     pub notes: Vec<String>,
     /// Survey answers read (all months), for the log.
@@ -314,26 +315,13 @@ fn satisfaction_rows(
     out
 }
 
-fn strs<T>(rows: &[T], f: impl Fn(&T) -> String) -> Values {
-    Values::Str(rows.iter().map(|r| Some(f(r))).collect())
-}
-fn nums<T>(rows: &[T], f: impl Fn(&T) -> Option<f64>) -> Values {
-    Values::F64(rows.iter().map(f).collect())
-}
-fn ints<T>(rows: &[T], f: impl Fn(&T) -> Option<usize>) -> Values {
-    Values::I64(rows.iter().map(|r| f(r).map(|v| v as i64)).collect())
-}
-fn bools<T>(rows: &[T], f: impl Fn(&T) -> Option<bool>) -> Values {
-    Values::Bool(rows.iter().map(f).collect())
-}
-
-fn satisfaction_frame(
+fn satisfaction_mart(
     cfg: &Config,
     rows: &[SatRow],
     q: &[f64],
     period: Period,
     alpha: f64,
-) -> Result<DataFrame, MetricsError> {
+) -> Vec<mart::Satisfaction> {
     // What the top box of an item is (2: the top two points; 1: the top point of a short
     // scale such as yes/no); composites have none.
     let top_points = |r: &SatRow| {
@@ -341,53 +329,44 @@ fn satisfaction_frame(
             .filter(|_| r.top2.is_some())
             .map(|i| stats::top_box_points(i.min, i.max))
     };
-    let p = period.to_string();
-    let sig = |r: &SatRow| {
+    let sig = |r: &SatRow, slot: Option<usize>| {
         if r.suppressed {
             None
         } else {
-            q_of(q, r.p_slot).map(|q| q < alpha)
+            q_of(q, slot).map(|q| q < alpha)
         }
     };
-    frame::build_plain(vec![
-        ("period", strs(rows, |_| p.clone())),
-        ("segment", strs(rows, |r| r.segment.clone())),
-        ("segment_value", strs(rows, |r| r.value.clone())),
-        ("measure", strs(rows, |r| r.measure.clone())),
-        ("measure_kind", strs(rows, |r| r.kind.clone())),
-        ("weighting", strs(rows, |r| r.weighting.to_string())),
-        ("n", ints(rows, |r| Some(r.n))),
-        ("n_eff", nums(rows, |r| Some(r.m.n_eff))),
-        ("mean", nums(rows, |r| Some(r.m.mean))),
-        ("sd", nums(rows, |r| r.m.sd)),
-        ("ci_low", nums(rows, |r| r.m.ci.map(|c| c.0))),
-        ("ci_high", nums(rows, |r| r.m.ci.map(|c| c.1))),
-        ("top2box", nums(rows, |r| r.top2.map(|t| t.0))),
-        ("top2box_ci_low", nums(rows, |r| r.top2.map(|t| t.1))),
-        ("top2box_ci_high", nums(rows, |r| r.top2.map(|t| t.2))),
-        ("top_box_points", ints(rows, top_points)),
-        ("index", nums(rows, |r| Some(r.index))),
-        ("prev_mean", nums(rows, |r| r.prev)),
-        ("delta", nums(rows, |r| r.prev.map(|p| r.m.mean - p))),
-        ("p_value", nums(rows, |r| r.p)),
-        ("q_value", nums(rows, |r| q_of(q, r.p_slot))),
-        ("significant", bools(rows, sig)),
-        ("vs_rest_delta", nums(rows, |r| r.rest_delta)),
-        ("vs_rest_p_value", nums(rows, |r| r.rest_p)),
-        ("vs_rest_q_value", nums(rows, |r| q_of(q, r.rest_slot))),
-        (
-            "vs_rest_significant",
-            bools(rows, |r| {
-                if r.suppressed {
-                    None
-                } else {
-                    q_of(q, r.rest_slot).map(|q| q < alpha)
-                }
-            }),
-        ),
-        ("suppressed", bools(rows, |r| Some(r.suppressed))),
-    ])
-    .map_err(err("satisfaction"))
+    rows.iter()
+        .map(|r| mart::Satisfaction {
+            period: period.to_string(),
+            segment: r.segment.clone(),
+            segment_value: r.value.clone(),
+            measure: r.measure.clone(),
+            measure_kind: r.kind.clone(),
+            weighting: r.weighting.to_string(),
+            n: r.n,
+            n_eff: r.m.n_eff,
+            mean: r.m.mean,
+            sd: r.m.sd,
+            ci_low: r.m.ci.map(|c| c.0),
+            ci_high: r.m.ci.map(|c| c.1),
+            top2box: r.top2.map(|t| t.0),
+            top2box_ci_low: r.top2.map(|t| t.1),
+            top2box_ci_high: r.top2.map(|t| t.2),
+            top_box_points: top_points(r),
+            index: r.index,
+            prev_mean: r.prev,
+            delta: r.prev.map(|p| r.m.mean - p),
+            p_value: r.p,
+            q_value: q_of(q, r.p_slot),
+            significant: sig(r, r.p_slot),
+            vs_rest_delta: r.rest_delta,
+            vs_rest_p_value: r.rest_p,
+            vs_rest_q_value: q_of(q, r.rest_slot),
+            vs_rest_significant: sig(r, r.rest_slot),
+            suppressed: r.suppressed,
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone)]
@@ -492,44 +471,34 @@ fn nps_rows(
     Ok(rows)
 }
 
-fn nps_frame(
-    rows: &[NpsRow],
-    q: &[f64],
-    period: Period,
-    alpha: f64,
-) -> Result<DataFrame, MetricsError> {
-    let p = period.to_string();
-    frame::build_plain(vec![
-        ("period", strs(rows, |_| p.clone())),
-        ("segment", strs(rows, |r| r.segment.clone())),
-        ("segment_value", strs(rows, |r| r.value.clone())),
-        ("weighting", strs(rows, |r| r.weighting.to_string())),
-        ("n", ints(rows, |r| Some(r.nps.n))),
-        ("n_eff", nums(rows, |r| Some(r.n_eff))),
-        ("promoters", ints(rows, |r| Some(r.nps.promoters))),
-        ("passives", ints(rows, |r| Some(r.nps.passives))),
-        ("detractors", ints(rows, |r| Some(r.nps.detractors))),
-        ("nps", nums(rows, |r| Some(r.nps.nps))),
-        ("se", nums(rows, |r| Some(r.nps.se))),
-        ("ci_low", nums(rows, |r| Some(r.nps.ci.0))),
-        ("ci_high", nums(rows, |r| Some(r.nps.ci.1))),
-        ("prev_nps", nums(rows, |r| r.prev)),
-        ("delta", nums(rows, |r| r.prev.map(|p| r.nps.nps - p))),
-        ("p_value", nums(rows, |r| r.p)),
-        ("q_value", nums(rows, |r| q_of(q, r.slot))),
-        (
-            "significant",
-            bools(rows, |r| {
-                if r.suppressed {
-                    None
-                } else {
-                    q_of(q, r.slot).map(|q| q < alpha)
-                }
-            }),
-        ),
-        ("suppressed", bools(rows, |r| Some(r.suppressed))),
-    ])
-    .map_err(err("nps"))
+fn nps_mart(rows: &[NpsRow], q: &[f64], period: Period, alpha: f64) -> Vec<mart::Nps> {
+    rows.iter()
+        .map(|r| mart::Nps {
+            period: period.to_string(),
+            segment: r.segment.clone(),
+            segment_value: r.value.clone(),
+            weighting: r.weighting.to_string(),
+            n: r.nps.n,
+            n_eff: r.n_eff,
+            promoters: r.nps.promoters,
+            passives: r.nps.passives,
+            detractors: r.nps.detractors,
+            nps: r.nps.nps,
+            se: r.nps.se,
+            ci_low: r.nps.ci.0,
+            ci_high: r.nps.ci.1,
+            prev_nps: r.prev,
+            delta: r.prev.map(|p| r.nps.nps - p),
+            p_value: r.p,
+            q_value: q_of(q, r.slot),
+            significant: if r.suppressed {
+                None
+            } else {
+                q_of(q, r.slot).map(|q| q < alpha)
+            },
+            suppressed: r.suppressed,
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone)]
@@ -705,35 +674,32 @@ fn benchmark_rows(
     Ok(out)
 }
 
-fn benchmark_frame(
+fn benchmark_mart(
     rows: &[BenchRow],
     q: &[f64],
     period: Period,
     alpha: f64,
-) -> Result<DataFrame, MetricsError> {
-    let p = period.to_string();
-    frame::build_plain(vec![
-        ("period", strs(rows, |_| p.clone())),
-        ("measure", strs(rows, |r| r.measure.clone())),
-        ("brand", strs(rows, |r| r.brand.clone())),
-        ("source", strs(rows, |r| r.source.to_string())),
-        ("n", ints(rows, |r| r.n)),
-        ("mean", nums(rows, |r| Some(r.mean))),
-        ("ci_low", nums(rows, |r| r.ci.map(|c| c.0))),
-        ("ci_high", nums(rows, |r| r.ci.map(|c| c.1))),
-        ("gap", nums(rows, |r| r.gap)),
-        ("gap_basis", strs(rows, |r| r.basis.to_string())),
-        ("gap_ci_low", nums(rows, |r| r.gap_ci.map(|c| c.0))),
-        ("gap_ci_high", nums(rows, |r| r.gap_ci.map(|c| c.1))),
-        ("p_value", nums(rows, |r| r.p)),
-        ("q_value", nums(rows, |r| q_of(q, r.slot))),
-        (
-            "significant",
-            bools(rows, |r| q_of(q, r.slot).map(|q| q < alpha)),
-        ),
-        ("rank", ints(rows, |r| r.rank)),
-    ])
-    .map_err(err("benchmark"))
+) -> Vec<mart::Benchmark> {
+    rows.iter()
+        .map(|r| mart::Benchmark {
+            period: period.to_string(),
+            measure: r.measure.clone(),
+            brand: r.brand.clone(),
+            source: r.source.to_string(),
+            n: r.n,
+            mean: r.mean,
+            ci_low: r.ci.map(|c| c.0),
+            ci_high: r.ci.map(|c| c.1),
+            gap: r.gap,
+            gap_basis: r.basis.to_string(),
+            gap_ci_low: r.gap_ci.map(|c| c.0),
+            gap_ci_high: r.gap_ci.map(|c| c.1),
+            p_value: r.p,
+            q_value: q_of(q, r.slot),
+            significant: q_of(q, r.slot).map(|q| q < alpha),
+            rank: r.rank,
+        })
+        .collect()
 }
 
 /// Months pooled for the drivers model: the period and the two before it (a quarter), so
@@ -747,7 +713,7 @@ fn drivers(
     inp: &Inputs,
     m: &DataFrame,
     notes: &mut Vec<String>,
-) -> Result<DataFrame, MetricsError> {
+) -> Result<Vec<mart::Driver>, MetricsError> {
     let cfg = inp.cfg;
     let e = err("drivers");
     let y: Vec<f64> = frame::f64s(&m, "__overall")
@@ -821,41 +787,24 @@ fn drivers(
             (false, true) => "possible_overkill",
         })
     };
-    let rows: Vec<usize> = (0..k).collect();
-    let p = inp.period.to_string();
-    frame::build_plain(vec![
-        ("period", strs(&rows, |_| p.clone())),
-        ("attribute", strs(&rows, |&i| cfg.dimensions[i].id.clone())),
-        ("importance", nums(&rows, |&i| imp[i])),
-        (
-            "raw_weight",
-            nums(&rows, |&i| weights.as_ref().map(|w| w[i])),
-        ),
-        (
-            "r",
-            nums(&rows, |&i| Some(rxy[i]).filter(|v| v.is_finite())),
-        ),
-        (
-            "performance",
-            nums(&rows, |&i| Some(perf[i]).filter(|v| v.is_finite())),
-        ),
-        (
-            "quadrant",
-            Values::Str(
-                rows.iter()
-                    .map(|&i| quadrant(i).map(String::from))
-                    .collect(),
-            ),
-        ),
-        ("model_n", ints(&rows, |_| Some(n))),
-        ("model_r2", nums(&rows, |_| r2)),
-    ])
-    .map_err(err("drivers"))
+    Ok((0..k)
+        .map(|i| mart::Driver {
+            period: inp.period.to_string(),
+            attribute: cfg.dimensions[i].id.clone(),
+            importance: imp[i],
+            raw_weight: weights.as_ref().map(|w| w[i]),
+            r: Some(rxy[i]).filter(|v| v.is_finite()),
+            performance: Some(perf[i]).filter(|v| v.is_finite()),
+            quadrant: quadrant(i).map(String::from),
+            model_n: n,
+            model_r2: r2,
+        })
+        .collect())
 }
 
 /// The trend mart: 13 months of the overall item, CSI and NPS (X̄ charts) and the overall
 /// top-2-box share (p chart), for everyone and per region.
-fn trend(inp: &Inputs, sums: &[Cell], nps: &DataFrame) -> Result<DataFrame, MetricsError> {
+fn trend(inp: &Inputs, sums: &[Cell], nps: &DataFrame) -> Result<Vec<mart::Trend>, MetricsError> {
     let cfg = inp.cfg;
     let overall = cfg
         .items_with_role(Role::Overall)
@@ -1069,25 +1018,24 @@ fn trend(inp: &Inputs, sums: &[Cell], nps: &DataFrame) -> Result<DataFrame, Metr
             });
         }
     }
-    frame::build_plain(vec![
-        ("month", strs(&rows, |r| r.month.clone())),
-        ("measure", strs(&rows, |r| r.measure.clone())),
-        ("segment", strs(&rows, |r| r.segment.clone())),
-        ("segment_value", strs(&rows, |r| r.value.clone())),
-        ("value", nums(&rows, |r| Some(r.v))),
-        ("n", ints(&rows, |r| Some(r.n))),
-        ("n_eff", nums(&rows, |r| Some(r.n_eff))),
-        ("center", nums(&rows, |r| r.centre)),
-        ("ucl", nums(&rows, |r| r.lim.map(|l| l.1))),
-        ("lcl", nums(&rows, |r| r.lim.map(|l| l.0))),
-        ("ci_low", nums(&rows, |r| r.ci.map(|c| c.0))),
-        ("ci_high", nums(&rows, |r| r.ci.map(|c| c.1))),
-        (
-            "out_of_control",
-            bools(&rows, |r| r.lim.map(|(lo, hi)| r.v < lo || r.v > hi)),
-        ),
-    ])
-    .map_err(err("trend"))
+    Ok(rows
+        .into_iter()
+        .map(|r| mart::Trend {
+            month: r.month,
+            measure: r.measure,
+            segment: r.segment,
+            segment_value: r.value,
+            value: r.v,
+            n: r.n,
+            n_eff: r.n_eff,
+            center: r.centre,
+            ucl: r.lim.map(|l| l.1),
+            lcl: r.lim.map(|l| l.0),
+            ci_low: r.ci.map(|c| c.0),
+            ci_high: r.ci.map(|c| c.1),
+            out_of_control: r.lim.map(|(lo, hi)| r.v < lo || r.v > hi),
+        })
+        .collect())
 }
 
 /// Months compared before an action starts and after it closes.
@@ -1100,7 +1048,7 @@ pub const ACTION_WINDOW_MONTHS: usize = 3;
 /// action names no store) and are compared with Welch's test and interval (after − before).
 /// An action whose measure is not a survey item, dimension or the CSI, which is still open,
 /// or whose windows fall outside the 13 months analysed gets a `status_note` saying so.
-fn actions(inp: &Inputs, df: &DataFrame, sums: &[Cell]) -> Result<DataFrame, MetricsError> {
+fn actions(inp: &Inputs, df: &DataFrame, sums: &[Cell]) -> Result<Vec<mart::Action>, MetricsError> {
     let cfg = inp.cfg;
     let e = err("actions");
     let s = |c| frame::strs(df, c).map_err(&e);
@@ -1255,60 +1203,36 @@ fn actions(inp: &Inputs, df: &DataFrame, sums: &[Cell]) -> Result<DataFrame, Met
     }
     let p = inp.period.to_string();
     let action_q = stats::bh_qvalues_opt(&rows.iter().map(|r| r.p).collect::<Vec<_>>());
-    frame::build_plain(vec![
-        ("period", strs(&rows, |_| p.clone())),
-        ("action_id", strs(&rows, |r| r.id.clone())),
-        ("title", strs(&rows, |r| r.title.clone())),
-        ("measure", strs(&rows, |r| r.measure.clone())),
-        (
-            "store",
-            Values::Str(rows.iter().map(|r| r.store.clone()).collect()),
-        ),
-        (
-            "owner",
-            Values::Str(rows.iter().map(|r| r.owner.clone()).collect()),
-        ),
-        (
-            "opened",
-            Values::Str(rows.iter().map(|r| r.opened.clone()).collect()),
-        ),
-        (
-            "closed",
-            Values::Str(rows.iter().map(|r| r.closed.clone()).collect()),
-        ),
-        ("status", strs(&rows, |r| r.status.clone())),
-        ("before_n", ints(&rows, |r| r.before.map(|b| b.0))),
-        ("before_mean", nums(&rows, |r| r.before.map(|b| b.1.mean))),
-        (
-            "before_ci_low",
-            nums(&rows, |r| r.before.and_then(|b| b.1.ci).map(|c| c.0)),
-        ),
-        (
-            "before_ci_high",
-            nums(&rows, |r| r.before.and_then(|b| b.1.ci).map(|c| c.1)),
-        ),
-        ("after_n", ints(&rows, |r| r.after.map(|b| b.0))),
-        ("after_mean", nums(&rows, |r| r.after.map(|b| b.1.mean))),
-        (
-            "after_ci_low",
-            nums(&rows, |r| r.after.and_then(|b| b.1.ci).map(|c| c.0)),
-        ),
-        (
-            "after_ci_high",
-            nums(&rows, |r| r.after.and_then(|b| b.1.ci).map(|c| c.1)),
-        ),
-        ("diff", nums(&rows, |r| r.diff)),
-        ("diff_ci_low", nums(&rows, |r| r.ci.map(|c| c.0))),
-        ("diff_ci_high", nums(&rows, |r| r.ci.map(|c| c.1))),
-        ("p_value", nums(&rows, |r| r.p)),
-        // The actions of the month are one family (Benjamini–Hochberg).
-        ("q_value", Values::F64(action_q)),
-        (
-            "status_note",
-            Values::Str(rows.iter().map(|r| r.note.map(str::to_string)).collect()),
-        ),
-    ])
-    .map_err(err("actions"))
+    Ok(rows
+        .into_iter()
+        .zip(action_q)
+        .map(|(r, q)| mart::Action {
+            period: p.clone(),
+            action_id: r.id,
+            title: r.title,
+            measure: r.measure,
+            store: r.store,
+            owner: r.owner,
+            opened: r.opened,
+            closed: r.closed,
+            status: r.status,
+            before_n: r.before.map(|b| b.0),
+            before_mean: r.before.map(|b| b.1.mean),
+            before_ci_low: r.before.and_then(|b| b.1.ci).map(|c| c.0),
+            before_ci_high: r.before.and_then(|b| b.1.ci).map(|c| c.1),
+            after_n: r.after.map(|b| b.0),
+            after_mean: r.after.map(|b| b.1.mean),
+            after_ci_low: r.after.and_then(|b| b.1.ci).map(|c| c.0),
+            after_ci_high: r.after.and_then(|b| b.1.ci).map(|c| c.1),
+            diff: r.diff,
+            diff_ci_low: r.ci.map(|c| c.0),
+            diff_ci_high: r.ci.map(|c| c.1),
+            p_value: r.p,
+            // The actions of the month are one family (Benjamini–Hochberg).
+            q_value: q,
+            status_note: r.note.map(str::to_string),
+        })
+        .collect())
 }
 
 #[derive(Debug, Clone)]
@@ -1403,47 +1327,37 @@ fn channels(
     Ok(rows)
 }
 
-fn channels_frame(
+fn channels_mart(
     rows: &[ChannelRow],
     q: &[f64],
     period: Period,
     reference: &str,
-) -> Result<DataFrame, MetricsError> {
-    let p = period.to_string();
-    frame::build_plain(vec![
-        ("period", strs(rows, |_| p.clone())),
-        ("channel", strs(rows, |r| r.channel.clone())),
-        ("responses", ints(rows, |r| Some(r.responses))),
-        ("n", ints(rows, |r| Some(r.n))),
-        ("invitations", nums(rows, |r| r.invitations)),
-        (
-            "response_rate",
-            nums(rows, |r| {
-                r.invitations
-                    .filter(|i| *i > 0.0)
-                    .map(|i| r.responses as f64 / i)
-            }),
-        ),
-        ("mean", nums(rows, |r| r.m.map(|m| m.mean))),
-        (
-            "ci_low",
-            nums(rows, |r| r.m.and_then(|m| m.ci).map(|c| c.0)),
-        ),
-        (
-            "ci_high",
-            nums(rows, |r| r.m.and_then(|m| m.ci).map(|c| c.1)),
-        ),
-        ("reference_channel", strs(rows, |_| reference.to_string())),
-        ("diff_vs_reference", nums(rows, |r| r.diff)),
-        ("p_value", nums(rows, |r| r.p)),
-        ("q_value", nums(rows, |r| q_of(q, r.slot))),
-    ])
-    .map_err(err("channels"))
+) -> Vec<mart::Channel> {
+    rows.iter()
+        .map(|r| mart::Channel {
+            period: period.to_string(),
+            channel: r.channel.clone(),
+            responses: r.responses,
+            n: r.n,
+            invitations: r.invitations,
+            response_rate: r
+                .invitations
+                .filter(|i| *i > 0.0)
+                .map(|i| r.responses as f64 / i),
+            mean: r.m.map(|m| m.mean),
+            ci_low: r.m.and_then(|m| m.ci).map(|c| c.0),
+            ci_high: r.m.and_then(|m| m.ci).map(|c| c.1),
+            reference_channel: reference.to_string(),
+            diff_vs_reference: r.diff,
+            p_value: r.p,
+            q_value: q_of(q, r.slot),
+        })
+        .collect()
 }
 
 /// The loyalty mart: loyalty index (from the loyalty items) with its interval, and from the
 /// customer file: customers, churned, churn and retention rates (Wilson), and the tier mix.
-fn loyalty(inp: &Inputs, sat: &[SatRow]) -> Result<DataFrame, MetricsError> {
+fn loyalty(inp: &Inputs, sat: &[SatRow]) -> Result<Vec<mart::Loyalty>, MetricsError> {
     let cfg = inp.cfg;
     let e = err("loyalty");
     // Customer-file figures per segment (region, store, tier and everyone).
@@ -1537,42 +1451,36 @@ fn loyalty(inp: &Inputs, sat: &[SatRow]) -> Result<DataFrame, MetricsError> {
     let c = |k: &(String, String)| cust.get(k);
     let churn =
         |k: &(String, String)| c(k).and_then(|(n, ch, _)| stats::wilson(*ch, *n, cfg.confidence));
-    let p = inp.period.to_string();
-    let mut cols = vec![
-        ("period", strs(&keys, |_| p.clone())),
-        ("segment", strs(&keys, |k| k.0.clone())),
-        ("segment_value", strs(&keys, |k| k.1.clone())),
-        ("n", ints(&keys, |k| l(k).map(|r| r.n))),
-        ("loyalty_index", nums(&keys, |k| l(k).map(|r| r.m.mean))),
-        (
-            "loyalty_ci_low",
-            nums(&keys, |k| l(k).and_then(|r| r.m.ci).map(|c| c.0)),
-        ),
-        (
-            "loyalty_ci_high",
-            nums(&keys, |k| l(k).and_then(|r| r.m.ci).map(|c| c.1)),
-        ),
-        ("customers", ints(&keys, |k| c(k).map(|x| x.0))),
-        ("churned", ints(&keys, |k| c(k).map(|x| x.1))),
-        ("churn_rate", nums(&keys, |k| churn(k).map(|w| w.0))),
-        ("churn_ci_low", nums(&keys, |k| churn(k).map(|w| w.1))),
-        ("churn_ci_high", nums(&keys, |k| churn(k).map(|w| w.2))),
-        (
-            "retention_rate",
-            nums(&keys, |k| churn(k).map(|w| 1.0 - w.0)),
-        ),
-        ("suppressed", bools(&keys, |k| l(k).map(|r| r.suppressed))),
-    ];
-    let names: Vec<String> = tiers.iter().map(|t| format!("tier_share_{t}")).collect();
-    for (t, name) in tiers.iter().zip(&names) {
-        cols.push((
-            name.as_str(),
-            nums(&keys, |k| {
-                c(k).map(|(n, _, mix)| *mix.get(t).unwrap_or(&0) as f64 / *n as f64)
-            }),
-        ));
-    }
-    frame::build_plain(cols).map_err(err("loyalty"))
+    Ok(keys
+        .iter()
+        .map(|k| {
+            let (l, c, w) = (l(k), c(k), churn(k));
+            mart::Loyalty {
+                period: inp.period.to_string(),
+                segment: k.0.clone(),
+                segment_value: k.1.clone(),
+                n: l.map(|r| r.n),
+                loyalty_index: l.map(|r| r.m.mean),
+                loyalty_ci_low: l.and_then(|r| r.m.ci).map(|c| c.0),
+                loyalty_ci_high: l.and_then(|r| r.m.ci).map(|c| c.1),
+                customers: c.map(|x| x.0),
+                churned: c.map(|x| x.1),
+                churn_rate: w.map(|w| w.0),
+                churn_ci_low: w.map(|w| w.1),
+                churn_ci_high: w.map(|w| w.2),
+                retention_rate: w.map(|w| 1.0 - w.0),
+                suppressed: l.map(|r| r.suppressed),
+                tier_share: tiers
+                    .iter()
+                    .map(|t| {
+                        let share =
+                            c.map(|(n, _, mix)| *mix.get(t).unwrap_or(&0) as f64 / *n as f64);
+                        (t.clone(), share)
+                    })
+                    .collect(),
+            }
+        })
+        .collect())
 }
 
 /// Compute every mart of `inp.period`.
@@ -1600,11 +1508,11 @@ pub fn dated_sources(cfg: &Config) -> Vec<String> {
 /// by segment (the loyalty mart without its survey index), and the complaint marts.
 pub fn build_without_survey(inp: &Inputs) -> Result<Marts, MetricsError> {
     let mut notes = dated_sources(inp.cfg);
-    let mut tables = Vec::new();
+    let mut tables = MartSet::default();
     if inp.customers.is_some() {
-        tables.push(("loyalty", loyalty(inp, &[])?));
+        tables.loyalty = Some(loyalty(inp, &[])?);
     }
-    tables.extend(super::complaints::build(
+    tables.merge(super::complaints::build(
         inp.cfg,
         inp.period,
         inp.complaints,
@@ -1668,26 +1576,19 @@ pub fn build(inp: &Inputs) -> Result<Marts, MetricsError> {
         .or_else(|| chans.iter().max_by_key(|c| c.n))
         .map(|c| c.channel.clone())
         .unwrap_or_default();
-    let mut tables = vec![
-        (
-            "satisfaction",
-            satisfaction_frame(cfg, &sat, &q, inp.period, alpha)?,
-        ),
-        ("nps", nps_frame(&nps, &q, inp.period, alpha)?),
-        ("loyalty", loyalty(inp, &sat)?),
-        ("benchmark", benchmark_frame(&bench, &q, inp.period, alpha)?),
-        ("drivers", drivers(inp, &scanned.drivers, &mut notes)?),
-        ("trend", trend(inp, &sums, nps_df)?),
-        (
-            "channels",
-            channels_frame(&chans, &q, inp.period, &reference)?,
-        ),
-    ];
-    if let Some(a) = inp.actions {
-        tables.push(("actions", actions(inp, a, &sums)?));
-    }
+    let mut tables = MartSet {
+        satisfaction: Some(satisfaction_mart(cfg, &sat, &q, inp.period, alpha)),
+        nps: Some(nps_mart(&nps, &q, inp.period, alpha)),
+        loyalty: Some(loyalty(inp, &sat)?),
+        benchmark: Some(benchmark_mart(&bench, &q, inp.period, alpha)),
+        drivers: Some(drivers(inp, &scanned.drivers, &mut notes)?),
+        trend: Some(trend(inp, &sums, nps_df)?),
+        channels: Some(channels_mart(&chans, &q, inp.period, &reference)),
+        actions: inp.actions.map(|a| actions(inp, a, &sums)).transpose()?,
+        ..MartSet::default()
+    };
     let survey_ms = started.elapsed().as_millis() as u64 - scan_ms;
-    tables.extend(super::complaints::build(
+    tables.merge(super::complaints::build(
         cfg,
         inp.period,
         inp.complaints,

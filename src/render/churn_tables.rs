@@ -5,7 +5,9 @@
 use crate::config::{Config, Lang};
 
 use super::i18n::{self, Msg};
-use super::model::{opt, Cols, Inputs, Table};
+use crate::mart;
+
+use super::model::{opt, Inputs, Table};
 
 /// A model term in the reader's words: the complaint terms, the derived numbers, a
 /// `segment:value` dummy as "segment = value", a `[[fields]]` number by its label.
@@ -40,53 +42,44 @@ fn term_label(cfg: &Config, lang: Lang, x: &str) -> String {
 /// The churn model: each term's coefficient, standard error, odds ratio with its interval
 /// and p-value, from the churn_model mart (n and events in the caption).
 pub(super) fn model_table(inp: &Inputs) -> Option<Table> {
-    let df = inp.marts.get("churn_model")?;
+    let model = inp.marts.churn_model.as_ref()?;
     let (cfg, lang) = (inp.cfg, inp.lang);
     let t = |m: Msg| m.text(lang).to_string();
-    let c = Cols(df);
-    let (term, coef, se, or, lo, hi, p) = (
-        c.s("term"),
-        c.f("coef"),
-        c.f("se"),
-        c.f("odds_ratio"),
-        c.f("or_ci_low"),
-        c.f("or_ci_high"),
-        c.f("p_value"),
-    );
-    if coef.iter().all(Option::is_none) {
+    if model.iter().all(|r| r.coef.is_none()) {
         return None;
     }
-    let (n, events) = (c.f("n"), c.f("events"));
     let label = |x: &str| term_label(cfg, lang, x);
-    let rows: Vec<Vec<String>> = (0..df.height())
-        .map(|i| {
+    let rows: Vec<Vec<String>> = model
+        .iter()
+        .map(|r| {
             vec![
-                label(&term[i]),
-                opt(coef[i], 3),
-                coef[i]
-                    .and(se[i])
+                label(r.term.as_deref().unwrap_or_default()),
+                opt(r.coef, 3),
+                r.coef
+                    .and(r.se)
                     .map(|v| format!("{v:.3}"))
                     .unwrap_or_else(|| "—".into()),
-                or[i]
+                r.odds_ratio
                     .map(|v| format!("{v:.2}"))
                     .unwrap_or_else(|| "—".into()),
-                lo[i]
-                    .zip(hi[i])
+                r.or_ci_low
+                    .zip(r.or_ci_high)
                     .map(|(a, b)| format!("{a:.2}–{b:.2}"))
                     .unwrap_or_else(|| "—".into()),
-                p[i].map(i18n::pvalue).unwrap_or_else(|| "—".into()),
+                r.p_value.map(i18n::pvalue).unwrap_or_else(|| "—".into()),
             ]
         })
         .collect();
+    let first = model.first();
     let caption = format!(
         "{}{}",
         t(Msg::ChurnModelTable),
         i18n::paren(
             &format!(
                 "n = {}, {} {}",
-                i18n::count(n.first().copied().flatten().unwrap_or(0.0) as usize),
+                i18n::count(first.and_then(|r| r.n).unwrap_or(0)),
                 t(Msg::Churned),
-                i18n::count(events.first().copied().flatten().unwrap_or(0.0) as usize)
+                i18n::count(first.and_then(|r| r.events).unwrap_or(0))
             ),
             lang
         )
@@ -111,27 +104,23 @@ pub(super) fn model_table(inp: &Inputs) -> Option<Table> {
 /// hazard ratio after a complaint, its proportional-hazards check, why it differs from the
 /// fixed groups of the table, and how the curves are drawn.
 pub(super) fn hazard_note(inp: &Inputs) -> Option<String> {
-    let df = inp.marts.get("complaint_hazard")?;
-    let c = Cols(df);
-    let i = (0..df.height()).find(|&i| c.s("term")[i] == "complained")?;
-    let (hr, lo, hi, p) = (
-        c.f("hazard_ratio")[i]?,
-        c.f("hr_ci_low")[i]?,
-        c.f("hr_ci_high")[i]?,
-        c.f("p_value")[i]?,
-    );
-    let ph = c.f("ph_p_value")[i];
-    let (n, k) = (c.f("customers")[i]? as usize, c.f("events")[i]? as usize);
+    let hazard = inp.marts.complaint_hazard.as_ref()?;
+    let h = hazard
+        .iter()
+        .find(|r| r.term.as_deref() == Some("complained"))?;
+    let (hr, lo, hi, p) = (h.hazard_ratio?, h.hr_ci_low?, h.hr_ci_high?, h.p_value?);
+    let ph = h.ph_p_value;
+    let (n, k) = (h.customers, h.events);
     let pct = (inp.cfg.confidence * 100.0).round();
     let alpha = 1.0 - inp.cfg.confidence;
-    let simon = inp.marts.get("survival").is_some_and(|s| {
-        Cols(s)
-            .s("method")
-            .first()
-            .is_some_and(|m| m == "simon_makuch")
-    });
+    let simon = inp
+        .marts
+        .survival
+        .as_ref()
+        .and_then(|s| s.first())
+        .is_some_and(|s| s.method == "simon_makuch");
     let controls = inp.cfg.churn_controls.len();
-    let outcome = c.s("model").iter().any(|m| m == "outcome");
+    let outcome = hazard.iter().any(|r| r.model == "outcome");
     let (pv, nn, kk) = (i18n::pvalue(p), i18n::count(n), i18n::count(k));
     Some(match inp.lang {
         Lang::Zh => {
@@ -185,68 +174,61 @@ pub(super) fn hazard_note(inp: &Inputs) -> Option<String> {
 /// the outcome model's complaint terms (adjusted for the same controls), then the first
 /// model's controls, each with its hazard ratio, interval, p, q and proportional-hazards test.
 pub(super) fn hazard_table(inp: &Inputs) -> Option<Table> {
-    let df = inp.marts.get("complaint_hazard")?;
+    let hazard = inp.marts.complaint_hazard.as_ref()?;
     let (cfg, lang) = (inp.cfg, inp.lang);
     let t = |m: Msg| m.text(lang).to_string();
-    let c = Cols(df);
-    let (model, term, hr, lo, hi, p, q, ph) = (
-        c.s("model"),
-        c.s("term"),
-        c.f("hazard_ratio"),
-        c.f("hr_ci_low"),
-        c.f("hr_ci_high"),
-        c.f("p_value"),
-        c.f("q_value"),
-        c.f("ph_p_value"),
-    );
     // The complaint, where the complaint stands (the outcome model), then the controls (of
     // the first model; the outcome model's are alike).
-    let pick = |m: &str, exposure: bool| -> Vec<usize> {
-        (0..df.height())
-            .filter(|&i| hr[i].is_some() && model[i] == m)
-            .filter(|&i| (term[i] == "complained" || term[i].starts_with("complaint_")) == exposure)
+    let pick = |m: &str, exposure: bool| -> Vec<&mart::ComplaintHazard> {
+        hazard
+            .iter()
+            .filter(|r| r.hazard_ratio.is_some() && r.model == m)
+            .filter(|r| {
+                let term = r.term.as_deref().unwrap_or_default();
+                (term == "complained" || term.starts_with("complaint_")) == exposure
+            })
             .collect()
     };
-    let shown: Vec<usize> = [
+    let shown: Vec<&mart::ComplaintHazard> = [
         pick("complained", true),
         pick("outcome", true),
         pick("complained", false),
     ]
     .concat();
-    if shown.is_empty() {
-        return None;
-    }
+    let first = shown.first()?;
     let dash = || "—".to_string();
     let rows: Vec<Vec<String>> = shown
         .iter()
-        .map(|&i| {
+        .map(|r| {
+            let term = r.term.as_deref().unwrap_or_default();
             vec![
-                if term[i] == "complained" {
+                if term == "complained" {
                     t(Msg::TermComplainedSince)
                 } else {
-                    term_label(cfg, lang, &term[i])
+                    term_label(cfg, lang, term)
                 },
-                hr[i].map(|v| format!("{v:.2}")).unwrap_or_else(dash),
-                lo[i]
-                    .zip(hi[i])
+                r.hazard_ratio
+                    .map(|v| format!("{v:.2}"))
+                    .unwrap_or_else(dash),
+                r.hr_ci_low
+                    .zip(r.hr_ci_high)
                     .map(|(a, b)| format!("{a:.2}–{b:.2}"))
                     .unwrap_or_else(dash),
-                p[i].map(i18n::pvalue).unwrap_or_else(dash),
-                q[i].map(i18n::pvalue).unwrap_or_else(dash),
-                ph[i].map(i18n::pvalue).unwrap_or_else(dash),
+                r.p_value.map(i18n::pvalue).unwrap_or_else(dash),
+                r.q_value.map(i18n::pvalue).unwrap_or_else(dash),
+                r.ph_p_value.map(i18n::pvalue).unwrap_or_else(dash),
             ]
         })
         .collect();
-    let (n, k) = (c.f("customers"), c.f("events"));
     let caption = format!(
         "{}{}",
         t(Msg::HazardTable),
         i18n::paren(
             &format!(
                 "n = {}, {} {}",
-                i18n::count(n[shown[0]].unwrap_or(0.0) as usize),
+                i18n::count(first.customers),
                 t(Msg::Churned),
-                i18n::count(k[shown[0]].unwrap_or(0.0) as usize)
+                i18n::count(first.events)
             ),
             lang
         )

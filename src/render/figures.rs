@@ -1,13 +1,13 @@
 //! The charts of the report, built from the marts in the report's language: each a plain
 //! value of [`super::chart`] that draws itself as SVG and PNG.
 
-use crate::frame;
+use crate::mart;
 
 use super::chart::{
     AnyChart, ChannelTrendChart, CiChart, CiPoint, ControlChart, Flag, HistPanel, HistogramChart,
 };
 use super::i18n::{self, Msg};
-use super::model::{measure_name, nps_of, overall_item, sat_of, Cols, Inputs};
+use super::model::{measure_name, nps_of, overall_item, sat_of, Inputs};
 use super::RenderError;
 
 /// Satisfaction with the overall item by `segment` (region, store, tier, channel): mean and
@@ -68,22 +68,12 @@ pub fn segment_chart(inp: &Inputs, segment: &str) -> Result<CiChart, RenderError
 /// A control chart of everyone from the trend mart: `measure` is "csi" or the overall
 /// item; the band is each month's confidence interval.
 pub fn trend_chart(inp: &Inputs, measure: &str) -> Option<ControlChart> {
-    let df = inp.marts.get("trend")?;
-    let c = Cols(df);
-    let (mo, m, seg, v, center, lcl, ucl, clo, chi) = (
-        c.s("month"),
-        c.s("measure"),
-        c.s("segment"),
-        c.f("value"),
-        c.f("center"),
-        c.f("lcl"),
-        c.f("ucl"),
-        c.f("ci_low"),
-        c.f("ci_high"),
-    );
-    let ooc = frame::bools(df, "out_of_control").ok()?;
-    let idx: Vec<usize> = (0..df.height())
-        .filter(|&i| m[i] == measure && seg[i] == "all" && v[i].is_some())
+    let rows: Vec<&mart::Trend> = inp
+        .marts
+        .trend
+        .as_ref()?
+        .iter()
+        .filter(|r| r.measure == measure && r.segment == "all")
         .collect();
     let lang = inp.lang;
     let (title, axis) = if measure == "csi" {
@@ -105,12 +95,15 @@ pub fn trend_chart(inp: &Inputs, measure: &str) -> Option<ControlChart> {
     Some(ControlChart {
         title,
         axis,
-        months: idx.iter().map(|&i| mo[i].clone()).collect(),
-        values: idx.iter().map(|&i| v[i].unwrap_or(f64::NAN)).collect(),
-        center: idx.first().and_then(|&i| center[i]),
-        limits: idx.iter().map(|&i| lcl[i].zip(ucl[i])).collect(),
-        out_of_control: idx.iter().map(|&i| ooc[i] == Some(true)).collect(),
-        band: idx.iter().map(|&i| clo[i].zip(chi[i])).collect(),
+        months: rows.iter().map(|r| r.month.clone()).collect(),
+        values: rows.iter().map(|r| r.value).collect(),
+        center: rows.first().and_then(|r| r.center),
+        limits: rows.iter().map(|r| r.lcl.zip(r.ucl)).collect(),
+        out_of_control: rows
+            .iter()
+            .map(|r| r.out_of_control == Some(true))
+            .collect(),
+        band: rows.iter().map(|r| r.ci_low.zip(r.ci_high)).collect(),
         no_data: Msg::NoData.text(lang).into(),
         center_label: Msg::CenterLine.text(lang).into(),
     })
@@ -135,47 +128,33 @@ fn reach(points: &[CiPoint], room: f64) -> f64 {
 /// external references (industry average, leader) minus our own survey figure, from the
 /// benchmark mart. Measures on the 0–10 NPS scale are left to the table.
 pub fn gap_chart(inp: &Inputs) -> Option<CiChart> {
-    let df = inp.marts.get("benchmark")?;
-    let c = Cols(df);
-    let (m, brand, src, n, mean, gap, lo, hi, q, sig) = (
-        c.s("measure"),
-        c.s("brand"),
-        c.s("source"),
-        c.f("n"),
-        c.f("mean"),
-        c.f("gap"),
-        c.f("gap_ci_low"),
-        c.f("gap_ci_high"),
-        c.f("q_value"),
-        frame::bools(df, "significant").unwrap_or_else(|_| vec![None; df.height()]),
-    );
+    let rows = inp.marts.benchmark.as_deref()?;
     let lang = inp.lang;
     let cfg = inp.cfg;
-    let basis = c.s("gap_basis");
     let mut points = Vec::new();
-    for i in 0..df.height() {
+    for r in rows {
         // Gaps on a 0–100 index (a reference on another scale) are not points of the
         // score axis: they are in the table.
-        if brand[i] == "ours" || m[i] == "nps" || basis[i] == "index" {
+        if r.brand == "ours" || r.measure == "nps" || r.gap_basis == "index" {
             continue;
         }
         let label = format!(
             "{} · {}",
-            measure_name(cfg, &m[i], lang),
-            cfg.segment_label("brand", &brand[i], lang)
+            measure_name(cfg, &r.measure, lang),
+            cfg.segment_label("brand", &r.brand, lang)
         );
-        if let Some(g) = gap[i] {
-            let significant = sig[i] == Some(true);
+        if let Some(g) = r.gap {
+            let significant = r.significant == Some(true);
             points.push(CiPoint {
                 label,
                 mean: g,
-                ci: lo[i].zip(hi[i]),
-                n: n[i].unwrap_or(0.0) as usize,
+                ci: r.gap_ci_low.zip(r.gap_ci_high),
+                n: r.n.unwrap_or(0),
                 suppressed: false,
-                note: if src[i] == "external" {
+                note: if r.source == "external" {
                     Some(Msg::ExternalReference.text(lang).to_string())
                 } else {
-                    q[i].filter(|_| significant).map(i18n::qvalue)
+                    r.q_value.filter(|_| significant).map(i18n::qvalue)
                 },
                 flag: match (significant, g > 0.0) {
                     (true, true) => Flag::Down,
@@ -183,16 +162,20 @@ pub fn gap_chart(inp: &Inputs) -> Option<CiChart> {
                     _ => Flag::None,
                 },
             });
-        } else if let Some(v) = mean[i] {
+        } else {
             // An external reference: its value minus our own survey's mean of the measure.
-            let ours = (0..df.height())
-                .find(|&j| m[j] == m[i] && brand[j] == "ours" && src[j] != src[i])
-                .or_else(|| (0..df.height()).find(|&j| m[j] == m[i] && brand[j] == "ours"))
-                .and_then(|j| mean[j]);
+            let ours = rows
+                .iter()
+                .find(|o| o.measure == r.measure && o.brand == "ours" && o.source != r.source)
+                .or_else(|| {
+                    rows.iter()
+                        .find(|o| o.measure == r.measure && o.brand == "ours")
+                })
+                .map(|o| o.mean);
             if let Some(o) = ours {
                 points.push(CiPoint {
                     label,
-                    mean: v - o,
+                    mean: r.mean - o,
                     ci: None,
                     n: 0,
                     suppressed: false,
@@ -217,29 +200,21 @@ pub fn gap_chart(inp: &Inputs) -> Option<CiChart> {
     })
 }
 
-/// The month's share of complaints that met a commitment (`column` of the complaints
+/// The month's share of complaints that met a commitment (`share` of the complaints
 /// mart's all-complaints row), where it is measured.
-fn commitment_share(inp: &Inputs, column: &str) -> Option<f64> {
-    let df = inp.marts.get("complaints")?;
-    let c = Cols(df);
-    let (seg, share) = (c.s("segment"), c.f(column));
-    (0..df.height())
-        .find(|&i| seg[i] == "all")
-        .and_then(|i| share[i])
+fn commitment_share(inp: &Inputs, share: fn(&mart::Complaints) -> Option<f64>) -> Option<f64> {
+    inp.marts
+        .complaints
+        .as_ref()?
+        .iter()
+        .find(|r| r.segment == "all")
+        .and_then(share)
 }
 
 /// First-response and resolution times of this month's complaints against the 24-hour and
 /// 3-working-day commitments, from the complaint_times mart.
 pub fn times_chart(inp: &Inputs) -> Option<HistogramChart> {
-    let df = inp.marts.get("complaint_times")?;
-    let c = Cols(df);
-    let (m, lo, hi, n, commit) = (
-        c.s("measure"),
-        c.f("bin_low"),
-        c.f("bin_high"),
-        c.f("count"),
-        c.f("commitment"),
-    );
+    let rows = inp.marts.complaint_times.as_deref()?;
     let lang = inp.lang;
     let mut panels = Vec::new();
     let ct = i18n::CommitmentText::new(inp.cfg.commitments, lang);
@@ -264,42 +239,45 @@ pub fn times_chart(inp: &Inputs) -> Option<HistogramChart> {
             ct.close_line(),
         ),
     ] {
-        let idx: Vec<usize> = (0..df.height()).filter(|&i| m[i] == measure).collect();
-        if idx.is_empty() {
+        let bins: Vec<&mart::ComplaintTime> =
+            rows.iter().filter(|r| r.measure == measure).collect();
+        let Some(first) = bins.first() else {
             continue;
-        }
-        let commitment = idx.iter().find_map(|&i| commit[i]).unwrap_or(0.0);
+        };
+        let commitment = first.commitment;
         let mut bars = Vec::new();
         let mut at = 0;
-        for &i in &idx {
-            let k = n[i].unwrap_or(0.0);
-            let label = match (lo[i], hi[i]) {
+        for b in &bins {
+            let (lo, hi) = (b.bin_low, b.bin_high);
+            let label = match (lo, hi) {
                 (Some(l), Some(_)) => format!("{l:.0}"),
                 (Some(l), None) => format!("≥{l:.0}"),
                 _ => missing.text(lang).to_string(),
             };
-            if let Some(l) = lo[i] {
+            if let Some(l) = lo {
                 // Whole working days: ≤ 3 means bars 0..=3 meet the commitment; hours are
                 // continuous, so bars ending at or before 24 h meet it.
                 let meets = if measure == days {
                     l <= commitment
                 } else {
-                    hi[i].is_some_and(|h| h <= commitment)
+                    hi.is_some_and(|h| h <= commitment)
                 };
                 if meets {
                     at = bars.len() + 1;
                 }
             }
-            bars.push((label, k, lo[i].is_none()));
+            bars.push((label, b.count as f64, lo.is_none()));
         }
         // The share met is the complaints mart's (one rule, `metrics::handling`): the bars
         // are binned, a share from them would misplace a response at exactly the boundary.
-        let share_col = if measure == days {
-            "closed_in_time_share"
-        } else {
-            "responded_in_time_share"
-        };
-        let share = commitment_share(inp, share_col);
+        let share = commitment_share(
+            inp,
+            if measure == days {
+                |r| r.closed_in_time_share
+            } else {
+                |r| r.responded_in_time_share
+            },
+        );
         panels.push(HistPanel {
             title: title.text(lang).into(),
             x_axis: unit,
@@ -322,23 +300,18 @@ pub fn times_chart(inp: &Inputs) -> Option<HistogramChart> {
 /// The mix of answers by survey channel and each channel's mean of the overall item over the
 /// months of the trend mart.
 pub fn channel_chart(inp: &Inputs) -> Option<ChannelTrendChart> {
-    let df = inp.marts.get("trend")?;
-    let c = Cols(df);
-    let (mo, seg, val, v, n, lo, hi) = (
-        c.s("month"),
-        c.s("segment"),
-        c.s("segment_value"),
-        c.f("value"),
-        c.f("n"),
-        c.f("ci_low"),
-        c.f("ci_high"),
-    );
     let item = overall_item(inp.cfg);
-    let rows: Vec<usize> = (0..df.height()).filter(|&i| seg[i] == "channel").collect();
-    let mut months: Vec<String> = rows.iter().map(|&i| mo[i].clone()).collect();
+    let rows: Vec<&mart::Trend> = inp
+        .marts
+        .trend
+        .as_ref()?
+        .iter()
+        .filter(|r| r.segment == "channel")
+        .collect();
+    let mut months: Vec<String> = rows.iter().map(|r| r.month.clone()).collect();
     months.sort();
     months.dedup();
-    let mut names: Vec<String> = rows.iter().map(|&i| val[i].clone()).collect();
+    let mut names: Vec<String> = rows.iter().map(|r| r.segment_value.clone()).collect();
     names.sort();
     names.dedup();
     let lang = inp.lang;
@@ -349,8 +322,8 @@ pub fn channel_chart(inp: &Inputs) -> Option<ChannelTrendChart> {
                 .iter()
                 .map(|mon| {
                     rows.iter()
-                        .find(|&&i| &val[i] == ch && &mo[i] == mon)
-                        .and_then(|&i| Some((n[i]?, v[i]?, lo[i].zip(hi[i]))))
+                        .find(|r| &r.segment_value == ch && &r.month == mon)
+                        .map(|r| (r.n as f64, r.value, r.ci_low.zip(r.ci_high)))
                 })
                 .collect();
             (
@@ -377,49 +350,40 @@ pub fn channel_chart(inp: &Inputs) -> Option<ChannelTrendChart> {
 /// Closed improvement actions: the change of the target measure (after − before) with its
 /// Welch interval, the before → after means and the p-value written beside it.
 pub fn actions_chart(inp: &Inputs) -> Option<CiChart> {
-    let df = inp.marts.get("actions")?;
-    let c = Cols(df);
-    let (id, title, store, before, after, diff, lo, hi, p) = (
-        c.s("action_id"),
-        c.s("title"),
-        c.s("store"),
-        c.f("before_mean"),
-        c.f("after_mean"),
-        c.f("diff"),
-        c.f("diff_ci_low"),
-        c.f("diff_ci_high"),
-        c.f("q_value"),
-    );
     let lang = inp.lang;
-    let points: Vec<CiPoint> = (0..df.height())
-        .filter_map(|i| {
-            let d = diff[i]?;
+    let points: Vec<CiPoint> = inp
+        .marts
+        .actions
+        .as_ref()?
+        .iter()
+        .filter_map(|r| {
+            let d = r.diff?;
             // Marked by its q-value (the month's actions are one BH family).
-            let significant = p[i].is_some_and(|q| q < 1.0 - inp.cfg.confidence);
-            let scope = if store[i].is_empty() {
-                String::new()
-            } else {
-                i18n::paren(inp.cfg.segment_label("store", &store[i], lang), lang)
+            let significant = r.q_value.is_some_and(|q| q < 1.0 - inp.cfg.confidence);
+            let scope = match r.store.as_deref().filter(|s| !s.is_empty()) {
+                None => String::new(),
+                Some(s) => i18n::paren(inp.cfg.segment_label("store", s, lang), lang),
             };
             Some(CiPoint {
-                label: format!("{} {}{}", id[i], title[i], scope),
+                label: format!("{} {}{}", r.action_id, r.title, scope),
                 mean: d,
-                ci: lo[i].zip(hi[i]),
+                ci: r.diff_ci_low.zip(r.diff_ci_high),
                 n: 0,
                 suppressed: false,
                 note: Some(format!(
                     "({:.2} → {:.2}, q {})",
-                    before[i]?,
-                    after[i]?,
-                    p[i].map(|p| {
-                        let v = i18n::pvalue(p);
-                        if v.starts_with('<') {
-                            v
-                        } else {
-                            format!("= {v}")
-                        }
-                    })
-                    .unwrap_or_else(|| "—".into())
+                    r.before_mean?,
+                    r.after_mean?,
+                    r.q_value
+                        .map(|p| {
+                            let v = i18n::pvalue(p);
+                            if v.starts_with('<') {
+                                v
+                            } else {
+                                format!("= {v}")
+                            }
+                        })
+                        .unwrap_or_else(|| "—".into())
                 )),
                 flag: match (significant, d > 0.0) {
                     (true, true) => Flag::Up,
@@ -517,31 +481,25 @@ pub fn all(inp: &Inputs) -> Result<Vec<(String, AnyChart)>, RenderError> {
 
 /// This month's complaints by category in Pareto order, from the complaints mart.
 pub fn pareto_chart(inp: &Inputs) -> Option<super::chart::ParetoChart> {
-    let df = inp.marts.get("complaints")?;
-    let c = Cols(df);
-    let (seg, val, n) = (c.s("segment"), c.s("segment_value"), c.f("count"));
-    let idx: Vec<usize> = (0..df.height()).filter(|&i| seg[i] == "category").collect();
+    let rows: Vec<&mart::Complaints> = inp
+        .marts
+        .complaints
+        .as_ref()?
+        .iter()
+        .filter(|r| r.segment == "category")
+        .collect();
     Some(super::chart::ParetoChart {
         title: Msg::ChartParetoTitle.text(inp.lang).into(),
         axis: Msg::Count.text(inp.lang).into(),
-        categories: idx.iter().map(|&i| val[i].clone()).collect(),
-        counts: idx.iter().map(|&i| n[i].unwrap_or(0.0)).collect(),
+        categories: rows.iter().map(|r| r.segment_value.clone()).collect(),
+        counts: rows.iter().map(|r| r.count as f64).collect(),
         no_data: Msg::NoData.text(inp.lang).into(),
     })
 }
 
 /// Kaplan–Meier curves by complaint group, from the survival mart.
 pub fn survival_chart(inp: &Inputs) -> Option<super::chart::SurvivalChart> {
-    let df = inp.marts.get("survival")?;
-    let c = Cols(df);
-    let (g, day, sv, lo, hi, p) = (
-        c.s("group"),
-        c.f("day"),
-        c.f("survival"),
-        c.f("ci_low"),
-        c.f("ci_high"),
-        c.f("logrank_p"),
-    );
+    let rows = inp.marts.survival.as_deref()?;
     let lang = inp.lang;
     let label = |x: &str| match x {
         "none" => Msg::GroupNone.text(lang).to_string(),
@@ -554,18 +512,16 @@ pub fn survival_chart(inp: &Inputs) -> Option<super::chart::SurvivalChart> {
         other => other.to_string(),
     };
     let mut groups: Vec<(String, Vec<(f64, f64, Option<(f64, f64)>)>)> = Vec::new();
-    for i in 0..df.height() {
-        let (Some(d), Some(s)) = (day[i], sv[i]) else {
-            continue;
-        };
-        let name = label(&g[i]);
+    for r in rows {
+        let name = label(&r.group);
+        let point = (r.day, r.survival, r.ci_low.zip(r.ci_high));
         match groups.iter_mut().find(|(n, _)| *n == name) {
-            Some((_, pts)) => pts.push((d, s, lo[i].zip(hi[i]))),
-            None => groups.push((name, vec![(d, s, lo[i].zip(hi[i]))])),
+            Some((_, pts)) => pts.push(point),
+            None => groups.push((name, vec![point])),
         }
     }
-    let everyone = (0..df.height()).all(|i| g[i] == "all");
-    let simon = c.s("method").first().is_some_and(|m| m == "simon_makuch");
+    let everyone = rows.iter().all(|r| r.group == "all");
+    let simon = rows.first().is_some_and(|r| r.method == "simon_makuch");
     Some(super::chart::SurvivalChart {
         title: if everyone {
             Msg::ChartRetentionTitle
@@ -579,10 +535,9 @@ pub fn survival_chart(inp: &Inputs) -> Option<super::chart::SurvivalChart> {
         x_axis: Msg::Days.text(lang).into(),
         y_axis: Msg::Retention.text(lang).into(),
         groups,
-        note: p
+        note: rows
             .first()
-            .copied()
-            .flatten()
+            .and_then(|r| r.logrank_p)
             .map(|p| format!("log-rank {}", i18n::qvalue(p).replacen('q', "p", 1)))
             .unwrap_or_default(),
         no_data: Msg::NoData.text(lang).into(),
@@ -591,12 +546,16 @@ pub fn survival_chart(inp: &Inputs) -> Option<super::chart::SurvivalChart> {
 
 /// The importance–performance quadrant of the drivers mart.
 pub fn quadrant_chart(inp: &Inputs) -> Option<super::chart::QuadrantChart> {
-    let df = inp.marts.get("drivers")?;
-    let c = Cols(df);
-    let (a, imp, perf) = (c.s("attribute"), c.f("importance"), c.f("performance"));
     let lang = inp.lang;
-    let points: Vec<(String, f64, f64)> = (0..df.height())
-        .filter_map(|i| Some((measure_name(inp.cfg, &a[i], lang), imp[i]?, perf[i]?)))
+    let points: Vec<(String, f64, f64)> = inp
+        .marts
+        .drivers
+        .as_ref()?
+        .iter()
+        .filter_map(|r| {
+            let name = measure_name(inp.cfg, &r.attribute, lang);
+            Some((name, r.importance?, r.performance?))
+        })
         .collect();
     Some(super::chart::QuadrantChart {
         title: Msg::ChartQuadrantTitle.text(lang).into(),

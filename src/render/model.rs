@@ -3,16 +3,14 @@
 //! page both render this one model, so they always say the same thing; `summary.json`
 //! carries the same headline numbers unformatted.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 use crate::config::{Config, Lang};
 use crate::frame::{self, DataFrame};
+use crate::mart::{self, MartSet};
 use crate::period::Period;
 
 use super::chart::AnyChart;
-use super::churn_tables;
 use super::i18n::{self, Msg};
 use super::RenderError;
 
@@ -65,7 +63,7 @@ pub struct ChartRef {
     pub width_cm: f64,
 }
 
-fn with_charts(charts: Vec<ChartRef>, mut s: Section) -> Section {
+pub(super) fn with_charts(charts: Vec<ChartRef>, mut s: Section) -> Section {
     s.charts = charts;
     s
 }
@@ -153,15 +151,12 @@ pub struct Inputs<'a> {
     pub cfg: &'a Config,
     pub lang: Lang,
     pub period: Period,
-    /// The survey marts, when the workspace has a survey and the period's analysis made them.
-    pub satisfaction: Option<&'a DataFrame>,
-    pub nps: Option<&'a DataFrame>,
+    /// The marts of the period (the survey's when the workspace has a survey).
+    pub marts: &'a MartSet,
     pub ledger: Option<&'a DataFrame>,
     pub rejects: Option<&'a DataFrame>,
     /// Notes of the analysis (e.g. a year without a holiday calendar).
     pub notes: Vec<String>,
-    /// The other marts of the period, by name, when present.
-    pub marts: BTreeMap<&'static str, DataFrame>,
     pub generated_on: String,
 }
 
@@ -206,94 +201,69 @@ pub(super) fn col_err(e: impl std::fmt::Display) -> RenderError {
     ))
 }
 
-/// Which rows are the unweighted figures (marts carry raked rows too when weighting is
+/// Whether a mart row is an unweighted figure (marts carry raked rows too when weighting is
 /// configured; the report shows the unweighted ones and says so).
-fn unweighted_rows(df: &DataFrame) -> Result<Vec<bool>, RenderError> {
-    if !frame::has_column(df, "weighting") {
-        return Ok(vec![true; df.height()]);
-    }
-    Ok(frame::strs(df, "weighting")
-        .map_err(col_err)?
-        .iter()
-        .map(|w| w.as_deref() != Some("raked"))
-        .collect())
+fn unweighted(weighting: &str) -> bool {
+    weighting != "raked"
 }
 
 /// The satisfaction cells of the report (none without a satisfaction mart).
 pub(super) fn sat_of(inp: &Inputs) -> Result<Vec<SatCell>, RenderError> {
-    inp.satisfaction.map_or(Ok(Vec::new()), sat_cells)
+    Ok(inp
+        .marts
+        .satisfaction
+        .as_deref()
+        .map(sat_cells)
+        .unwrap_or_default())
 }
 
 /// The NPS cells of the report (none without an NPS mart).
 pub(super) fn nps_of(inp: &Inputs) -> Result<Vec<NpsCell>, RenderError> {
-    inp.nps.map_or(Ok(Vec::new()), nps_cells)
+    Ok(inp.marts.nps.as_deref().map(nps_cells).unwrap_or_default())
 }
 
-pub(super) fn sat_cells(df: &DataFrame) -> Result<Vec<SatCell>, RenderError> {
-    let s = |n| frame::strs(df, n).map_err(col_err);
-    let f = |n| frame::f64s(df, n).map_err(col_err);
-    let (seg, val, measure) = (s("segment")?, s("segment_value")?, s("measure")?);
-    let (n, mean, lo, hi) = (f("n")?, f("mean")?, f("ci_low")?, f("ci_high")?);
-    let (t, tlo, thi, idx) = (
-        f("top2box")?,
-        f("top2box_ci_low")?,
-        f("top2box_ci_high")?,
-        f("index")?,
-    );
-    let sup = frame::bools(df, "suppressed").map_err(col_err)?;
-    let delta = frame::f64s(df, "delta").unwrap_or_else(|_| vec![None; df.height()]);
-    let qv = frame::f64s(df, "q_value").unwrap_or_else(|_| vec![None; df.height()]);
-    let sig = frame::bools(df, "significant").unwrap_or_else(|_| vec![None; df.height()]);
-    let rest_delta = frame::f64s(df, "vs_rest_delta").unwrap_or_else(|_| vec![None; df.height()]);
-    let rest_q = frame::f64s(df, "vs_rest_q_value").unwrap_or_else(|_| vec![None; df.height()]);
-    let rest_sig =
-        frame::bools(df, "vs_rest_significant").unwrap_or_else(|_| vec![None; df.height()]);
-    let weighting = unweighted_rows(df)?;
-    Ok((0..df.height())
-        .filter(|&i| weighting[i])
-        .map(|i| SatCell {
-            delta: delta[i],
-            q: qv[i],
-            significant: sig[i] == Some(true),
-            rest_delta: rest_delta[i],
-            rest_q: rest_q[i],
-            rest_significant: rest_sig[i] == Some(true),
-            segment: seg[i].clone().unwrap_or_default(),
-            value: val[i].clone().unwrap_or_default(),
-            measure: measure[i].clone().unwrap_or_default(),
-            n: n[i].unwrap_or(0.0) as usize,
-            mean: mean[i].unwrap_or(f64::NAN),
-            ci: lo[i].zip(hi[i]),
-            top2: t[i].zip(tlo[i]).zip(thi[i]).map(|((a, b), c)| (a, b, c)),
-            index: idx[i].unwrap_or(f64::NAN),
-            suppressed: sup[i].unwrap_or(false),
+pub(super) fn sat_cells(rows: &[mart::Satisfaction]) -> Vec<SatCell> {
+    rows.iter()
+        .filter(|r| unweighted(&r.weighting))
+        .map(|r| SatCell {
+            delta: r.delta,
+            q: r.q_value,
+            significant: r.significant == Some(true),
+            rest_delta: r.vs_rest_delta,
+            rest_q: r.vs_rest_q_value,
+            rest_significant: r.vs_rest_significant == Some(true),
+            segment: r.segment.clone(),
+            value: r.segment_value.clone(),
+            measure: r.measure.clone(),
+            n: r.n,
+            mean: r.mean,
+            ci: r.ci_low.zip(r.ci_high),
+            top2: r
+                .top2box
+                .zip(r.top2box_ci_low)
+                .zip(r.top2box_ci_high)
+                .map(|((a, b), c)| (a, b, c)),
+            index: r.index,
+            suppressed: r.suppressed,
         })
-        .collect())
+        .collect()
 }
 
-pub(super) fn nps_cells(df: &DataFrame) -> Result<Vec<NpsCell>, RenderError> {
-    let s = |n| frame::strs(df, n).map_err(col_err);
-    let f = |n| frame::f64s(df, n).map_err(col_err);
-    let (seg, val) = (s("segment")?, s("segment_value")?);
-    let (n, p, pa, d) = (f("n")?, f("promoters")?, f("passives")?, f("detractors")?);
-    let (v, lo, hi) = (f("nps")?, f("ci_low")?, f("ci_high")?);
-    let sup = frame::bools(df, "suppressed").map_err(col_err)?;
-    let u = |x: Option<f64>| x.unwrap_or(0.0) as usize;
-    let weighting = unweighted_rows(df)?;
-    Ok((0..df.height())
-        .filter(|&i| weighting[i])
-        .map(|i| NpsCell {
-            segment: seg[i].clone().unwrap_or_default(),
-            value: val[i].clone().unwrap_or_default(),
-            n: u(n[i]),
-            promoters: u(p[i]),
-            passives: u(pa[i]),
-            detractors: u(d[i]),
-            nps: v[i].unwrap_or(f64::NAN),
-            ci: (lo[i].unwrap_or(f64::NAN), hi[i].unwrap_or(f64::NAN)),
-            suppressed: sup[i].unwrap_or(false),
+pub(super) fn nps_cells(rows: &[mart::Nps]) -> Vec<NpsCell> {
+    rows.iter()
+        .filter(|r| unweighted(&r.weighting))
+        .map(|r| NpsCell {
+            segment: r.segment.clone(),
+            value: r.segment_value.clone(),
+            n: r.n,
+            promoters: r.promoters,
+            passives: r.passives,
+            detractors: r.detractors,
+            nps: r.nps,
+            ci: (r.ci_low, r.ci_high),
+            suppressed: r.suppressed,
         })
-        .collect())
+        .collect()
 }
 
 /// The header of the top-box column: "top-2-box" when every rated item has a scale of five
@@ -702,7 +672,7 @@ pub fn build(inp: &Inputs, charts: &[(String, AnyChart)]) -> Result<Report, Rend
     if survey {
         sections.extend(survey_sections(inp, charts, &sat, &nps));
     }
-    let mut extra = extra_sections(inp, charts);
+    let mut extra = super::sections::extra_sections(inp, charts);
     // Channels come right after the segments; the others keep their order.
     let channels_title = Msg::ChannelsSection.text(lang);
     if let Some(i) = extra.iter().position(|s| s.title == channels_title) {
@@ -858,27 +828,33 @@ fn complaint_headlines(inp: &Inputs) -> Vec<Headline> {
         return Vec::new();
     }
     let mut out = Vec::new();
-    if let Some(df) = inp.marts.get("complaints") {
-        let c = Cols(df);
-        let seg = c.s("segment");
-        let all = (0..df.height()).find(|&i| seg[i] == "all");
-        let n = all.and_then(|i| c.f("count")[i]).unwrap_or(0.0);
+    if let Some(rows) = &inp.marts.complaints {
+        let all = rows.iter().find(|r| r.segment == "all");
         out.push(Headline {
             label: Msg::HeadlineComplaints.text(lang).into(),
-            value: i18n::count(n as usize),
+            value: i18n::count(all.map_or(0, |r| r.count)),
             detail: format!("{} {}", Msg::Period.text(lang), inp.period),
         });
         let ct = i18n::CommitmentText::new(cfg.commitments, lang);
-        for (col, label) in [
-            ("closed_in_time", ct.closed_header()),
-            ("responded_in_time", ct.responded_header()),
+        let closed = all.map(|r| {
+            (
+                r.closed_in_time_share,
+                r.closed_in_time_ci_low,
+                r.closed_in_time_ci_high,
+            )
+        });
+        let responded = all.map(|r| {
+            (
+                r.responded_in_time_share,
+                r.responded_in_time_ci_low,
+                r.responded_in_time_ci_high,
+            )
+        });
+        for (share, label) in [
+            (closed, ct.closed_header()),
+            (responded, ct.responded_header()),
         ] {
-            if let Some(i) = all.filter(|i| c.f(&format!("{col}_share"))[*i].is_some()) {
-                let (v, lo, hi) = (
-                    c.f(&format!("{col}_share"))[i],
-                    c.f(&format!("{col}_ci_low"))[i],
-                    c.f(&format!("{col}_ci_high"))[i],
-                );
+            if let Some((v, lo, hi)) = share.filter(|s| s.0.is_some()) {
                 out.push(Headline {
                     label,
                     value: pct(v),
@@ -888,17 +864,18 @@ fn complaint_headlines(inp: &Inputs) -> Vec<Headline> {
             }
         }
     }
-    if let Some(df) = inp.marts.get("loyalty") {
-        let c = Cols(df);
-        let seg = c.s("segment");
-        if let Some(i) = (0..df.height()).find(|&i| seg[i] == "all") {
-            if let (Some(r), Some(n)) = (c.f("churn_rate")[i], c.f("customers")[i]) {
-                out.push(Headline {
-                    label: Msg::HeadlineChurn.text(lang).into(),
-                    value: pct(Some(r)),
-                    detail: format!("n = {}", i18n::count(n as usize)),
-                });
-            }
+    let everyone = inp
+        .marts
+        .loyalty
+        .as_ref()
+        .and_then(|rows| rows.iter().find(|r| r.segment == "all"));
+    if let Some(r) = everyone {
+        if let (Some(rate), Some(n)) = (r.churn_rate, r.customers) {
+            out.push(Headline {
+                label: Msg::HeadlineChurn.text(lang).into(),
+                value: pct(Some(rate)),
+                detail: format!("n = {}", i18n::count(n)),
+            });
         }
     }
     out
@@ -1005,14 +982,7 @@ impl Report {
 
 /// The findings of the executive summary (at most 8), from all marts of the period.
 fn findings(inp: &Inputs) -> Vec<String> {
-    let mut all: BTreeMap<&str, &DataFrame> = inp.marts.iter().map(|(k, v)| (*k, v)).collect();
-    if let Some(df) = inp.satisfaction {
-        all.insert("satisfaction", df);
-    }
-    if let Some(df) = inp.nps {
-        all.insert("nps", df);
-    }
-    super::findings::findings(inp.cfg, inp.lang, &all, 8)
+    super::findings::findings(inp.cfg, inp.lang, inp.marts, 8)
         .into_iter()
         .map(|f| {
             let mut t = f.text;
@@ -1079,24 +1049,14 @@ pub fn summary(inp: &Inputs) -> Result<Summary, RenderError> {
 /// The period's responses (with at least one scored answer, whether or not they answered
 /// the overall item): the channels mart's responses, summed over channels.
 fn responses_in_period(inp: &Inputs) -> Option<usize> {
-    let df = inp.marts.get("channels")?;
-    let k = Cols(df).f("responses");
-    Some(k.iter().map(|x| x.unwrap_or(0.0) as usize).sum())
-}
-
-/// Columns of a mart as strings/numbers for the section tables (missing columns read as
-/// empty, so an older mart does not break the report).
-pub(super) struct Cols<'a>(pub(super) &'a DataFrame);
-
-impl Cols<'_> {
-    pub(super) fn s(&self, c: &str) -> Vec<String> {
-        frame::strs(self.0, c)
-            .map(|v| v.into_iter().map(|x| x.unwrap_or_default()).collect())
-            .unwrap_or_else(|_| vec![String::new(); self.0.height()])
-    }
-    pub(super) fn f(&self, c: &str) -> Vec<Option<f64>> {
-        frame::f64s(self.0, c).unwrap_or_else(|_| vec![None; self.0.height()])
-    }
+    Some(
+        inp.marts
+            .channels
+            .as_ref()?
+            .iter()
+            .map(|r| r.responses)
+            .sum(),
+    )
 }
 
 pub(super) fn opt(x: Option<f64>, d: usize) -> String {
@@ -1123,58 +1083,43 @@ pub(super) fn measure_name(cfg: &Config, m: &str, lang: Lang) -> String {
 }
 
 /// Loyalty index and customer churn by segment, from the loyalty mart.
-fn loyalty_table(inp: &Inputs) -> Option<Table> {
-    let df = inp.marts.get("loyalty")?;
+pub(super) fn loyalty_table(inp: &Inputs) -> Option<Table> {
     let lang = inp.lang;
     let t = |m: Msg| m.text(lang).to_string();
-    let c = Cols(df);
-    let (seg, val, n, li, llo, lhi, cust, rate, clo, chi) = (
-        c.s("segment"),
-        c.s("segment_value"),
-        c.f("n"),
-        c.f("loyalty_index"),
-        c.f("loyalty_ci_low"),
-        c.f("loyalty_ci_high"),
-        c.f("customers"),
-        c.f("churn_rate"),
-        c.f("churn_ci_low"),
-        c.f("churn_ci_high"),
-    );
-    let sup = frame::bools(df, "suppressed").unwrap_or_else(|_| vec![None; df.height()]);
-    let idx: Vec<usize> = (0..df.height())
-        .filter(|&i| {
-            seg[i] == "all"
-                || seg[i] == "region"
-                || seg[i] == "tier"
-                || inp.cfg.field(&seg[i]).is_some()
+    let shown: Vec<&crate::mart::Loyalty> = inp
+        .marts
+        .loyalty
+        .as_ref()?
+        .iter()
+        .filter(|r| {
+            matches!(r.segment.as_str(), "all" | "region" | "tier")
+                || inp.cfg.field(&r.segment).is_some()
         })
         .collect();
-    if idx.is_empty() {
+    if shown.is_empty() {
         return None;
     }
-    let rows: Vec<Vec<String>> = idx
+    let count = |v: Option<usize>| v.map(i18n::count).unwrap_or_else(|| "—".into());
+    let rows: Vec<Vec<String>> = shown
         .iter()
-        .map(|&i| {
+        .map(|r| {
             vec![
-                if seg[i] == "all" {
+                if r.segment == "all" {
                     t(Msg::AllCustomers)
                 } else {
                     format!(
                         "{} · {}",
-                        i18n::segment_name(inp.cfg, &seg[i], lang),
-                        inp.cfg.segment_label(&seg[i], &val[i], lang)
+                        i18n::segment_name(inp.cfg, &r.segment, lang),
+                        inp.cfg.segment_label(&r.segment, &r.segment_value, lang)
                     )
                 },
-                n[i].map(|v| i18n::count(v as usize))
-                    .unwrap_or_else(|| "—".into()),
-                opt(li[i], 1),
-                ci_text(llo[i].zip(lhi[i]), 1),
-                cust[i]
-                    .map(|v| i18n::count(v as usize))
-                    .unwrap_or_else(|| "—".into()),
-                pct(rate[i]),
-                clo[i]
-                    .zip(chi[i])
+                count(r.n),
+                opt(r.loyalty_index, 1),
+                ci_text(r.loyalty_ci_low.zip(r.loyalty_ci_high), 1),
+                count(r.customers),
+                pct(r.churn_rate),
+                r.churn_ci_low
+                    .zip(r.churn_ci_high)
                     .map(|(a, b)| format!("{}–{}", i18n::percent(a), i18n::percent(b)))
                     .unwrap_or_else(|| "—".into()),
             ]
@@ -1192,7 +1137,7 @@ fn loyalty_table(inp: &Inputs) -> Option<Table> {
             t(Msg::Ci),
         ],
         align: vec!["left", "right", "right", "right", "right", "right", "right"],
-        muted: idx.iter().map(|&i| sup[i] == Some(true)).collect(),
+        muted: shown.iter().map(|r| r.suppressed == Some(true)).collect(),
         rows,
     };
     if !inp.cfg.has_survey() {
@@ -1209,76 +1154,52 @@ fn loyalty_table(inp: &Inputs) -> Option<Table> {
 /// The improvement actions: each action with its target measure before and after (see the
 /// actions mart), open actions with their baseline, and the chart of closed ones.
 fn actions_section(inp: &Inputs, charts: &[(String, AnyChart)]) -> Option<Section> {
-    let df = inp.marts.get("actions")?;
+    let actions = inp.marts.actions.as_ref()?;
     let (cfg, lang) = (inp.cfg, inp.lang);
     let t = |m: Msg| m.text(lang).to_string();
-    let c = Cols(df);
-    let (id, title, measure, store, owner, opened, closed, status, note) = (
-        c.s("action_id"),
-        c.s("title"),
-        c.s("measure"),
-        c.s("store"),
-        c.s("owner"),
-        c.s("opened"),
-        c.s("closed"),
-        c.s("status"),
-        c.s("status_note"),
-    );
-    let (bm, am, d, lo, hi, p) = (
-        c.f("before_mean"),
-        c.f("after_mean"),
-        c.f("diff"),
-        c.f("diff_ci_low"),
-        c.f("diff_ci_high"),
-        c.f("p_value"),
-    );
-    let rows: Vec<Vec<String>> = (0..df.height())
-        .map(|i| {
-            let scope = if store[i].is_empty() {
-                String::new()
-            } else {
-                i18n::paren(cfg.segment_label("store", &store[i], lang), lang)
+    let rows: Vec<Vec<String>> = actions
+        .iter()
+        .map(|r| {
+            let scope = match r.store.as_deref().filter(|s| !s.is_empty()) {
+                None => String::new(),
+                Some(s) => i18n::paren(cfg.segment_label("store", s, lang), lang),
             };
-            let state = match note[i].as_str() {
+            let state = match r.status_note.as_deref().unwrap_or_default() {
                 "open" => t(Msg::StatusOpen),
                 "too_early" => t(Msg::StatusTooEarly),
                 "no_data_before" => t(Msg::StatusNoBefore),
                 "no_data_after" => t(Msg::StatusNoAfter),
                 "not_a_survey_measure" => t(Msg::StatusNotSurvey),
-                _ if status[i] == "closed" => t(Msg::StatusClosed),
+                _ if r.status == "closed" => t(Msg::StatusClosed),
                 _ => t(Msg::StatusOpen),
             };
-            let target = if cfg.item(&measure[i]).is_some()
-                || measure[i] == "csi"
-                || cfg.dimensions.iter().any(|x| x.id == measure[i])
-            {
-                measure_name(cfg, &measure[i], lang)
-            } else {
-                measure[i].clone()
-            };
+            let m = &r.measure;
+            let target =
+                if cfg.item(m).is_some() || m == "csi" || cfg.dimensions.iter().any(|x| &x.id == m)
+                {
+                    measure_name(cfg, m, lang)
+                } else {
+                    m.clone()
+                };
             vec![
-                format!("{} {}{} · {}", id[i], title[i], scope, target),
-                owner[i].clone(),
+                format!("{} {}{} · {}", r.action_id, r.title, scope, target),
+                r.owner.clone().unwrap_or_default(),
                 format!(
                     "{} – {}",
-                    opened[i],
-                    if closed[i].is_empty() {
-                        "…"
-                    } else {
-                        closed[i].as_str()
-                    }
+                    r.opened.as_deref().unwrap_or_default(),
+                    r.closed.as_deref().filter(|c| !c.is_empty()).unwrap_or("…")
                 ),
-                opt(bm[i], 2),
-                opt(am[i], 2),
-                match d[i] {
+                opt(r.before_mean, 2),
+                opt(r.after_mean, 2),
+                match r.diff {
                     Some(v) => format!(
                         "{} {}",
                         i18n::signed_plus(v, 2),
-                        ci_text(lo[i].zip(hi[i]), 2)
+                        ci_text(r.diff_ci_low.zip(r.diff_ci_high), 2)
                     ),
                     None => "—".into(),
                 },
-                p[i].map(i18n::pvalue).unwrap_or_else(|| "—".into()),
+                r.p_value.map(i18n::pvalue).unwrap_or_else(|| "—".into()),
                 state,
             ]
         })
@@ -1309,443 +1230,6 @@ fn actions_section(inp: &Inputs, charts: &[(String, AnyChart)]) -> Option<Sectio
         }],
         notes: vec![t(Msg::ActionsFootnote)],
     })
-}
-
-/// Sections for the marts beyond satisfaction and NPS, each when its mart exists.
-pub fn extra_sections(inp: &Inputs, charts: &[(String, AnyChart)]) -> Vec<Section> {
-    let (cfg, lang) = (inp.cfg, inp.lang);
-    let t = |m: Msg| m.text(lang).to_string();
-    let mut out = Vec::new();
-    let section = |title: Msg, intro: Msg, tables: Vec<Table>| Section {
-        title: title.text(lang).into(),
-        intro: Some(intro.text(lang).into()),
-        charts: Vec::new(),
-        tables,
-        notes: Vec::new(),
-    };
-    let compares = cfg.has_kind(crate::schema::SourceKind::Competitor)
-        || cfg.has_kind(crate::schema::SourceKind::Benchmark);
-    if let Some(df) = inp.marts.get("benchmark").filter(|_| compares) {
-        let c = Cols(df);
-        let (m, brand, n, mean, lo, hi) = (
-            c.s("measure"),
-            c.s("brand"),
-            c.f("n"),
-            c.f("mean"),
-            c.f("ci_low"),
-            c.f("ci_high"),
-        );
-        let (gap, glo, ghi, q, rank) = (
-            c.f("gap"),
-            c.f("gap_ci_low"),
-            c.f("gap_ci_high"),
-            c.f("q_value"),
-            c.f("rank"),
-        );
-        let basis = c.s("gap_basis");
-        let rows: Vec<Vec<String>> = (0..df.height())
-            .map(|i| {
-                vec![
-                    measure_name(cfg, &m[i], lang),
-                    cfg.segment_label("brand", &brand[i], lang).to_string(),
-                    n[i].map(|v| i18n::count(v as usize))
-                        .unwrap_or_else(|| "—".into()),
-                    opt(mean[i], 2),
-                    lo[i]
-                        .zip(hi[i])
-                        .map(|(a, b)| i18n::interval(a, b, 2))
-                        .unwrap_or_else(|| "—".into()),
-                    gap[i]
-                        .map(|g| match basis[i].as_str() {
-                            // A reference on another scale: the gap is on a 0–100 index.
-                            "index" => format!(
-                                "{} {}",
-                                i18n::signed_plus(g, 1),
-                                Msg::IndexPoints.text(lang)
-                            ),
-                            "nps" => i18n::signed_plus(g, 1),
-                            _ => i18n::signed_plus(g, 2),
-                        })
-                        .unwrap_or_else(|| "—".into()),
-                    glo[i]
-                        .zip(ghi[i])
-                        .map(|(a, b)| i18n::interval(a, b, 2))
-                        .unwrap_or_else(|| "—".into()),
-                    q[i].map(i18n::pvalue).unwrap_or_else(|| "—".into()),
-                    rank[i]
-                        .map(|r| format!("{}", r as u64))
-                        .unwrap_or_else(|| "—".into()),
-                ]
-            })
-            .collect();
-        out.push(with_charts(
-            chart_refs(charts, &["competitor_gaps"]),
-            section(
-                Msg::BenchmarkSection,
-                Msg::BenchmarkIntro,
-                vec![Table {
-                    caption: None,
-                    header: vec![
-                        t(Msg::Measure),
-                        t(Msg::Brand),
-                        t(Msg::N),
-                        t(Msg::Mean),
-                        t(Msg::Ci),
-                        t(Msg::Gap),
-                        t(Msg::GapCi),
-                        t(Msg::QValue),
-                        t(Msg::Rank),
-                    ],
-                    align: vec![
-                        "left", "left", "right", "right", "right", "right", "right", "right",
-                        "right",
-                    ],
-                    muted: vec![false; rows.len()],
-                    rows,
-                }],
-            ),
-        ));
-    }
-    // No dimensions, no drivers model to speak of (the appendix notes why).
-    if let Some(df) = inp
-        .marts
-        .get("drivers")
-        .filter(|_| !cfg.dimensions.is_empty())
-    {
-        let c = Cols(df);
-        let (a, imp, r, perf, quad) = (
-            c.s("attribute"),
-            c.f("importance"),
-            c.f("r"),
-            c.f("performance"),
-            c.s("quadrant"),
-        );
-        let q = |x: &str| match x {
-            "fix_first" => t(Msg::FixFirst),
-            "keep_up" => t(Msg::KeepUp),
-            "low_priority" => t(Msg::LowPriority),
-            "possible_overkill" => t(Msg::PossibleOverkill),
-            _ => "—".into(),
-        };
-        let mut idx: Vec<usize> = (0..df.height()).collect();
-        idx.sort_by(|&x, &y| imp[y].unwrap_or(0.0).total_cmp(&imp[x].unwrap_or(0.0)));
-        let rows: Vec<Vec<String>> = idx
-            .iter()
-            .map(|&i| {
-                vec![
-                    measure_name(cfg, &a[i], lang),
-                    opt(imp[i], 1),
-                    opt(r[i], 2),
-                    opt(perf[i], 1),
-                    q(&quad[i]),
-                ]
-            })
-            .collect();
-        let mut s = section(
-            Msg::DriversSection,
-            Msg::DriversIntro,
-            vec![Table {
-                caption: None,
-                header: vec![
-                    t(Msg::Measure),
-                    t(Msg::Importance),
-                    t(Msg::Correlation),
-                    t(Msg::Performance),
-                    t(Msg::Quadrant),
-                ],
-                align: vec!["left", "right", "right", "right", "left"],
-                muted: vec![false; rows.len()],
-                rows,
-            }],
-        );
-        s.charts = chart_refs(charts, &["drivers_quadrant"]);
-        // A model that could not be estimated says why, in words, where the chart would be.
-        if imp.iter().all(Option::is_none) {
-            s.notes.extend(
-                inp.notes
-                    .iter()
-                    .filter(|n| n.starts_with("drivers "))
-                    .cloned(),
-            );
-        }
-        if let (Some(n), Some(r2)) = (
-            c.f("model_n").first().copied().flatten(),
-            c.f("model_r2").first().copied().flatten(),
-        ) {
-            s.notes.push(format!(
-                "{}: n = {}, R² = {:.3}",
-                t(Msg::ModelFit),
-                i18n::count(n as usize),
-                r2
-            ));
-        }
-        out.push(s);
-    }
-    if let Some(df) = inp.marts.get("complaints") {
-        let c = Cols(df);
-        let (seg, val, n, share, cum) = (
-            c.s("segment"),
-            c.s("segment_value"),
-            c.f("count"),
-            c.f("share"),
-            c.f("cum_share"),
-        );
-        let (r50, r90, d50, d90) = (
-            c.f("first_response_p50_h"),
-            c.f("first_response_p90_h"),
-            c.f("resolution_p50_days"),
-            c.f("resolution_p90_days"),
-        );
-        let ct = i18n::CommitmentText::new(inp.cfg.commitments, lang);
-        // Only what the log records: a share that cannot be measured is no column (and a
-        // note says why), never 0%.
-        let all = (0..df.height()).find(|&i| seg[i] == "all");
-        let measured = |n: &str| all.is_some_and(|i| c.f(n)[i].is_some_and(|v| v > 0.0));
-        let (has_resp, has_close, has_disp) = (
-            measured("responded_in_time_n"),
-            measured("closed_in_time_n"),
-            measured("disputed_n"),
-        );
-        let shares: Vec<(String, Vec<Option<f64>>)> = [
-            (has_resp, ct.responded_header(), "responded_in_time_share"),
-            (has_close, ct.closed_header(), "closed_in_time_share"),
-            (has_disp, t(Msg::Disputed), "disputed_share"),
-        ]
-        .into_iter()
-        .filter(|(on, _, _)| *on)
-        .map(|(_, h, col)| (h, c.f(col)))
-        .collect();
-        let rows: Vec<Vec<String>> = (0..df.height())
-            .filter(|&i| seg[i] == "category" || seg[i] == "all")
-            .map(|i| {
-                let mut row = vec![
-                    if seg[i] == "all" {
-                        t(Msg::AllCustomers)
-                    } else {
-                        val[i].clone()
-                    },
-                    n[i].map(|v| i18n::count(v as usize)).unwrap_or_default(),
-                    pct(share[i]),
-                    pct(cum[i]),
-                    format!("{} / {}", opt(r50[i], 1), opt(r90[i], 1)),
-                    format!("{} / {}", opt(d50[i], 1), opt(d90[i], 1)),
-                ];
-                row.extend(shares.iter().map(|(_, v)| pct(v[i])));
-                row
-            })
-            .collect();
-        let mut header = vec![
-            t(Msg::Category),
-            t(Msg::Count),
-            t(Msg::Share),
-            t(Msg::CumShare),
-            t(Msg::Response),
-            ct.close_percentiles_header(),
-        ];
-        header.extend(shares.iter().map(|(h, _)| h.clone()));
-        let mut complaints_section = Section {
-            title: t(Msg::ComplaintsSection),
-            intro: Some(ct.intro()),
-            charts: Vec::new(),
-            tables: vec![Table {
-                caption: None,
-                align: std::iter::once("left")
-                    .chain(std::iter::repeat_n("right", header.len() - 1))
-                    .collect(),
-                header,
-                muted: vec![false; rows.len()],
-                rows,
-            }],
-            notes: Vec::new(),
-        };
-        if !has_resp {
-            complaints_section.notes.push(t(Msg::ResponseNotRecorded));
-        }
-        if !has_close {
-            complaints_section.notes.push(t(Msg::CloseNotRecorded));
-        }
-        // Complaints whose commitment had not run out by the log's last recorded event are
-        // neither met nor failed: said, with their number.
-        for (col, zh, en) in [
-            ("responded_not_yet_due", "尚未回复", "not yet answered"),
-            ("closed_not_yet_due", "尚未结案", "still open"),
-        ] {
-            let k = all.and_then(|i| c.f(col)[i]).unwrap_or(0.0) as usize;
-            if k > 0 {
-                complaints_section.notes.push(match lang {
-                    Lang::Zh => format!("{k} 件投诉{zh}、但承诺时限在投诉记录的最后日期尚未届满：不计入达标率的分母（既非达标也非超时）。"),
-                    Lang::En => format!("{k} complaints {en} whose commitment had not run out by the log's last recorded date are left out of the share met (neither met nor missed)."),
-                });
-            }
-        }
-        complaints_section.charts = chart_refs(charts, &["complaints_pareto", "complaint_times"]);
-        out.push(complaints_section);
-    }
-    if let Some(df) = inp.marts.get("complaint_churn") {
-        let c = Cols(df);
-        let (g, n, k, rate, lo, hi, rr, rlo, rhi, p) = (
-            c.s("group"),
-            c.f("customers"),
-            c.f("churned"),
-            c.f("churn_rate"),
-            c.f("ci_low"),
-            c.f("ci_high"),
-            c.f("rr_vs_none"),
-            c.f("rr_ci_low"),
-            c.f("rr_ci_high"),
-            c.f("p_value"),
-        );
-        let label = |x: &str| match x {
-            "none" => t(Msg::GroupNone),
-            "any" => t(Msg::GroupAny),
-            "closed_within_commitment" => t(Msg::GroupWithin),
-            "closed_late" => t(Msg::GroupLate),
-            "unresolved" => t(Msg::GroupUnresolved),
-            other => other
-                .split_once(':')
-                .map(|(_, v)| v.to_string())
-                .unwrap_or_else(|| other.to_string()),
-        };
-        let rows: Vec<Vec<String>> = (0..df.height())
-            .map(|i| {
-                vec![
-                    label(&g[i]),
-                    n[i].map(|v| i18n::count(v as usize)).unwrap_or_default(),
-                    k[i].map(|v| i18n::count(v as usize)).unwrap_or_default(),
-                    pct(rate[i]),
-                    lo[i]
-                        .zip(hi[i])
-                        .map(|(a, b)| format!("{}–{}", i18n::percent(a), i18n::percent(b)))
-                        .unwrap_or_else(|| "—".into()),
-                    rr[i]
-                        .map(|v| format!("{v:.2}"))
-                        .unwrap_or_else(|| "—".into()),
-                    rlo[i]
-                        .zip(rhi[i])
-                        .map(|(a, b)| format!("{a:.2}–{b:.2}"))
-                        .unwrap_or_else(|| "—".into()),
-                    p[i].map(i18n::pvalue).unwrap_or_else(|| "—".into()),
-                ]
-            })
-            .collect();
-        let mut churn_section = section(
-            Msg::ChurnSection,
-            Msg::ChurnIntro,
-            vec![Table {
-                caption: None,
-                header: vec![
-                    t(Msg::Group),
-                    t(Msg::Customers),
-                    t(Msg::Churned),
-                    t(Msg::ChurnRate),
-                    t(Msg::Ci),
-                    t(Msg::RelativeRisk),
-                    t(Msg::Ci),
-                    t(Msg::PValue),
-                ],
-                align: vec![
-                    "left", "right", "right", "right", "right", "right", "right", "right",
-                ],
-                muted: vec![false; rows.len()],
-                rows,
-            }],
-        );
-        churn_section.charts = chart_refs(charts, &["survival"]);
-        if !cfg.has_survey() {
-            // Without a survey the churn by segment stands here (else in the loyalty table).
-            churn_section.tables.extend(loyalty_table(inp));
-        }
-        churn_section.tables.extend(churn_tables::model_table(inp));
-        churn_section.tables.extend(churn_tables::hazard_table(inp));
-        churn_section.notes.extend(churn_tables::hazard_note(inp));
-        churn_section.notes.extend(
-            inp.notes
-                .iter()
-                .filter(|n| n.starts_with("survival ") || n.starts_with("churn model "))
-                .cloned(),
-        );
-        out.push(churn_section);
-    } else if !cfg.has_survey() && inp.marts.contains_key("loyalty") {
-        // A customer file alone: churn and retention by segment, and the retention curve.
-        let mut s = section(
-            Msg::RetentionSection,
-            Msg::RetentionIntro,
-            loyalty_table(inp).into_iter().collect(),
-        );
-        s.charts = chart_refs(charts, &["survival"]);
-        s.notes.extend(
-            inp.notes
-                .iter()
-                .filter(|n| n.starts_with("survival "))
-                .cloned(),
-        );
-        out.push(s);
-    }
-    if let Some(df) = inp
-        .marts
-        .get("channels")
-        .filter(|_| cfg.survey_channels() > 1)
-    {
-        let c = Cols(df);
-        let (ch, n, inv, rate, mean, lo, hi, diff, q) = (
-            c.s("channel"),
-            c.f("responses"),
-            c.f("invitations"),
-            c.f("response_rate"),
-            c.f("mean"),
-            c.f("ci_low"),
-            c.f("ci_high"),
-            c.f("diff_vs_reference"),
-            c.f("q_value"),
-        );
-        let rows: Vec<Vec<String>> = (0..df.height())
-            .map(|i| {
-                vec![
-                    cfg.segment_label("channel", &ch[i], lang).to_string(),
-                    n[i].map(|v| i18n::count(v as usize)).unwrap_or_default(),
-                    inv[i]
-                        .map(|v| i18n::count(v as usize))
-                        .unwrap_or_else(|| "—".into()),
-                    pct(rate[i]),
-                    opt(mean[i], 2),
-                    lo[i]
-                        .zip(hi[i])
-                        .map(|(a, b)| i18n::interval(a, b, 2))
-                        .unwrap_or_else(|| "—".into()),
-                    diff[i]
-                        .map(|d| i18n::signed_plus(d, 2))
-                        .unwrap_or_else(|| "—".into()),
-                    q[i].map(i18n::pvalue).unwrap_or_else(|| "—".into()),
-                ]
-            })
-            .collect();
-        out.push(with_charts(
-            chart_refs(charts, &["channels_trend", "satisfaction_by_channel"]),
-            section(
-                Msg::ChannelsSection,
-                Msg::ChannelsIntro,
-                vec![Table {
-                    caption: None,
-                    header: vec![
-                        t(Msg::Channel),
-                        t(Msg::N),
-                        t(Msg::Invitations),
-                        t(Msg::ResponseRate),
-                        t(Msg::Mean),
-                        t(Msg::Ci),
-                        t(Msg::DiffVsReference),
-                        t(Msg::QValue),
-                    ],
-                    align: vec![
-                        "left", "right", "right", "right", "right", "right", "right", "right",
-                    ],
-                    muted: vec![false; rows.len()],
-                    rows,
-                }],
-            ),
-        ));
-    }
-    out
 }
 
 #[cfg(test)]
