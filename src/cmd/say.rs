@@ -1,5 +1,8 @@
 //! What csat tells the person (or scheduler) running it, on stderr: plain lines for people,
 //! one JSON object per line with `--log-format json` for schedulers and log collectors.
+//! A command's answer (what `status` and `validate` report) goes to stdout ([`out`]), so
+//! that it can be piped; a reader that goes away (`csat validate … | head`) ends the
+//! command quietly, not with an internal error.
 //! Warnings worth a look are counted: a run that had any exits with
 //! [`super::exit::WARNINGS`] instead of 0.
 
@@ -60,6 +63,24 @@ fn emit(level: &str, msg: &str, fields: Option<serde_json::Value>) {
                 let _ = writeln!(err, "{level}: {msg}");
             }
         }
+    }
+}
+
+/// A line of the command's answer, on stdout. When the reader has gone (a closed pipe) the
+/// process ends at once with exit 0: the answer was not wanted further, and only read-only
+/// commands (`status`, `validate`) answer on stdout.
+pub fn out(line: &str) {
+    let mut o = std::io::stdout().lock();
+    if let Err(e) = writeln!(o, "{line}").and_then(|_| o.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        emit(
+            "error",
+            &format!("cannot write to standard output: {e}"),
+            None,
+        );
+        std::process::exit(i32::from(super::exit::INTERNAL));
     }
 }
 

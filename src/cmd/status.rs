@@ -1,4 +1,5 @@
-//! `csat status`: what the workspace holds, after finishing or undoing an interrupted run.
+//! `csat status`: what the workspace holds, after finishing or undoing an interrupted run
+//! (the answer on stdout).
 
 use super::{lock_workspace, say, CmdResult};
 use crate::lake;
@@ -23,7 +24,7 @@ pub fn run(args: &Args) -> CmdResult {
         }
     };
     for t in crate::schema::Table::ALL {
-        say::info(&format!(
+        say::out(&format!(
             "lake {}: {}",
             t.name(),
             months(lake::partitions(&cfg.lake, t.name())?)
@@ -39,7 +40,7 @@ pub fn run(args: &Args) -> CmdResult {
         v.sort();
         v
     };
-    say::info(&format!("marts: {}", months(dated(&cfg.marts, "period="))));
-    say::info(&format!("reports: {}", months(dated(&cfg.reports, ""))));
+    say::out(&format!("marts: {}", months(dated(&cfg.marts, "period="))));
+    say::out(&format!("reports: {}", months(dated(&cfg.reports, ""))));
     Ok(())
 }

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::{exit, CmdResult, Failure};
+use super::{exit, say, CmdResult, Failure};
 use crate::config::{Config, Source};
 use crate::ingest::{self, map, privacy::Privacy};
 
@@ -110,12 +110,12 @@ pub fn run(args: &Args) -> CmdResult {
     }
     let (mut failed, mut too_bad, mut checked) = (0, 0, 0);
     for file in &files {
-        println!("{}", file.display());
+        say::out(&format!("{}", file.display()));
         let sources = match sources_of(&cfg, file, args.source.as_deref()) {
             Ok(s) => s,
             Err(e) => {
                 failed += 1;
-                println!("  error      {e}");
+                say::out(&format!("  error      {e}"));
                 continue;
             }
         };
@@ -130,8 +130,8 @@ pub fn run(args: &Args) -> CmdResult {
             match result {
                 Err(e) => {
                     failed += 1;
-                    println!("  source     {}", src.name);
-                    println!("  error      {e}");
+                    say::out(&format!("  source     {}", src.name));
+                    say::out(&format!("  error      {e}"));
                 }
                 Ok(r) => {
                     if print_result(src, &r, &args.limits) {
@@ -164,8 +164,8 @@ pub fn run(args: &Args) -> CmdResult {
 /// the limit that fails an ingest.
 fn print_result(src: &Source, r: &ingest::FileResult, limits: &super::ingest::Limits) -> bool {
     let l = &r.ledger;
-    println!("  source     {} ({})", src.name, l.kind);
-    println!(
+    say::out(&format!("  source     {} ({})", src.name, l.kind));
+    say::out(&format!(
         "  layout     {}{}",
         l.preset,
         if src.preset.is_none() {
@@ -173,23 +173,23 @@ fn print_result(src: &Source, r: &ingest::FileResult, limits: &super::ingest::Li
         } else {
             ""
         }
-    );
-    println!("  encoding   {}", l.encoding);
+    ));
+    say::out(&format!("  encoding   {}", l.encoding));
     if !l.note.is_empty() {
-        println!("  note       {}", l.note);
+        say::out(&format!("  note       {}", l.note));
     }
     for (field, header) in &r.mapping {
-        println!("  map        {field:<18} ← {header}");
+        say::out(&format!("  map        {field:<18} ← {header}"));
     }
-    println!(
+    say::out(&format!(
         "  rows       {} read = {} accepted + {} rejected ({} excluded by the platform)",
         l.rows_read, l.accepted, l.rejected, l.excluded
-    );
+    ));
     if l.answers_rejected > 0 {
-        println!(
+        say::out(&format!(
             "  answers    {} rejected in accepted rows (their other answers count)",
             l.answers_rejected
-        );
+        ));
     }
     let mut by_code: BTreeMap<&str, (usize, &ingest::Reject)> = BTreeMap::new();
     for rej in &r.rejects {
@@ -203,11 +203,11 @@ fn print_result(src: &Source, r: &ingest::FileResult, limits: &super::ingest::Li
         } else {
             format!(", {} = `{}`", first.column, ingest::clip(&first.value, 60))
         };
-        println!(
+        say::out(&format!(
             "  rejected   {code} ×{n} (first: line {}{at}: {})",
             first.line,
             ingest::clip(&first.reason, 300)
-        );
+        ));
     }
     let errors = l.rejected - l.excluded;
     let share = if l.rows_read > 0 {
@@ -217,11 +217,11 @@ fn print_result(src: &Source, r: &ingest::FileResult, limits: &super::ingest::Li
     };
     let over = share > limits.max_reject_share;
     if over {
-        println!(
+        say::out(&format!(
             "  limit      {:.1}% of rows rejected, above --max-reject-share {:.1}%: ingest would stop here",
             share * 100.0,
             limits.max_reject_share * 100.0
-        );
+        ));
     }
     over
 }

@@ -550,6 +550,32 @@ fn validate_reports_layout_mapping_and_rejects_without_writing() {
 }
 
 #[test]
+fn validate_into_a_closed_pipe_ends_quietly() {
+    // `csat validate … | head -1`: the reader goes away before the answer is written. The
+    // answer is on stdout; a closed pipe ends the command with 0, not an internal error.
+    let t = TempDir::new("validate-pipe");
+    copy_dir(&fixtures(), t.path());
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_csat"))
+        .current_dir(t.path())
+        .args([
+            "validate",
+            "--as-of",
+            "2026-11-01",
+            "qualtrics.csv",
+            "wjx_codes.csv",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(!err.contains("internal error"), "{err}");
+}
+
+#[test]
 fn too_many_rejects_fail_the_run_before_the_lake_changes() {
     let t = TempDir::new("share");
     copy_dir(&fixtures(), t.path());

@@ -13,6 +13,10 @@ fn stderr(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stderr).to_string()
 }
 
+fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
 fn spawn(dir: &Path, args: &[&str]) -> std::process::Child {
     Command::new(env!("CARGO_BIN_EXE_csat"))
         .current_dir(dir)
@@ -319,7 +323,7 @@ fn a_crash_after_the_journal_is_rolled_forward_by_the_next_command() {
     assert!(t.path().join("marts/.csat-journal").is_file());
     let out = ok(t.path(), &["status"]);
     assert!(!t.path().join("marts/.csat-journal").exists());
-    assert!(stderr(&out).contains("marts: 2026-10"));
+    assert!(stdout(&out).contains("marts: 2026-10"));
     let rolled = snapshot(&t.path().join("marts"));
     assert!(
         rolled != before,
