@@ -10,7 +10,7 @@ use csat::cmd::{self, EXIT_CODES_HELP};
 /// csat — monthly customer-satisfaction analysis: raw survey, complaint and customer
 /// exports → Parquet lake → metrics → charts and a management-review report (PDF/HTML).
 #[derive(Debug, Parser)]
-#[command(name = "csat", version, after_help = EXIT_CODES_HELP)]
+#[command(name = "csat", version = VERSION, after_help = EXIT_CODES_HELP)]
 struct Cli {
     /// More log output on stderr (-v info, -vv debug).
     #[arg(long, short = 'v', action = clap::ArgAction::Count, global = true)]
@@ -23,6 +23,9 @@ struct Cli {
     /// what cron should mail.
     #[arg(long, short = 'q', global = true)]
     quiet: bool,
+    /// Colour in log lines: auto (a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, value_enum, default_value = "auto", global = true)]
+    color: Color,
     #[command(subcommand)]
     command: Command,
 }
@@ -55,6 +58,33 @@ enum Command {
     Validate(cmd::validate::Args),
 }
 
+/// The version and the commit it was built from (`csat --version`, and the line a bug
+/// report should quote).
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("CSAT_COMMIT"), ")");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+impl Color {
+    /// Whether log lines on stderr get colour: `auto` means a terminal and no `NO_COLOR`
+    /// (<https://no-color.org>: set and not empty).
+    fn on(self) -> bool {
+        use std::io::IsTerminal;
+        match self {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                std::io::stderr().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        }
+    }
+}
+
 fn main() -> ExitCode {
     // One polars thread: multi-threaded group sums add floating-point numbers in an order
     // that varies from run to run, and outputs must be byte-identical for the same input.
@@ -69,7 +99,6 @@ fn main() -> ExitCode {
         1 => tracing::Level::INFO,
         _ => tracing::Level::DEBUG,
     };
-    use std::io::IsTerminal;
     let fmt = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_max_level(level)
@@ -77,7 +106,7 @@ fn main() -> ExitCode {
     if cli.log_format == cmd::say::LogFormat::Json {
         fmt.json().init();
     } else {
-        fmt.with_ansi(std::io::stderr().is_terminal()).init();
+        fmt.with_ansi(cli.color.on()).init();
     }
     // A panic is a bug: report it as an internal error (exit 1), not Rust's 101. Fault
     // injection for the exit-code test: CSAT_TEST_PANIC makes the command panic at once.

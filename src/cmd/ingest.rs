@@ -98,16 +98,14 @@ fn privacy_key(cfg: &Config) -> Result<Vec<u8>, Failure> {
     if let Ok(k) = std::fs::read(&path) {
         return Ok(k);
     }
+    // The operating system's random source (getrandom(2) on Linux).
     let mut random = [0u8; 32];
-    use std::io::Read;
-    std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| f.read_exact(&mut random))
-        .map_err(|e| {
-            Failure::new(
-                super::exit::INTERNAL,
-                format!("cannot read /dev/urandom for a privacy key: {e}"),
-            )
-        })?;
+    getrandom::fill(&mut random).map_err(|e| {
+        Failure::new(
+            super::exit::INTERNAL,
+            format!("cannot get random bytes for a privacy key: {e}"),
+        )
+    })?;
     let key: String = random.iter().map(|b| format!("{b:02x}")).collect();
     lake::write_atomic(&path, key.as_bytes())?;
     #[cfg(unix)]

@@ -48,33 +48,25 @@ impl Privacy {
     }
 }
 
-/// HMAC-SHA256 (RFC 2104) under one key: the hash states after the key's inner and outer
-/// pads, cloned for each message.
+/// HMAC-SHA256 (RFC 2104, the RustCrypto `hmac` crate) under one key: the state after the
+/// key's pads, cloned for each message.
 #[derive(Debug, Clone)]
-struct Hmac {
-    inner: Sha256,
-    outer: Sha256,
-}
+struct Hmac(hmac::Hmac<Sha256>);
 
 impl Hmac {
     fn new(key: &[u8]) -> Hmac {
-        const BLOCK: usize = 64;
-        let mut k = [0u8; BLOCK];
-        if key.len() > BLOCK {
-            k[..32].copy_from_slice(&Sha256::digest(key));
-        } else {
-            k[..key.len()].copy_from_slice(key);
-        }
-        let pad = |b: u8| k.map(|x| x ^ b);
-        Hmac {
-            inner: Sha256::new().chain_update(pad(0x36)),
-            outer: Sha256::new().chain_update(pad(0x5c)),
-        }
+        use hmac::Mac;
+        Hmac(hmac::Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes a key of any length"))
     }
 
     fn mac(&self, msg: &[u8]) -> [u8; 32] {
-        let inner = self.inner.clone().chain_update(msg).finalize();
-        self.outer.clone().chain_update(inner).finalize().into()
+        use hmac::Mac;
+        self.0
+            .clone()
+            .chain_update(msg)
+            .finalize()
+            .into_bytes()
+            .into()
     }
 }
 

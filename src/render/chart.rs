@@ -64,11 +64,9 @@ const GREEN: RGBColor = RGBColor(30, 130, 60);
 /// Longest label, in em, before it is shortened with "…".
 const MAX_LABEL_EM: f64 = 16.0;
 
-/// Approximate width of `text` in em: CJK and other wide characters 1, ASCII about 0.55.
+/// Width of `text` in em, from the embedded font's advances (no kerning: labels are short).
 pub fn text_em(text: &str) -> f64 {
-    text.chars()
-        .map(|c| if c.is_ascii() { 0.55 } else { 1.0 })
-        .sum()
+    text.chars().map(super::fonts::advance_em).sum()
 }
 
 /// `text` shortened to at most `max_em` em, ending in "…" when cut.
@@ -79,7 +77,7 @@ pub fn shorten(text: &str, max_em: f64) -> String {
     let mut out = String::new();
     let mut w = 0.0;
     for c in text.chars() {
-        let cw = if c.is_ascii() { 0.55 } else { 1.0 };
+        let cw = super::fonts::advance_em(c);
         if w + cw > max_em - 1.0 {
             break;
         }

@@ -25,65 +25,36 @@ pub fn register_for_charts() {
     });
 }
 
+/// The regular face, parsed once (ttf-parser, the OpenType reader resvg and typst build).
+fn face() -> &'static ttf_parser::Face<'static> {
+    use std::sync::OnceLock;
+    static FACE: OnceLock<ttf_parser::Face<'static>> = OnceLock::new();
+    FACE.get_or_init(|| match ttf_parser::Face::parse(REGULAR, 0) {
+        Ok(f) => f,
+        Err(_) => unreachable!("the embedded font is a valid OpenType font (a unit test loads it)"),
+    })
+}
+
 /// Characters of `text` the embedded font has no glyph for (they would print as boxes).
 pub fn missing_glyphs(text: &str) -> Vec<char> {
-    use std::sync::OnceLock;
-    static CMAP: OnceLock<Vec<(u32, u32)>> = OnceLock::new();
-    let ranges = CMAP.get_or_init(|| cmap_ranges(REGULAR));
+    let face = face();
     let mut out: Vec<char> = text
         .chars()
-        .filter(|c| {
-            !c.is_control() && !ranges.iter().any(|(a, b)| (*a..=*b).contains(&(*c as u32)))
-        })
+        .filter(|c| !c.is_control() && face.glyph_index(*c).is_none())
         .collect();
     out.sort_unstable();
     out.dedup();
     out
 }
 
-/// Code point ranges of the font's format-4 or format-12 cmap subtable (enough to answer
-/// "does the font have this character"; a full OpenType parser is not needed).
-fn cmap_ranges(font: &[u8]) -> Vec<(u32, u32)> {
-    let u16_at = |o: usize| u16::from_be_bytes([font[o], font[o + 1]]) as usize;
-    let u32_at =
-        |o: usize| u32::from_be_bytes([font[o], font[o + 1], font[o + 2], font[o + 3]]) as usize;
-    let num_tables = u16_at(4);
-    let Some(cmap) = (0..num_tables)
-        .map(|i| 12 + 16 * i)
-        .find(|&r| &font[r..r + 4] == b"cmap")
-        .map(|r| u32_at(r + 8))
-    else {
-        return Vec::new();
-    };
-    let mut best = Vec::new();
-    for i in 0..u16_at(cmap + 2) {
-        let sub = cmap + u32_at(cmap + 4 + 8 * i + 4);
-        let mut ranges = Vec::new();
-        match u16_at(sub) {
-            4 => {
-                let segs = u16_at(sub + 6) / 2;
-                for s in 0..segs {
-                    let end = u16_at(sub + 14 + 2 * s) as u32;
-                    let start = u16_at(sub + 16 + 2 * segs + 2 * s) as u32;
-                    if start != 0xFFFF {
-                        ranges.push((start, end));
-                    }
-                }
-            }
-            12 => {
-                let groups = u32_at(sub + 12);
-                for g in 0..groups {
-                    let o = sub + 16 + 12 * g;
-                    ranges.push((u32_at(o) as u32, u32_at(o + 4) as u32));
-                }
-            }
-            _ => {}
-        }
-        if ranges.len() > best.len() {
-            best = ranges;
-        }
-    }
-    best
+/// The advance width of `c` in em, from the font's horizontal metrics (a character the font
+/// lacks counts 1 em, the width of the box it would print as).
+pub fn advance_em(c: char) -> f64 {
+    let face = face();
+    face.glyph_index(c)
+        .and_then(|g| face.glyph_hor_advance(g))
+        .map(|a| f64::from(a) / f64::from(face.units_per_em()))
+        .unwrap_or(1.0)
 }
 
 #[cfg(test)]
@@ -97,5 +68,15 @@ mod tests {
         );
         // A rare character outside GB2312 and a symbol outside the subset.
         assert_eq!(missing_glyphs("䶮🙂"), vec!['䶮', '🙂']);
+    }
+
+    #[test]
+    fn advances_come_from_the_font() {
+        // Noto Sans CJK: ideographs and full-width punctuation are 1 em wide; its Latin is
+        // proportional (an "i" is narrower than an "M").
+        assert_eq!(advance_em('华'), 1.0);
+        assert_eq!(advance_em('（'), 1.0);
+        assert!(advance_em('i') < advance_em('M') && advance_em('M') < 1.0);
+        assert_eq!(advance_em('🙂'), 1.0);
     }
 }
