@@ -465,7 +465,7 @@ fn make_complaints_and_churn(rng: &mut Rng, customers: &mut [Customer]) -> Vec<V
             None => (end_date() - Duration::days(rng.range(0, 300))).max(c.first),
         };
     }
-    events.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    events.sort_by_key(|a| (a.0, a.1));
     for (i, (_, _, mut r)) in events.into_iter().enumerate() {
         r[0] = format!("TS{:05}", i + 1);
         rows.push(r);
@@ -578,7 +578,7 @@ fn web_survey(rng: &mut Rng, w: &World) -> Result<Vec<u8>, String> {
             });
             batch.push((t, r));
         }
-        batch.sort_by(|a, b| a.0.cmp(&b.0));
+        batch.sort_by_key(|a| a.0);
         for (_, mut r) in batch {
             n += 1;
             r[0] = n.to_string();
@@ -643,7 +643,7 @@ fn phone_sheet(rng: &mut Rng, w: &World) -> Vec<u8> {
                 ],
             ));
         }
-        batch.sort_by(|a, b| a.0.cmp(&b.0));
+        batch.sort_by_key(|a| a.0);
         for (t, mut r) in batch {
             n += 1;
             r[0] = format!("HF{}{:04}", t.format("%Y%m"), n);

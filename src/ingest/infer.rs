@@ -289,7 +289,7 @@ pub fn guess(p: &Profile, rows: usize) -> Guess {
         if recommend && min >= 0.0 && max <= 10.0 && max > 5.0 {
             return Guess::Nps;
         }
-        if min >= 0.0 && max <= 10.0 && max >= 3.0 && p.distinct <= 11 && !id_like {
+        if min >= 0.0 && (3.0..=10.0).contains(&max) && p.distinct <= 11 && !id_like {
             // A 0 on an otherwise 1-based short scale is the usual "not applicable" code.
             let zero_missing = min == 0.0 && max <= 7.0 && p.zeros * 5 < p.filled;
             let min = if zero_missing { 1.0 } else { min.min(1.0) };
@@ -319,7 +319,7 @@ pub fn guess(p: &Profile, rows: usize) -> Guess {
 /// still 1–5).
 fn scale_top(max: f64) -> f64 {
     match max as i64 {
-        3 | 4 | 5 => 5.0,
+        3..=5 => 5.0,
         6 | 7 => 7.0,
         _ => 10.0,
     }

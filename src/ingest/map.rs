@@ -220,26 +220,28 @@ impl<'a> FileMap<'a> {
         } else {
             String::new()
         };
-        let missing = |header: &str, what: String| IngestError::MissingHeader {
-            source_name: src.name.clone(),
-            path: path.to_path_buf(),
-            header: header.to_string(),
-            encoding: layout.encoding.to_string(),
-            layout: layout.preset.name().to_string(),
-            hint: hint.clone(),
-            what,
-            available: {
-                let hs = &layout.headers;
-                let mut shown: Vec<String> = hs
-                    .iter()
-                    .take(40)
-                    .map(|h| format!("`{}`", super::clip(h, 60)))
-                    .collect();
-                if hs.len() > 40 {
-                    shown.push(format!("… and {} more columns", hs.len() - 40));
-                }
-                shown.join(", ")
-            },
+        let missing = |header: &str, what: String| {
+            IngestError::MissingHeader(Box::new(super::MissingHeader {
+                source_name: src.name.clone(),
+                path: path.to_path_buf(),
+                header: header.to_string(),
+                encoding: layout.encoding.to_string(),
+                layout: layout.preset.name().to_string(),
+                hint: hint.clone(),
+                what,
+                available: {
+                    let hs = &layout.headers;
+                    let mut shown: Vec<String> = hs
+                        .iter()
+                        .take(40)
+                        .map(|h| format!("`{}`", super::clip(h, 60)))
+                        .collect();
+                    if hs.len() > 40 {
+                        shown.push(format!("… and {} more columns", hs.len() - 40));
+                    }
+                    shown.join(", ")
+                },
+            }))
         };
         // A mapped column whose header appears more than once is ambiguous: refuse it rather
         // than silently read the first.

@@ -44,23 +44,30 @@ pub enum IngestError {
         path: PathBuf,
         message: String,
     },
-    #[error("{path} (source `{source_name}`): no column `{header}` for {what}; the file's header row (read as {encoding}, layout {layout}) has: {available}. Fix the mapping in csat.toml or the export{hint}")]
-    MissingHeader {
-        source_name: String,
-        path: PathBuf,
-        header: String,
-        what: String,
-        available: String,
-        encoding: String,
-        layout: String,
-        /// A guess at the cause (a wrong encoding, a wrong preset).
-        hint: String,
-    },
+    /// A mapped column the file's header row lacks (boxed: the error is rare and large, and
+    /// every row's `Result` carries the error type).
+    #[error("{0}")]
+    MissingHeader(Box<MissingHeader>),
     #[error("building table {table}: {message}")]
     Frame {
         table: &'static str,
         message: String,
     },
+}
+
+/// A mapped column the file's header row lacks, with what the header row has.
+#[derive(Debug, thiserror::Error)]
+#[error("{path} (source `{source_name}`): no column `{header}` for {what}; the file's header row (read as {encoding}, layout {layout}) has: {available}. Fix the mapping in csat.toml or the export{hint}")]
+pub struct MissingHeader {
+    pub source_name: String,
+    pub path: PathBuf,
+    pub header: String,
+    pub what: String,
+    pub available: String,
+    pub encoding: String,
+    pub layout: String,
+    /// A guess at the cause (a wrong encoding, a wrong preset).
+    pub hint: String,
 }
 
 /// Why a row was rejected, as a stable code (reports translate it; the `reason` text

@@ -144,7 +144,7 @@ pub fn month(cell: &Cell) -> Result<Option<Period>, String> {
             if s.is_empty() {
                 return Ok(None);
             }
-            let s2 = s.replace('/', "-").replace('年', "-").replace('月', "");
+            let s2 = s.replace(['/', '年'], "-").replace('月', "");
             let s2 = if s2.len() == 6 && s2.as_bytes()[4] == b'-' {
                 format!("{}-0{}", &s2[..4], &s2[5..])
             } else {

@@ -548,13 +548,13 @@ fn benchmark_rows(
     let cfg = inp.cfg;
     let e = err("benchmark");
     let (brand, item) = (
-        frame::strs(&df, "brand").map_err(&e)?,
-        frame::strs(&df, "item_id").map_err(&e)?,
+        frame::strs(df, "brand").map_err(&e)?,
+        frame::strs(df, "item_id").map_err(&e)?,
     );
     let (n, sx, sx2) = (
-        frame::f64s(&df, "n").map_err(&e)?,
-        frame::f64s(&df, "sx").map_err(&e)?,
-        frame::f64s(&df, "sx2").map_err(&e)?,
+        frame::f64s(df, "n").map_err(&e)?,
+        frame::f64s(df, "sx").map_err(&e)?,
+        frame::f64s(df, "sx2").map_err(&e)?,
     );
     let mut by_item: BTreeMap<String, Vec<(String, stats::WeightedMean)>> = BTreeMap::new();
     for i in 0..df.height() {
@@ -716,7 +716,7 @@ fn drivers(
 ) -> Result<Vec<mart::Driver>, MetricsError> {
     let cfg = inp.cfg;
     let e = err("drivers");
-    let y: Vec<f64> = frame::f64s(&m, "__overall")
+    let y: Vec<f64> = frame::f64s(m, "__overall")
         .map_err(&e)?
         .into_iter()
         .map(|v| v.unwrap_or(f64::NAN))
@@ -725,7 +725,7 @@ fn drivers(
         .dimensions
         .iter()
         .map(|d| {
-            frame::f64s(&m, &d.id).map(|v| v.into_iter().map(|v| v.unwrap_or(f64::NAN)).collect())
+            frame::f64s(m, &d.id).map(|v| v.into_iter().map(|v| v.unwrap_or(f64::NAN)).collect())
         })
         .collect::<Result<_, _>>()
         .map_err(&e)?;
@@ -1256,10 +1256,10 @@ fn channels(
     let cfg = inp.cfg;
     let e = err("channels");
     let (per, chan) = (
-        frame::strs(&df, "period").map_err(&e)?,
-        frame::strs(&df, "channel").map_err(&e)?,
+        frame::strs(df, "period").map_err(&e)?,
+        frame::strs(df, "channel").map_err(&e)?,
     );
-    let f = |c| frame::f64s(&df, c).map_err(&e);
+    let f = |c| frame::f64s(df, c).map_err(&e);
     let (n, sw, sw2, swx, swx2) = (f("n")?, f("sw")?, f("sw2")?, f("swx")?, f("swx2")?);
     let responses = f("responses")?;
     let now = inp.period.to_string();

@@ -52,6 +52,8 @@ pub fn rejects_csv(rejects: Option<&DataFrame>, lang: Lang) -> Result<Vec<u8>, R
             .iter()
             .map(|c| frame::strs(df, c).unwrap_or_else(|_| vec![None; df.height()]))
             .collect();
+        // Row i of the columns k (the loop indexes every column at the same row).
+        #[allow(clippy::needless_range_loop)]
         for i in 0..df.height() {
             let at = |k: usize| data[k][i].as_deref().unwrap_or("");
             let level = match (lang, at(3)) {

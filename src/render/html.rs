@@ -34,7 +34,7 @@ fn inline_svg(svg: &str) -> &str {
 
 fn table(out: &mut String, t: &Table) {
     if let Some(c) = &t.caption {
-        let _ = write!(out, "<h3>{}</h3>\n", escape(c));
+        let _ = writeln!(out, "<h3>{}</h3>", escape(c));
     }
     out.push_str("<table>\n<thead><tr>");
     for (h, a) in t.header.iter().zip(&t.align) {
@@ -68,7 +68,7 @@ pub fn render(r: &Report, charts: &HashMap<String, String>, logo: Option<&[u8]>)
     );
     o.push_str("<header>\n");
     if let Some(uri) = logo.and_then(data_uri) {
-        let _ = write!(o, "<img class=\"logo\" src=\"{uri}\" alt=\"\">\n");
+        let _ = writeln!(o, "<img class=\"logo\" src=\"{uri}\" alt=\"\">");
     }
     let _ = write!(
         o,
@@ -87,9 +87,9 @@ pub fn render(r: &Report, charts: &HashMap<String, String>, logo: Option<&[u8]>)
         escape(&r.headlines_title)
     );
     for h in &r.headlines {
-        let _ = write!(
+        let _ = writeln!(
             o,
-            "<div class=\"headline\"><div class=\"label\">{}</div><div class=\"value\">{}</div><div class=\"detail\">{}</div></div>\n",
+            "<div class=\"headline\"><div class=\"label\">{}</div><div class=\"value\">{}</div><div class=\"detail\">{}</div></div>",
             escape(&h.label),
             escape(&h.value),
             escape(&h.detail)
@@ -103,7 +103,7 @@ pub fn render(r: &Report, charts: &HashMap<String, String>, logo: Option<&[u8]>)
             escape(&r.findings_title)
         );
         for f in &r.findings {
-            let _ = write!(o, "<li>{}</li>\n", escape(f));
+            let _ = writeln!(o, "<li>{}</li>", escape(f));
         }
         o.push_str("</ol>\n");
     }
@@ -111,13 +111,13 @@ pub fn render(r: &Report, charts: &HashMap<String, String>, logo: Option<&[u8]>)
     for (i, s) in r.sections.iter().enumerate() {
         let _ = write!(o, "<section>\n<h2>{}. {}</h2>\n", i + 2, escape(&s.title));
         if let Some(intro) = &s.intro {
-            let _ = write!(o, "<p>{}</p>\n", escape(intro));
+            let _ = writeln!(o, "<p>{}</p>", escape(intro));
         }
         for c in &s.charts {
             if let Some(svg) = charts.get(&c.path) {
-                let _ = write!(
+                let _ = writeln!(
                     o,
-                    "<figure style=\"max-width:{:.0}%\">{}<figcaption>{}</figcaption></figure>\n",
+                    "<figure style=\"max-width:{:.0}%\">{}<figcaption>{}</figcaption></figure>",
                     c.width_cm / 17.0 * 100.0,
                     inline_svg(svg),
                     escape(&c.caption)
@@ -128,7 +128,7 @@ pub fn render(r: &Report, charts: &HashMap<String, String>, logo: Option<&[u8]>)
             table(&mut o, t);
         }
         for n in &s.notes {
-            let _ = write!(o, "<p class=\"note\">{}</p>\n", escape(n));
+            let _ = writeln!(o, "<p class=\"note\">{}</p>", escape(n));
         }
         o.push_str("</section>\n");
     }

@@ -7,7 +7,7 @@ use super::SourcePlan;
 /// → "总体满意"), for the item's display name; the header itself when nothing is left.
 pub fn question_text(header: &str) -> &str {
     let h = header.trim();
-    let rest = h.trim_start_matches(|c: char| c == 'Q' || c == 'q');
+    let rest = h.trim_start_matches(['Q', 'q']);
     let numbered = rest.starts_with(|c: char| c.is_ascii_digit());
     let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit());
     let rest = rest.trim_start_matches(['、', '.', '．', ':', '：', ' ', ')', '）', '-']);
