@@ -17,7 +17,7 @@ use crate::schema::{self, SourceKind};
 mod parse;
 mod source;
 use source::resolve_source;
-pub use source::{Dated, Encoding, Format, RawSource, Source, FROM_FILE_NAME};
+pub use source::{Dated, Encoding, Format, Preset, RawSource, Source, FROM_FILE_NAME};
 
 #[derive(Debug, Error)]
 pub enum ConfigError {
@@ -567,7 +567,7 @@ impl Config {
         let calendar = match &raw.churn.calendar {
             None => None,
             Some(c) => match std::fs::read_to_string(root.join(c)) {
-                Ok(text) => match crate::metrics::calendar::Calendar::parse(&text) {
+                Ok(text) => match crate::calendar::Calendar::parse(&text) {
                     Ok(_) => Some(text),
                     Err(e) => {
                         p.push(format!("churn.calendar = `{c}`: {e}"));

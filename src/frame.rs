@@ -12,6 +12,8 @@ use crate::schema::ColType;
 
 pub use polars::prelude::DataFrame;
 pub type FrameResult<T> = PolarsResult<T>;
+/// What a frame operation fails with.
+pub type FrameError = PolarsError;
 
 /// One column's values before it becomes a polars `Column`.
 #[derive(Debug, Clone, PartialEq)]

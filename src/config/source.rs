@@ -106,7 +106,7 @@ pub struct Source {
     /// customer file, `period = "from-file-name"` (a fixed month is `snapshot`).
     pub dated: Option<Dated>,
     /// `None`: recognise the layout from the headers.
-    pub preset: Option<crate::ingest::preset::Preset>,
+    pub preset: Option<Preset>,
     pub include_partial: bool,
     /// A bad answer rejects the whole response (`bad_answer = "response"`), not only itself.
     pub reject_response: bool,
@@ -283,12 +283,7 @@ pub(super) fn resolve_source(
             ));
         }
     }
-    let preset = match rs
-        .preset
-        .as_deref()
-        .map(crate::ingest::preset::Preset::parse)
-        .transpose()
-    {
+    let preset = match rs.preset.as_deref().map(Preset::parse).transpose() {
         Ok(p) => p.flatten(),
         Err(e) => {
             p.push(format!("{key}.preset: {e}"));
@@ -297,8 +292,7 @@ pub(super) fn resolve_source(
     };
     // A platform preset knows its id and time columns; a generic file (or one whose layout
     // is recognised only when read) must map them, which ingest checks per file.
-    let preset_maps_meta =
-        kind.is_response() && preset != Some(crate::ingest::preset::Preset::Generic);
+    let preset_maps_meta = kind.is_response() && preset != Some(Preset::Generic);
     let dating_field = schema::time_field(kind);
     let dated_by_config = rs.date.is_some() || rs.period.is_some();
     for f in fields.iter().filter(|f| f.required) {
@@ -511,4 +505,50 @@ fn glob_files(root: &Path, pattern: &str) -> Result<Vec<PathBuf>, String> {
         .collect();
     files.sort();
     Ok(files)
+}
+
+/// A survey platform's export layout (`preset` of a source); `auto` detects it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Preset {
+    Generic,
+    Wjx,
+    Tencent,
+    Qualtrics,
+    SurveyMonkey,
+    LimeSurvey,
+}
+
+impl Preset {
+    pub const NAMES: &'static str =
+        "auto, generic, wjx, tencent, qualtrics, surveymonkey, limesurvey";
+
+    /// `None` for `auto`.
+    pub fn parse(s: &str) -> Result<Option<Preset>, String> {
+        Ok(Some(match s.to_lowercase().as_str() {
+            "auto" => return Ok(None),
+            "generic" => Preset::Generic,
+            "wjx" | "问卷星" => Preset::Wjx,
+            "tencent" | "腾讯问卷" => Preset::Tencent,
+            "qualtrics" => Preset::Qualtrics,
+            "surveymonkey" => Preset::SurveyMonkey,
+            "limesurvey" => Preset::LimeSurvey,
+            other => {
+                return Err(format!(
+                    "`{other}` is not a preset; use one of {}",
+                    Preset::NAMES
+                ))
+            }
+        }))
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Preset::Generic => "generic",
+            Preset::Wjx => "wjx",
+            Preset::Tencent => "tencent",
+            Preset::Qualtrics => "qualtrics",
+            Preset::SurveyMonkey => "surveymonkey",
+            Preset::LimeSurvey => "limesurvey",
+        }
+    }
 }

@@ -214,7 +214,7 @@ impl<'a> FileMap<'a> {
                 .iter()
                 .flat_map(|h| h.chars())
                 .filter(|c| !c.is_ascii())
-                .any(|c| crate::render::fonts::missing_glyphs(&c.to_string()).len() == 1);
+                .any(|c| crate::font::missing_glyphs(&c.to_string()).len() == 1);
         let hint = if garbled {
             "; the headers look garbled: the file may be in another encoding (save it as UTF-8, or set encoding)".to_string()
         } else {

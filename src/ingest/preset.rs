@@ -19,50 +19,10 @@ use crate::zone::Zone;
 use super::read::{find_header, normalise_header, Cell, RawFile, RawRow, RawRows};
 use super::RejectCode;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Preset {
-    Generic,
-    Wjx,
-    Tencent,
-    Qualtrics,
-    SurveyMonkey,
-    LimeSurvey,
-}
+pub use crate::config::Preset;
 
+/// What ingest does with a platform's layout (the names live with the configuration).
 impl Preset {
-    pub const NAMES: &'static str =
-        "auto, generic, wjx, tencent, qualtrics, surveymonkey, limesurvey";
-
-    /// `None` for `auto`.
-    pub fn parse(s: &str) -> Result<Option<Preset>, String> {
-        Ok(Some(match s.to_lowercase().as_str() {
-            "auto" => return Ok(None),
-            "generic" => Preset::Generic,
-            "wjx" | "问卷星" => Preset::Wjx,
-            "tencent" | "腾讯问卷" => Preset::Tencent,
-            "qualtrics" => Preset::Qualtrics,
-            "surveymonkey" => Preset::SurveyMonkey,
-            "limesurvey" => Preset::LimeSurvey,
-            other => {
-                return Err(format!(
-                    "`{other}` is not a preset; use one of {}",
-                    Preset::NAMES
-                ))
-            }
-        }))
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Preset::Generic => "generic",
-            Preset::Wjx => "wjx",
-            Preset::Tencent => "tencent",
-            Preset::Qualtrics => "qualtrics",
-            Preset::SurveyMonkey => "surveymonkey",
-            Preset::LimeSurvey => "limesurvey",
-        }
-    }
-
     /// Recognise a platform export from its first header row.
     pub fn detect(headers: &[String]) -> Preset {
         let has = |h: &str| {

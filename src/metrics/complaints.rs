@@ -14,12 +14,12 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 
-use super::calendar::Calendar;
 use super::churn::{self, Table2x2};
 use super::handling::{self, Complaint, Handling};
 use super::hazard;
 use super::stats;
 use super::MetricsError;
+use crate::calendar::Calendar;
 use crate::config::Config;
 use crate::frame::{self, DataFrame};
 use crate::mart::{self, MartSet};

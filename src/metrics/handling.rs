@@ -12,8 +12,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use super::calendar::Calendar;
 use super::{err, stats, MetricsError};
+use crate::calendar::Calendar;
 use crate::config::{Commitments, Config};
 use crate::frame::{self, DataFrame};
 use crate::mart;

@@ -4,7 +4,6 @@
 //! statistical functions, [`weighting`] the raking. No file access here; `cmd::analyze`
 //! reads the lake and writes what these return.
 
-pub mod calendar;
 pub mod cells;
 pub mod churn;
 pub mod complaints;
@@ -43,7 +42,7 @@ pub enum MetricsError {
 }
 
 /// A polars error while building `mart`, as a [`MetricsError`] (for `map_err`).
-fn err(mart: &'static str) -> impl Fn(polars::prelude::PolarsError) -> MetricsError {
+fn err(mart: &'static str) -> impl Fn(crate::frame::FrameError) -> MetricsError {
     move |e| MetricsError::Build {
         mart,
         message: e.to_string(),

@@ -8,7 +8,7 @@ use chrono::{Datelike, NaiveDate, Weekday};
 use serde::Deserialize;
 
 /// The calendar shipped with csat.
-pub const CHINA: &str = include_str!("../../data/calendars/china.toml");
+pub const CHINA: &str = include_str!("../data/calendars/china.toml");
 
 #[derive(Debug, Deserialize)]
 struct RawCalendar {
