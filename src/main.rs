@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 use csat::cmd::{self, EXIT_CODES_HELP};
 
@@ -56,6 +56,13 @@ enum Command {
     /// Dry-run ingest of given files: layout, encoding, mapping, rejects; writes nothing.
     #[command(after_help = EXIT_CODES_HELP)]
     Validate(cmd::validate::Args),
+    /// Shell completions on stdout (e.g. `csat completions bash > /etc/bash_completion.d/csat`).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// The manual page (roff) on stdout (e.g. `csat man > /usr/local/share/man/man1/csat.1`).
+    Man,
 }
 
 /// The version and the commit it was built from (`csat --version`, and the line a bug
@@ -148,5 +155,19 @@ fn dispatch(command: &Command) -> cmd::CmdResult {
         Command::Run(a) => cmd::run::run(a),
         Command::Validate(a) => cmd::validate::run(a),
         Command::Status(a) => cmd::status::run(a),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "csat", &mut out);
+            cmd::say::out(String::from_utf8_lossy(&out).trim_end());
+            Ok(())
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut out)
+                .map_err(|e| cmd::Failure::new(cmd::exit::INTERNAL, e.to_string()))?;
+            cmd::say::out(String::from_utf8_lossy(&out).trim_end());
+            Ok(())
+        }
     }
 }

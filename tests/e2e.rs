@@ -115,6 +115,33 @@ fn tool(name: &str, args: &[&str]) -> String {
 }
 
 #[test]
+fn completions_man_page_and_version_come_from_the_command_definition() {
+    let t = TempDir::new("completions");
+    let bash = ok(t.path(), &["completions", "bash"]);
+    let text = String::from_utf8_lossy(&bash.stdout);
+    // Every subcommand is completed.
+    for sub in [
+        "ingest", "analyze", "report", "run", "status", "validate", "man",
+    ] {
+        assert!(text.contains(sub), "bash completion lacks {sub}");
+    }
+    let man = ok(t.path(), &["man"]);
+    let roff = String::from_utf8_lossy(&man.stdout);
+    assert!(
+        roff.starts_with(".ie") || roff.contains(".TH csat"),
+        "{roff}"
+    );
+    assert!(roff.contains("monthly customer"), "{roff}");
+    // The version names the commit it was built from.
+    let v = ok(t.path(), &["--version"]);
+    let v = String::from_utf8_lossy(&v.stdout);
+    assert!(
+        v.starts_with("csat 0.") && v.contains('(') && v.trim_end().ends_with(')'),
+        "{v}"
+    );
+}
+
+#[test]
 fn demo_is_deterministic_and_equals_the_committed_workspace() {
     let a = TempDir::new("demo-a");
     let b = TempDir::new("demo-b");
