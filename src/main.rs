@@ -23,7 +23,8 @@ struct Cli {
     /// what cron should mail.
     #[arg(long, short = 'q', global = true)]
     quiet: bool,
-    /// Colour in log lines: auto (a terminal, unless NO_COLOR is set), always or never.
+    /// Colour of `warning`/`error` on stderr: auto (a terminal, unless NO_COLOR is set),
+    /// always or never.
     #[arg(long, value_enum, default_value = "auto", global = true)]
     color: Color,
     #[command(subcommand)]
@@ -100,21 +101,16 @@ fn main() -> ExitCode {
         std::env::set_var("POLARS_MAX_THREADS", "1");
     }
     let cli = Cli::parse();
-    cmd::say::init(cli.log_format, cli.quiet);
-    let level = match cli.verbose {
+    cmd::say::init(cli.log_format, cli.quiet, cli.color.on());
+    let max = match cli.verbose {
         0 => tracing::Level::WARN,
         1 => tracing::Level::INFO,
         _ => tracing::Level::DEBUG,
     };
-    let fmt = tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_max_level(level)
-        .with_target(false);
-    if cli.log_format == cmd::say::LogFormat::Json {
-        fmt.json().init();
-    } else {
-        fmt.with_ansi(cli.color.on()).init();
-    }
+    // One logger: the library's `tracing` events go through `say`, like every message.
+    use tracing_subscriber::layer::SubscriberExt;
+    let subscriber = tracing_subscriber::registry().with(cmd::say::TracingLayer { max });
+    let _ = tracing::subscriber::set_global_default(subscriber);
     // A panic is a bug: report it as an internal error (exit 1), not Rust's 101. Fault
     // injection for the exit-code test: CSAT_TEST_PANIC makes the command panic at once.
     std::panic::set_hook(Box::new(|info| {

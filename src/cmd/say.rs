@@ -10,6 +10,7 @@ use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 static JSON: AtomicBool = AtomicBool::new(false);
+static COLOR: AtomicBool = AtomicBool::new(false);
 static QUIET: AtomicBool = AtomicBool::new(false);
 /// Set by `csat run`: its stages' result lines give way to its one summary line.
 static IN_RUN: AtomicBool = AtomicBool::new(false);
@@ -24,9 +25,11 @@ pub enum LogFormat {
 
 /// `quiet` (`--quiet`, for cron mail): only warnings, errors and the result line of the
 /// command (for `run`, its summary line) are written.
-pub fn init(format: LogFormat, quiet: bool) {
+/// `color`: whether the level of a warning or error is coloured (text format only).
+pub fn init(format: LogFormat, quiet: bool, color: bool) {
     JSON.store(format == LogFormat::Json, Ordering::Relaxed);
     QUIET.store(quiet, Ordering::Relaxed);
+    COLOR.store(color, Ordering::Relaxed);
 }
 
 fn quiet() -> bool {
@@ -55,14 +58,17 @@ fn emit(level: &str, msg: &str, fields: Option<serde_json::Value>) {
         }
         let _ = writeln!(err, "{o}");
     } else {
-        match level {
-            "info" => {
-                let _ = writeln!(err, "{msg}");
-            }
-            _ => {
-                let _ = writeln!(err, "{level}: {msg}");
-            }
-        }
+        let paint = match level {
+            _ if !COLOR.load(Ordering::Relaxed) => None,
+            "warning" => Some("33"),
+            "error" => Some("31"),
+            _ => None,
+        };
+        let _ = match (level, paint) {
+            ("info", _) => writeln!(err, "{msg}"),
+            (_, Some(c)) => writeln!(err, "\x1b[1;{c}m{level}\x1b[0m: {msg}"),
+            (_, None) => writeln!(err, "{level}: {msg}"),
+        };
     }
 }
 
@@ -135,4 +141,76 @@ pub fn progress(step: usize, of: usize, what: &str) {
     }
     let mut err = std::io::stderr().lock();
     let _ = writeln!(err, "[{step}/{of}] {what} …");
+}
+
+/// The library's instrumentation (`tracing` events of ingest, metrics and analyze, shown with
+/// `-v`/`-vv`) written like every other message: one formatter, one JSON schema (`time`,
+/// `level`, `msg`, then the event's fields). In text, the fields follow the message as
+/// `key=value`.
+pub struct TracingLayer {
+    pub max: tracing::Level,
+}
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for TracingLayer {
+    fn enabled(
+        &self,
+        meta: &tracing::Metadata<'_>,
+        _: tracing_subscriber::layer::Context<'_, S>,
+    ) -> bool {
+        *meta.level() <= self.max
+    }
+
+    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+        let mut f = EventFields::default();
+        event.record(&mut f);
+        let level = match *event.metadata().level() {
+            tracing::Level::ERROR => "error",
+            tracing::Level::WARN => "warning",
+            tracing::Level::INFO => "info",
+            _ => "debug",
+        };
+        if json() {
+            emit(level, &f.msg, Some(serde_json::Value::Object(f.fields)));
+        } else {
+            let mut text = f.msg;
+            for (k, v) in &f.fields {
+                match v {
+                    serde_json::Value::String(s) => text.push_str(&format!(" {k}={s}")),
+                    other => text.push_str(&format!(" {k}={other}")),
+                }
+            }
+            emit(level, &text, None);
+        }
+    }
+}
+
+/// An event's message and fields (numbers stay numbers in JSON).
+#[derive(Default)]
+struct EventFields {
+    msg: String,
+    fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl tracing::field::Visit for EventFields {
+    fn record_u64(&mut self, field: &tracing::field::Field, value: u64) {
+        self.fields.insert(field.name().into(), value.into());
+    }
+    fn record_i64(&mut self, field: &tracing::field::Field, value: i64) {
+        self.fields.insert(field.name().into(), value.into());
+    }
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        if field.name() == "message" {
+            self.msg = value.to_string();
+        } else {
+            self.fields.insert(field.name().into(), value.into());
+        }
+    }
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        if field.name() == "message" {
+            self.msg = format!("{value:?}");
+        } else {
+            self.fields
+                .insert(field.name().into(), format!("{value:?}").into());
+        }
+    }
 }
