@@ -29,9 +29,7 @@ pub mod manifest;
 
 #[derive(Debug, Error)]
 pub enum LakeError {
-    #[error(
-        "cannot write {path}: {source}; check that the directory is writable and the disk not full"
-    )]
+    #[error("cannot write {path}: {source}")]
     Write {
         path: PathBuf,
         source: std::io::Error,
@@ -41,10 +39,25 @@ pub enum LakeError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error(
-        "{path}: not a readable Parquet table ({message}); delete it and run `csat ingest` again"
-    )]
-    Parquet { path: PathBuf, message: String },
+    #[error("{path}: not a readable Parquet table ({source})")]
+    Parquet {
+        path: PathBuf,
+        #[source]
+        source: frame::FrameError,
+    },
+}
+
+impl LakeError {
+    /// What to do about it (printed after the message, its own key in JSON logs).
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            LakeError::Write { .. } => {
+                Some("check that the directory is writable and the disk not full")
+            }
+            LakeError::Read { .. } => None,
+            LakeError::Parquet { .. } => Some("delete it and run `csat ingest` again"),
+        }
+    }
 }
 
 /// Files csat writes are readable by their owner and group only (`0640`), directories
@@ -203,9 +216,9 @@ impl Switch {
                 path: self.real_path(&path),
                 source,
             },
-            LakeError::Parquet { path, message } => LakeError::Parquet {
+            LakeError::Parquet { path, source } => LakeError::Parquet {
                 path: self.real_path(&path),
-                message,
+                source,
             },
         }
     }
@@ -338,9 +351,9 @@ pub fn to_parquet_bytes(df: &DataFrame, path_for_errors: &Path) -> Result<Vec<u8
         .with_compression(ParquetCompression::Zstd(None))
         .set_parallel(false)
         .finish(&mut df)
-        .map_err(|e| LakeError::Parquet {
+        .map_err(|source| LakeError::Parquet {
             path: path_for_errors.to_path_buf(),
-            message: e.to_string(),
+            source,
         })?;
     Ok(buf.into_inner())
 }
@@ -356,9 +369,9 @@ pub fn read_file(path: &Path) -> Result<DataFrame, LakeError> {
         path: path.to_path_buf(),
         source,
     })?;
-    decode::read(bytes, None).map_err(|e| LakeError::Parquet {
+    decode::read(bytes, None).map_err(|source| LakeError::Parquet {
         path: path.to_path_buf(),
-        message: e.to_string(),
+        source,
     })
 }
 
@@ -446,16 +459,13 @@ pub fn read_table(
         }
         let path = partition_path(lake, table, p);
         let df = read_file(&path)?;
-        let df = frame::with_const_str(df, "period", &p.to_string()).map_err(|e| {
+        let df = frame::with_const_str(df, "period", &p.to_string()).map_err(|source| {
             LakeError::Parquet {
                 path: path.clone(),
-                message: e.to_string(),
+                source,
             }
         })?;
-        frame::append(&mut acc, df).map_err(|e| LakeError::Parquet {
-            path,
-            message: e.to_string(),
-        })?;
+        frame::append(&mut acc, df).map_err(|source| LakeError::Parquet { path, source })?;
     }
     Ok(acc)
 }
@@ -476,9 +486,9 @@ pub fn read_month(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(source) => return Err(LakeError::Read { path, source }),
     };
-    let parquet = |e: polars::prelude::PolarsError| LakeError::Parquet {
+    let parquet = |source: polars::prelude::PolarsError| LakeError::Parquet {
         path: path.clone(),
-        message: e.to_string(),
+        source,
     };
     let df = decode::read_or_null(bytes, columns).map_err(parquet)?;
     frame::add_const_str(df, "period", &period.to_string())

@@ -129,13 +129,13 @@ fn main() -> ExitCode {
     };
     let result = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
         Ok(r) => r,
-        Err(_) => return ExitCode::from(cmd::exit::INTERNAL),
+        Err(_) => return ExitCode::from(cmd::Kind::Internal.code()),
     };
     match result {
         Ok(()) if cmd::say::warnings() > 0 => ExitCode::from(cmd::exit::WARNINGS),
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
-            cmd::say::error(&f.message);
+            cmd::say::failure(&f);
             f.exit_code()
         }
     }
@@ -161,7 +161,7 @@ fn dispatch(command: &Command) -> cmd::CmdResult {
             let mut out = Vec::new();
             clap_mangen::Man::new(Cli::command())
                 .render(&mut out)
-                .map_err(|e| cmd::Failure::new(cmd::exit::INTERNAL, e.to_string()))?;
+                .map_err(|e| cmd::Failure::new(cmd::Kind::Internal, e.to_string()))?;
             cmd::say::out(String::from_utf8_lossy(&out).trim_end());
             Ok(())
         }

@@ -1,6 +1,6 @@
 //! `csat analyze`: the lake → the marts of one month.
 
-use super::{CmdResult, Common, Failure};
+use super::{CmdResult, Common, Failure, Kind};
 use crate::config::Config;
 use crate::lake;
 use crate::metrics;
@@ -52,7 +52,11 @@ pub fn analyze(cfg: &Config, period: Period) -> Result<usize, Failure> {
     let complaints = lake::read_table(&cfg.lake, "complaints", None)?;
     let actions = lake::read_table(&cfg.lake, "actions", None)?;
     if cfg.weighting.is_some() && customers.is_none() {
-        return Err(Failure::new(super::exit::DATA, "weighting is configured but the lake has no customer file to weight to; add a customers source or remove [weighting]"));
+        return Err(Failure::new(
+            Kind::Data,
+            "weighting is configured but the lake has no customer file to weight to",
+        )
+        .with_hint("add a customers source or remove [weighting]"));
     }
     let needed = metrics::scan::needed_columns(cfg);
     let columns: Vec<&str> = needed.iter().map(String::as_str).collect();
@@ -94,7 +98,11 @@ pub fn analyze(cfg: &Config, period: Period) -> Result<usize, Failure> {
         // A workspace (or a period) without survey answers: the marts of what it has.
         let m = metrics::marts::build_without_survey(&inputs)?;
         if m.tables.is_empty() {
-            return Err(Failure::new(super::exit::DATA, format!("nothing to analyse for {period}: no responses, complaints or customers; run `csat ingest`")));
+            return Err(Failure::new(
+                Kind::Data,
+                format!("nothing to analyse for {period}: no responses, complaints or customers"),
+            )
+            .with_hint("run `csat ingest`"));
         }
         m
     } else {
@@ -104,7 +112,7 @@ pub fn analyze(cfg: &Config, period: Period) -> Result<usize, Failure> {
     let frames = marts
         .tables
         .frames()
-        .map_err(|e| Failure::new(super::exit::INTERNAL, e.to_string()))?;
+        .map_err(|e| Failure::new(Kind::Internal, e.to_string()))?;
     for (name, df) in &frames {
         lake::write_file(&out(name), df).map_err(|e| switch.unstage(e))?;
     }
@@ -150,5 +158,5 @@ fn notes_frame(period: Period, notes: &[String]) -> Result<crate::frame::DataFra
             note: n.clone(),
         })
         .collect();
-    Note::to_frame(&rows).map_err(|e| Failure::new(super::exit::INTERNAL, e.to_string()))
+    Note::to_frame(&rows).map_err(|e| Failure::new(Kind::Internal, e.to_string()))
 }

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::{exit, CmdResult, Failure};
+use super::{CmdResult, Failure, Kind};
 use crate::demo;
 
 /// Generate a realistic demo workspace: raw exports (问卷星 GBK CSV, call-centre sheet,
@@ -30,7 +30,7 @@ pub struct Args {
 
 pub fn run(args: &Args) -> CmdResult {
     let files = demo::generate(args.seed, args.scale as usize)
-        .map_err(|e| Failure::new(exit::INTERNAL, e))?;
+        .map_err(|e| Failure::new(Kind::Internal, e))?;
     for f in &files {
         crate::lake::write_atomic(&args.out.join(&f.path), &f.bytes)?;
     }

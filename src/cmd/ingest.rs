@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use super::{CmdResult, Common, Failure};
+use super::{CmdResult, Common, Failure, Kind};
 use crate::config::Config;
 use crate::ingest::{self, Ingested};
 use crate::lake;
@@ -102,7 +102,7 @@ fn privacy_key(cfg: &Config) -> Result<Vec<u8>, Failure> {
     let mut random = [0u8; 32];
     getrandom::fill(&mut random).map_err(|e| {
         Failure::new(
-            super::exit::INTERNAL,
+            Kind::Internal,
             format!("cannot get random bytes for a privacy key: {e}"),
         )
     })?;
@@ -249,8 +249,7 @@ pub fn write(
             failed.join(format!("{s}.parquet"))
         })?;
         switch.commit()?;
-        return Err(Failure::new(
-            super::exit::DATA,
+        return Err(Failure::new(Kind::Data,
             format!(
                 "too many rejected rows (more than {:.1}% of a file): {}. The lake, its rejects and its ledger were not changed; see {} for the reasons, fix the export or the mapping, or raise --max-reject-share",
                 limits.max_reject_share * 100.0,

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::{exit, CmdResult, Failure};
+use super::{CmdResult, Failure, Kind};
 use crate::config::{Config, Encoding, Format};
 use crate::ingest::propose::{self, SourcePlan};
 use crate::ingest::{preset, read};
@@ -33,8 +33,7 @@ pub struct Args {
 pub fn run(args: &Args) -> CmdResult {
     let config = args.out.join("csat.toml");
     if config.exists() && !args.force {
-        return Err(Failure::new(
-            exit::USAGE,
+        return Err(Failure::new(Kind::Usage,
             format!(
                 "{} exists; csat init never overwrites an edited config: pass --force to replace it, or --out another directory",
                 config.display()
@@ -71,7 +70,7 @@ pub fn run(args: &Args) -> CmdResult {
     // What was written must load; a problem here is a bug of init, reported as such.
     Config::load(&config).map_err(|e| {
         Failure::new(
-            exit::INTERNAL,
+            Kind::Internal,
             format!("csat init wrote a config that does not load ({e}); please report this"),
         )
     })?;
@@ -80,7 +79,7 @@ pub fn run(args: &Args) -> CmdResult {
 }
 
 fn read_err(file: &Path, e: std::io::Error) -> Failure {
-    Failure::new(exit::DATA, format!("cannot read {}: {e}", file.display()))
+    Failure::new(Kind::Data, format!("cannot read {}: {e}", file.display()))
 }
 
 /// Read one file with its layout applied and propose a source for it.
@@ -97,7 +96,7 @@ fn plan_file(file: &Path, last_month: &str, items_before: usize) -> Result<Sourc
     } else {
         Format::Csv
     };
-    let bad = |e: String| Failure::new(exit::DATA, format!("{}: {e}", file.display()));
+    let bad = |e: String| Failure::new(Kind::Data, format!("{}: {e}", file.display()));
     let opened = read::read_bytes(&bytes, format, Encoding::Auto, None).map_err(bad)?;
     let (layout, rows) = preset::apply(None, opened, false).map_err(bad)?;
     let rows = rows

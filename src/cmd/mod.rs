@@ -50,81 +50,153 @@ Exit codes:
   5  another run holds the workspace lock (its pid and start time are printed); nothing done
   6  success with warnings (e.g. reject share above --warn-reject-share); outputs written";
 
-/// A failed command: the message for stderr and the exit code.
+/// What kind of failure a command ended in. The exit code of each kind is assigned here,
+/// in [`Kind::code`], and nowhere else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A bug.
+    Internal,
+    /// The command line or the configuration.
+    Usage,
+    /// The data (inputs, lake, marts).
+    Data,
+    /// An output could not be written.
+    Output,
+    /// Another run holds the workspace.
+    Locked,
+}
+
+impl Kind {
+    pub fn code(self) -> u8 {
+        match self {
+            Kind::Internal => exit::INTERNAL,
+            Kind::Usage => exit::USAGE,
+            Kind::Data => exit::DATA,
+            Kind::Output => exit::OUTPUT,
+            Kind::Locked => exit::LOCKED,
+        }
+    }
+}
+
+/// A failed command: its kind (hence its exit code), the message, what to do about it when
+/// that can be said apart, and the error it came from.
 #[derive(Debug)]
 pub struct Failure {
-    pub code: u8,
+    pub kind: Kind,
     pub message: String,
+    /// The fix, printed after the message (`message; hint`) and its own key in JSON logs.
+    pub hint: Option<String>,
+    /// The stage's error, kept with its chain of causes (JSON logs list them as `cause`).
+    pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
 impl Failure {
-    pub fn new(code: u8, message: impl Into<String>) -> Failure {
+    pub fn new(kind: Kind, message: impl Into<String>) -> Failure {
         Failure {
-            code,
+            kind,
             message: message.into(),
+            hint: None,
+            source: None,
         }
     }
 
+    /// A failure from a stage's error: its message, its hint, and the error kept.
+    fn of<E: std::error::Error + Send + Sync + 'static>(
+        kind: Kind,
+        e: E,
+        hint: Option<&str>,
+    ) -> Failure {
+        Failure {
+            kind,
+            message: e.to_string(),
+            hint: hint.map(String::from),
+            source: Some(Box::new(e)),
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Failure {
+        self.hint = Some(hint.into());
+        self
+    }
+
     pub fn exit_code(&self) -> ExitCode {
-        ExitCode::from(self.code)
+        ExitCode::from(self.kind.code())
+    }
+
+    /// The causes below the message (each error's source in turn), for the JSON log.
+    pub fn causes(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut at = self.source.as_deref().and_then(|e| e.source());
+        while let Some(e) = at {
+            out.push(e.to_string());
+            at = e.source();
+        }
+        out
     }
 }
 
 impl From<ConfigError> for Failure {
     fn from(e: ConfigError) -> Failure {
-        Failure::new(exit::USAGE, e.to_string())
+        Failure::of(Kind::Usage, e, None)
     }
 }
 
 impl From<LakeError> for Failure {
     fn from(e: LakeError) -> Failure {
-        let code = match e {
-            LakeError::Write { .. } => exit::OUTPUT,
-            _ => exit::DATA,
+        let kind = match e {
+            LakeError::Write { .. } => Kind::Output,
+            _ => Kind::Data,
         };
-        Failure::new(code, e.to_string())
+        let hint = e.hint();
+        Failure::of(kind, e, hint)
     }
 }
 
 impl From<crate::ingest::IngestError> for Failure {
     fn from(e: crate::ingest::IngestError) -> Failure {
-        let code = match e {
-            crate::ingest::IngestError::Frame { .. } => exit::INTERNAL,
-            _ => exit::DATA,
+        let kind = match e {
+            crate::ingest::IngestError::Frame { .. } => Kind::Internal,
+            _ => Kind::Data,
         };
-        Failure::new(code, e.to_string())
+        Failure::of(kind, e, None)
     }
 }
 
 impl From<crate::metrics::MetricsError> for Failure {
     fn from(e: crate::metrics::MetricsError) -> Failure {
-        let code = match e {
-            crate::metrics::MetricsError::Column { .. } | crate::metrics::MetricsError::Load(_) => {
-                exit::DATA
-            }
-            _ => exit::INTERNAL,
+        use crate::metrics::MetricsError as M;
+        let kind = match e {
+            M::Column { .. } | M::Load(_) => Kind::Data,
+            _ => Kind::Internal,
         };
-        Failure::new(code, e.to_string())
+        let hint = e.hint();
+        Failure::of(kind, e, hint)
     }
 }
 
 impl From<crate::render::RenderError> for Failure {
     fn from(e: crate::render::RenderError) -> Failure {
-        let code = match e {
-            crate::render::RenderError::Data(_) => exit::DATA,
-            _ => exit::INTERNAL,
+        let kind = match e {
+            crate::render::RenderError::Data(_) => Kind::Data,
+            _ => Kind::Internal,
         };
-        Failure::new(code, e.to_string())
+        Failure::of(kind, e, None)
     }
 }
 
 impl From<crate::lock::LockError> for Failure {
     fn from(e: crate::lock::LockError) -> Failure {
-        let code = match e {
-            crate::lock::LockError::Held { .. } => exit::LOCKED,
-            crate::lock::LockError::Io { .. } => exit::OUTPUT,
+        let kind = match e {
+            crate::lock::LockError::Held { .. } => Kind::Locked,
+            crate::lock::LockError::Io { .. } => Kind::Output,
         };
-        Failure::new(code, e.to_string())
+        Failure::of(kind, e, None)
+    }
+}
+
+impl From<crate::mart::MartError> for Failure {
+    fn from(e: crate::mart::MartError) -> Failure {
+        Failure::of(Kind::Internal, e, None)
     }
 }
 
@@ -213,21 +285,21 @@ pub fn resolve_period(cfg: &Config, arg: PeriodArg, as_of: NaiveDate) -> Result<
     }
     match arg {
         PeriodArg::Month(p) if months.contains(&p) => Ok(p),
-        PeriodArg::Month(p) => Err(Failure::new(
-            exit::DATA,
+        PeriodArg::Month(p) => Err(Failure::new(Kind::Data,
             format!(
-                "no data for {p} in {}; months with data: {}. Sources looked at: {}. Add the month's exports to those paths and run again, or choose a month with data (--period)",
+                "no data for {p} in {}; months with data: {}. Sources looked at: {}",
                 cfg.lake.display(),
                 if months.is_empty() { "none".to_string() } else { months.iter().map(|m| m.to_string()).collect::<Vec<_>>().join(", ") },
                 cfg.sources.iter().map(|s| format!("{} ({})", s.name, s.pattern)).collect::<Vec<_>>().join(", ")
             ),
-        )),
+        )
+        .with_hint("add the month's exports to those paths and run again, or choose a month with data (--period)")),
         PeriodArg::LastMonth => unreachable!("resolved above"),
         PeriodArg::Latest => months.last().copied().ok_or_else(|| {
-            Failure::new(
-                exit::DATA,
-                format!("the lake at {} has no survey data yet; run `csat ingest` first", cfg.lake.display()),
+            Failure::new(Kind::Data,
+                format!("the lake at {} has no survey data yet", cfg.lake.display()),
             )
+            .with_hint("run `csat ingest` first")
         }),
     }
 }

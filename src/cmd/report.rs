@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 
-use super::{exit, CmdResult, Common, Failure};
+use super::{CmdResult, Common, Failure, Kind};
 use crate::config::{Config, Lang};
 use crate::lake;
 use crate::mart::{Mart, MartSet, Note};
@@ -45,12 +45,10 @@ pub fn report(
     let dir = cfg.marts.join(format!("period={period}"));
     if !dir.is_dir() {
         return Err(Failure::new(
-            exit::DATA,
-            format!(
-                "no marts for {period} at {}; run `csat analyze --period {period}` first",
-                dir.display()
-            ),
-        ));
+            Kind::Data,
+            format!("no marts for {period} at {}", dir.display()),
+        )
+        .with_hint(format!("run `csat analyze --period {period}` first")));
     }
     // Every mart the period has, read into its rows; a file that is not what its type says
     // (an older mart) names the file and the column.
@@ -65,13 +63,8 @@ pub fn report(
         },
         // The file named, and the way out: analyze writes the marts anew.
         |name, e| {
-            Failure::new(
-                exit::DATA,
-                format!(
-                    "{}: {e}; run `csat analyze --period {period}` again",
-                    path(name).display()
-                ),
-            )
+            Failure::new(Kind::Data, format!("{}: {e}", path(name).display()))
+                .with_hint(format!("run `csat analyze --period {period}` again"))
         },
     )?;
     let ledger_path = cfg.lake.join("_ledger").join("files.parquet");
@@ -84,7 +77,7 @@ pub fn report(
     let notes_path = lake::mart_path(&cfg.marts, period, Note::NAME);
     let notes = if notes_path.is_file() {
         Note::from_frame(&lake::read_file(&notes_path)?)
-            .map_err(|e| Failure::new(exit::DATA, format!("{}: {e}", notes_path.display())))?
+            .map_err(|e| Failure::new(Kind::Data, format!("{}: {e}", notes_path.display())))?
             .into_iter()
             .map(|n| n.note)
             .collect()
@@ -94,7 +87,7 @@ pub fn report(
     let logo = match &cfg.logo {
         Some(p) => Some(std::fs::read(p).map_err(|e| {
             Failure::new(
-                exit::DATA,
+                Kind::Data,
                 format!("cannot read the logo {}: {e}", p.display()),
             )
         })?),
@@ -103,7 +96,7 @@ pub fn report(
     let template = match &cfg.template {
         Some(p) => Some(std::fs::read_to_string(p).map_err(|e| {
             Failure::new(
-                exit::DATA,
+                Kind::Data,
                 format!("cannot read the report template {}: {e}", p.display()),
             )
         })?),
@@ -148,7 +141,7 @@ fn read_rejects(cfg: &Config) -> Result<Option<crate::frame::DataFrame>, Failure
         let p = lake::rejects_path(&cfg.lake, &s.name);
         if p.is_file() {
             crate::frame::append(&mut acc, lake::read_file(&p)?)
-                .map_err(|e| Failure::new(exit::DATA, e.to_string()))?;
+                .map_err(|e| Failure::new(Kind::Data, e.to_string()))?;
         }
     }
     Ok(acc)

@@ -86,7 +86,7 @@ pub fn out(line: &str) {
             &format!("cannot write to standard output: {e}"),
             None,
         );
-        std::process::exit(i32::from(super::exit::INTERNAL));
+        std::process::exit(i32::from(super::Kind::Internal.code()));
     }
 }
 
@@ -126,6 +126,27 @@ pub fn notice(msg: &str) {
 
 pub fn error(msg: &str) {
     emit("error", msg, None);
+}
+
+/// A failed command: `error: message; hint` in text; in JSON the message, the `hint` and
+/// the `cause`s below it as their own keys, with the exit code.
+pub fn failure(f: &super::Failure) {
+    if json() {
+        let mut fields = serde_json::json!({ "exit_code": f.kind.code() });
+        if let Some(h) = &f.hint {
+            fields["hint"] = h.clone().into();
+        }
+        let causes = f.causes();
+        if !causes.is_empty() {
+            fields["cause"] = causes.into();
+        }
+        emit("error", &f.message, Some(fields));
+    } else {
+        match &f.hint {
+            Some(h) => emit("error", &format!("{}; {h}", f.message), None),
+            None => emit("error", &f.message, None),
+        }
+    }
 }
 
 /// Warnings so far in this process.

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::{exit, say, CmdResult, Failure};
+use super::{say, CmdResult, Failure, Kind};
 use crate::config::{Config, Source};
 use crate::ingest::{self, map, privacy::Privacy};
 
@@ -104,7 +104,7 @@ pub fn run(args: &Args) -> CmdResult {
     };
     if files.is_empty() {
         return Err(Failure::new(
-            exit::DATA,
+            Kind::Data,
             "no files to check: the configured sources match no file",
         ));
     }
@@ -153,7 +153,7 @@ pub fn run(args: &Args) -> CmdResult {
             ));
         }
         return Err(Failure::new(
-            exit::DATA,
+            Kind::Data,
             format!("of {checked} file check(s), {}", why.join(" and ")),
         ));
     }

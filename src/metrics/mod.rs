@@ -26,14 +26,22 @@ use crate::schema::{ColType, SourceKind};
 
 #[derive(Debug, Error)]
 pub enum MetricsError {
-    #[error("table {table} lacks column `{column}` ({message}); re-run `csat ingest` to rebuild the lake")]
+    #[error("table {table} lacks column `{column}` ({source})")]
     Column {
         table: &'static str,
         column: String,
-        message: String,
+        #[source]
+        source: crate::frame::FrameError,
     },
     #[error("building mart {mart}: {message}")]
     Build { mart: &'static str, message: String },
+    /// A frame operation failed while building `mart` (a bug, or a lake that changed shape).
+    #[error("building mart {mart}: {source}")]
+    Frame {
+        mart: &'static str,
+        #[source]
+        source: crate::frame::FrameError,
+    },
     /// The lake could not give a month of answers (the message names the file).
     #[error("{0}")]
     Load(String),
@@ -43,9 +51,16 @@ pub enum MetricsError {
 
 /// A polars error while building `mart`, as a [`MetricsError`] (for `map_err`).
 fn err(mart: &'static str) -> impl Fn(crate::frame::FrameError) -> MetricsError {
-    move |e| MetricsError::Build {
-        mart,
-        message: e.to_string(),
+    move |source| MetricsError::Frame { mart, source }
+}
+
+impl MetricsError {
+    /// What to do about it (printed after the message, its own key in JSON logs).
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            MetricsError::Column { .. } => Some("re-run `csat ingest` to rebuild the lake"),
+            _ => None,
+        }
     }
 }
 
@@ -63,19 +78,19 @@ pub fn rake_weights(
         .as_ref()
         .expect("called only when weighting is configured");
     let col = |df: &DataFrame, table: &'static str, c: &str| {
-        frame::strs(df, c).map_err(|e| MetricsError::Column {
+        frame::strs(df, c).map_err(|source| MetricsError::Column {
             table,
             column: c.to_string(),
-            message: e.to_string(),
+            source,
         })
     };
     // Targets: shares of active customers in the newest snapshot.
     let per = col(customers, "customers", "period")?;
     let snap = per.iter().flatten().max().cloned();
-    let churned = frame::bools(customers, "churned").map_err(|e| MetricsError::Column {
+    let churned = frame::bools(customers, "churned").map_err(|source| MetricsError::Column {
         table: "customers",
         column: "churned".into(),
-        message: e.to_string(),
+        source,
     })?;
     let mut targets: Vec<BTreeMap<String, f64>> = Vec::new();
     for v in &w.rake {
@@ -148,8 +163,5 @@ pub fn rake_weights(
         ("source", ColType::Str, Values::Str(ss)),
         ("rake_w", ColType::F64, Values::F64(ws)),
     ])
-    .map_err(|e| MetricsError::Build {
-        mart: "weights",
-        message: e.to_string(),
-    })
+    .map_err(err("weights"))
 }

@@ -27,7 +27,7 @@ pub enum RenderError {
     #[error("{0}")]
     Data(String),
     #[error("summary.json: {0}")]
-    Json(String),
+    Json(#[from] serde_json::Error),
 }
 
 /// Every file of one report, as bytes, by path relative to `reports/YYYY-MM/`.
@@ -47,7 +47,7 @@ pub fn report(
     let figs = figures::all(inp)?;
     let report = model::build(inp, &figs)?;
     let summary = model::summary(inp)?;
-    let data = serde_json::to_vec_pretty(&report).map_err(|e| RenderError::Json(e.to_string()))?;
+    let data = serde_json::to_vec_pretty(&report).map_err(RenderError::Json)?;
     let mut warnings = Vec::new();
     let text_of_report = String::from_utf8_lossy(&data).to_string();
     let missing = fonts::missing_glyphs(&text_of_report);
@@ -79,8 +79,7 @@ pub fn report(
         pdf::compile(template.unwrap_or(pdf::TEMPLATE), vfiles, &ident, today)?;
     warnings.extend(typst_warnings);
     let html = html::render(&report, &charts, logo.as_deref());
-    let mut summary_json =
-        serde_json::to_vec_pretty(&summary).map_err(|e| RenderError::Json(e.to_string()))?;
+    let mut summary_json = serde_json::to_vec_pretty(&summary).map_err(RenderError::Json)?;
     summary_json.push(b'\n');
     let xlsx = xlsx::tables_xlsx(&report, today)?;
     let rejects = export::rejects_csv(inp.rejects, inp.lang)?;

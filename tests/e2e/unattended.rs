@@ -97,6 +97,82 @@ fn run_defaults_to_last_month_and_says_which_sources_it_looked_at() {
 }
 
 #[test]
+fn a_failure_in_json_logs_has_its_hint_exit_code_and_causes_as_keys() {
+    let t = demo("json-failure");
+    // No data yet: the message, then what to do, as separate keys.
+    let out = csat(
+        t.path(),
+        &["report", "--period", "2026-10", "--log-format", "json"],
+    );
+    let last: serde_json::Value =
+        serde_json::from_str(stderr(&out).lines().last().unwrap()).unwrap();
+    assert!(
+        last["msg"]
+            .as_str()
+            .unwrap()
+            .starts_with("no data for 2026-10"),
+        "{last}"
+    );
+    assert!(
+        last["hint"]
+            .as_str()
+            .unwrap()
+            .starts_with("add the month's exports"),
+        "{last}"
+    );
+    // Ingested, not analysed: no marts.
+    ok(t.path(), &["ingest", "--as-of", AS_OF]);
+    let out = csat(
+        t.path(),
+        &["report", "--period", "2026-10", "--log-format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let last: serde_json::Value =
+        serde_json::from_str(stderr(&out).lines().last().unwrap()).unwrap();
+    assert_eq!(last["level"], "error");
+    assert_eq!(last["exit_code"], 3);
+    assert!(
+        last["msg"]
+            .as_str()
+            .unwrap()
+            .starts_with("no marts for 2026-10"),
+        "{last}"
+    );
+    assert_eq!(last["hint"], "run `csat analyze --period 2026-10` first");
+    // In text, the hint follows the message.
+    let out = csat(t.path(), &["report", "--period", "2026-10"]);
+    assert!(stderr(&out).contains("; run `csat analyze --period 2026-10` first"));
+    // A damaged lake file: the Parquet reader's error is kept as the cause.
+    let part = t
+        .path()
+        .join("lake/customers/period=2026-10/part-0.parquet");
+    std::fs::write(&part, b"PAR1 not really").unwrap();
+    let out = csat(
+        t.path(),
+        &[
+            "analyze",
+            "--period",
+            "2026-10",
+            "--as-of",
+            AS_OF,
+            "--log-format",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let last: serde_json::Value =
+        serde_json::from_str(stderr(&out).lines().last().unwrap()).unwrap();
+    assert_eq!(
+        last["hint"], "delete it and run `csat ingest` again",
+        "{last}"
+    );
+    assert!(
+        last["cause"].as_array().is_some_and(|c| !c.is_empty()),
+        "{last}"
+    );
+}
+
+#[test]
 fn json_logs_summary_line_warnings_exit_code_and_private_files() {
     let t = demo("json");
     let out = csat(
