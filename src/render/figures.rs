@@ -3,7 +3,7 @@
 
 use crate::mart;
 
-use super::chart::{
+use super::charts::{
     AnyChart, ChannelTrendChart, CiChart, CiPoint, ControlChart, Flag, HistPanel, HistogramChart,
 };
 use super::i18n::{self, Msg};
@@ -480,7 +480,7 @@ pub fn all(inp: &Inputs) -> Result<Vec<(String, AnyChart)>, RenderError> {
 }
 
 /// This month's complaints by category in Pareto order, from the complaints mart.
-pub fn pareto_chart(inp: &Inputs) -> Option<super::chart::ParetoChart> {
+pub fn pareto_chart(inp: &Inputs) -> Option<super::charts::ParetoChart> {
     let rows: Vec<&mart::Complaints> = inp
         .marts
         .complaints
@@ -488,7 +488,7 @@ pub fn pareto_chart(inp: &Inputs) -> Option<super::chart::ParetoChart> {
         .iter()
         .filter(|r| r.segment == "category")
         .collect();
-    Some(super::chart::ParetoChart {
+    Some(super::charts::ParetoChart {
         title: Msg::ChartParetoTitle.text(inp.lang).into(),
         axis: Msg::Count.text(inp.lang).into(),
         categories: rows.iter().map(|r| r.segment_value.clone()).collect(),
@@ -498,7 +498,7 @@ pub fn pareto_chart(inp: &Inputs) -> Option<super::chart::ParetoChart> {
 }
 
 /// Kaplan–Meier curves by complaint group, from the survival mart.
-pub fn survival_chart(inp: &Inputs) -> Option<super::chart::SurvivalChart> {
+pub fn survival_chart(inp: &Inputs) -> Option<super::charts::SurvivalChart> {
     let rows = inp.marts.survival.as_deref()?;
     let lang = inp.lang;
     let label = |x: &str| match x {
@@ -522,7 +522,7 @@ pub fn survival_chart(inp: &Inputs) -> Option<super::chart::SurvivalChart> {
     }
     let everyone = rows.iter().all(|r| r.group == "all");
     let simon = rows.first().is_some_and(|r| r.method == "simon_makuch");
-    Some(super::chart::SurvivalChart {
+    Some(super::charts::SurvivalChart {
         title: if everyone {
             Msg::ChartRetentionTitle
         } else if simon {
@@ -545,7 +545,7 @@ pub fn survival_chart(inp: &Inputs) -> Option<super::chart::SurvivalChart> {
 }
 
 /// The importance–performance quadrant of the drivers mart.
-pub fn quadrant_chart(inp: &Inputs) -> Option<super::chart::QuadrantChart> {
+pub fn quadrant_chart(inp: &Inputs) -> Option<super::charts::QuadrantChart> {
     let lang = inp.lang;
     let points: Vec<(String, f64, f64)> = inp
         .marts
@@ -557,7 +557,7 @@ pub fn quadrant_chart(inp: &Inputs) -> Option<super::chart::QuadrantChart> {
             Some((name, r.importance?, r.performance?))
         })
         .collect();
-    Some(super::chart::QuadrantChart {
+    Some(super::charts::QuadrantChart {
         title: Msg::ChartQuadrantTitle.text(lang).into(),
         x_axis: Msg::Importance.text(lang).into(),
         y_axis: Msg::Performance.text(lang).into(),
@@ -573,7 +573,7 @@ pub fn quadrant_chart(inp: &Inputs) -> Option<super::chart::QuadrantChart> {
 }
 
 /// NPS by `segment` as stacked detractor/passive/promoter bars, from the NPS mart.
-pub fn nps_chart(inp: &Inputs, segment: &str) -> Result<super::chart::NpsChart, RenderError> {
+pub fn nps_chart(inp: &Inputs, segment: &str) -> Result<super::charts::NpsChart, RenderError> {
     let lang = inp.lang;
     let rows = nps_of(inp)?
         .into_iter()
@@ -581,7 +581,7 @@ pub fn nps_chart(inp: &Inputs, segment: &str) -> Result<super::chart::NpsChart, 
         .map(|c| {
             let n = c.n as f64;
             (
-                super::chart::shorten(inp.cfg.segment_label(segment, &c.value, lang), 10.0),
+                super::charts::shorten(inp.cfg.segment_label(segment, &c.value, lang), 10.0),
                 c.detractors as f64 / n,
                 c.passives as f64 / n,
                 c.promoters as f64 / n,
@@ -591,7 +591,7 @@ pub fn nps_chart(inp: &Inputs, segment: &str) -> Result<super::chart::NpsChart, 
             )
         })
         .collect();
-    Ok(super::chart::NpsChart {
+    Ok(super::charts::NpsChart {
         title: i18n::nps_by_segment_title(inp.cfg, segment, lang),
         rows,
         legend: [

@@ -1,7 +1,7 @@
 //! Render: charts (SVG + PNG), the report model, the PDF (Typst) and HTML reports and
 //! `summary.json`. Everything here returns bytes or strings; `cmd::report` writes them.
 
-pub mod chart;
+pub mod charts;
 mod churn_tables;
 pub mod export;
 pub mod figures;

@@ -10,7 +10,7 @@ use crate::frame::{self, DataFrame};
 use crate::mart::{self, MartSet};
 use crate::period::Period;
 
-use super::chart::AnyChart;
+use super::charts::AnyChart;
 use super::i18n::{self, Msg};
 use super::RenderError;
 

@@ -5,7 +5,7 @@
 use crate::config::Lang;
 use crate::mart;
 
-use super::chart::AnyChart;
+use super::charts::AnyChart;
 use super::churn_tables;
 use super::i18n::{self, Msg};
 use super::model::{
