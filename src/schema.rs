@@ -7,6 +7,9 @@
 
 use serde::Deserialize;
 
+pub mod rows;
+pub use rows::{Cells, Row, V};
+
 /// The kind of a configured source: what the file is, which decides its table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -94,95 +97,20 @@ impl Table {
         }
     }
 
-    /// Columns in the lake, in order, with their storage type. The partition column
+    /// Columns in the lake, in order, with their storage type: the fields of the table's
+    /// row type ([`rows`]), then `file_id` where the table has lineage. The partition column
     /// `period` is not stored in the files: it is the Hive directory `period=YYYY-MM`.
-    /// `file_id` is the lineage: the content hash of the input file a row came from, as
-    /// listed in `_ledger/files.parquet`.
+    /// `file_id` is the content hash of the input file a row came from, as listed in
+    /// `_ledger/files.parquet`.
     pub fn columns(self) -> &'static [(&'static str, ColType)] {
-        use ColType::*;
         match self {
-            Table::Responses => &[
-                ("response_id", Str),
-                ("customer_id", Str),
-                ("source", Cat),
-                ("channel", Cat),
-                ("survey_time", Time),
-                ("region", Cat),
-                ("store", Cat),
-                ("tier", Cat),
-                ("product_line", Cat),
-                ("brand", Cat),
-                ("interviewer", Str),
-                ("item_id", Cat),
-                ("score", F64),
-                ("weight", F64),
-                ("file_id", Cat),
-            ],
-            Table::Comments => &[
-                ("response_id", Str),
-                ("customer_id", Str),
-                ("source", Cat),
-                ("channel", Cat),
-                ("survey_time", Time),
-                ("region", Cat),
-                ("store", Cat),
-                ("item_id", Cat),
-                ("text", Str),
-                ("file_id", Cat),
-            ],
-            Table::Complaints => &[
-                ("complaint_id", Str),
-                ("customer_id", Str),
-                ("source", Cat),
-                ("received_at", Time),
-                ("channel", Cat),
-                ("category", Cat),
-                ("severity", Cat),
-                ("region", Cat),
-                ("store", Cat),
-                ("first_response_at", Time),
-                ("closed_at", Time),
-                ("status", Cat),
-                ("compensation", F64),
-                ("handling_satisfaction", F64),
-                ("timely_response", Bool),
-                ("disputed", Bool),
-                ("file_id", Cat),
-            ],
-            Table::Customers => &[
-                ("customer_id", Str),
-                ("region", Cat),
-                ("store", Cat),
-                ("tier", Cat),
-                ("first_purchase", Date),
-                ("last_purchase", Date),
-                ("churned", Bool),
-                ("churn_date", Date),
-                ("value", F64),
-                ("complained", Bool),
-                ("file_id", Cat),
-            ],
-            Table::Benchmarks => &[
-                ("measure", Cat),
-                ("reference", Cat),
-                ("value", F64),
-                ("scale_min", F64),
-                ("scale_max", F64),
-                ("file_id", Cat),
-            ],
-            Table::Actions => &[
-                ("action_id", Str),
-                ("title", Str),
-                ("measure", Cat),
-                ("region", Cat),
-                ("store", Cat),
-                ("owner", Str),
-                ("opened", Date),
-                ("closed", Date),
-                ("status", Cat),
-                ("file_id", Cat),
-            ],
-            Table::Invitations => &[("source", Cat), ("channel", Cat), ("invitations", I64)],
+            Table::Responses => rows::Response::COLUMNS,
+            Table::Comments => rows::Comment::COLUMNS,
+            Table::Complaints => rows::Complaint::COLUMNS,
+            Table::Customers => rows::Customer::COLUMNS,
+            Table::Benchmarks => rows::Benchmark::COLUMNS,
+            Table::Actions => rows::Action::COLUMNS,
+            Table::Invitations => rows::Invitation::COLUMNS,
         }
     }
 }

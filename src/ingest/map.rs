@@ -16,10 +16,11 @@ use crate::zone::Zone;
 use super::preset::Layout;
 use super::privacy::Privacy;
 use super::read::{Cell, RawRow};
-use super::rows::{Canonical, Cells};
+use super::rows::Canonical;
 use super::{overlap, parse, values, IngestError, RejectCode, V};
 use crate::config::{Config, Dated, Item, Role, Source};
 use crate::period::Period;
+use crate::schema::rows::{Action, Benchmark, Comment, Complaint, Customer, Response};
 use crate::schema::{self, FieldType, Table};
 
 pub use crate::schema::LINE;
@@ -128,7 +129,7 @@ type RowResult<T> = Result<T, RowError>;
 /// The canonical rows one raw row became.
 #[derive(Debug, Clone, Default)]
 pub struct Mapped {
-    pub rows: Vec<(Table, Period, Canonical)>,
+    pub rows: Vec<(Period, Canonical)>,
     /// Set for customer rows: (stored id, segments).
     pub customer: Option<(String, CustomerSegments)>,
     /// The row's own id (response, complaint, customer, action), for duplicate checks.
@@ -640,7 +641,6 @@ impl<'a> FileMap<'a> {
         }
         let custom = self.custom_values(ctx, row, known)?;
         let period = Period::of_date(time.date());
-        let s = |v: &Option<String>| V::S(v.clone());
         let mut out = Mapped {
             id: Some((id.clone(), row.line)),
             time: Some(time),
@@ -653,21 +653,18 @@ impl<'a> FileMap<'a> {
                 continue;
             }
             if item.role == Role::Comment {
-                out.rows.push((
-                    Table::Comments,
-                    period,
-                    Canonical::Row(vec![
-                        V::S(Some(id.clone())),
-                        s(&customer_id),
-                        V::S(Some(self.src.name.clone())),
-                        s(&channel),
-                        V::T(Some(time)),
-                        s(&region),
-                        s(&store),
-                        V::S(Some(item.id.clone())),
-                        V::S(Some(ctx.privacy.text(cell.as_text().trim()))),
-                    ]),
-                ));
+                let comment = Comment {
+                    response_id: id.clone(),
+                    customer_id: customer_id.clone(),
+                    source: self.src.name.clone(),
+                    channel: channel.clone(),
+                    survey_time: time,
+                    region: region.clone(),
+                    store: store.clone(),
+                    item_id: item.id.clone(),
+                    text: ctx.privacy.text(cell.as_text().trim()),
+                };
+                out.rows.push((period, Canonical::of(comment, Vec::new())));
                 continue;
             }
             let score = match values::score(cell, item) {
@@ -681,39 +678,29 @@ impl<'a> FileMap<'a> {
                     continue;
                 }
             };
-            items.push(V::R(Some(item_id.clone())));
-            scores.push(V::F(Some(score)));
+            items.push(item_id.clone());
+            scores.push(score);
         }
         if !scores.is_empty() {
             // A response's answers share everything but the item and the score: those values
             // are stored once for all of them (per answer they were most of ingest's time).
-            let n = scores.len();
-            out.rows.push((
-                Table::Responses,
-                period,
-                Canonical::Group(
-                    n,
-                    vec![
-                        Cells::Same(V::S(Some(id))),
-                        Cells::Same(V::S(customer_id)),
-                        Cells::Same(V::S(Some(self.src.name.clone()))),
-                        Cells::Same(V::S(channel)),
-                        Cells::Same(V::T(Some(time))),
-                        Cells::Same(V::S(region)),
-                        Cells::Same(V::S(store)),
-                        Cells::Same(V::S(tier)),
-                        Cells::Same(V::S(product_line)),
-                        Cells::Same(V::S(Some(brand))),
-                        Cells::Same(V::S(interviewer)),
-                        Cells::Each(items),
-                        Cells::Each(scores),
-                        Cells::Same(V::F(Some(weight))),
-                    ]
-                    .into_iter()
-                    .chain(custom.into_iter().map(Cells::Same))
-                    .collect(),
-                ),
-            ));
+            let response = Response {
+                response_id: id,
+                customer_id,
+                source: self.src.name.clone(),
+                channel,
+                survey_time: time,
+                region,
+                store,
+                tier,
+                product_line,
+                brand,
+                interviewer,
+                item_id: items,
+                score: scores,
+                weight,
+            };
+            out.rows.push((period, Canonical::of(response, custom)));
         }
         if out.rows.is_empty() {
             // Nothing left to count: the row is rejected, for its first bad answer if any.
@@ -763,30 +750,31 @@ impl<'a> FileMap<'a> {
             id: Some((id.clone(), row.line)),
             time: Some(received),
             rows: vec![(
-                Table::Complaints,
                 Period::of_date(received.date()),
-                Canonical::Row(
-                    vec![
-                        V::S(Some(id)),
-                        V::S(customer_id),
-                        V::S(Some(self.src.name.clone())),
-                        V::T(Some(received)),
-                        V::S(self.text(row, "channel")),
-                        V::S(Some(category)),
-                        V::S(self.text(row, "severity")),
-                        V::S(region),
-                        V::S(store),
-                        V::T(first),
-                        V::T(closed),
-                        V::S(self.text(row, "status")),
-                        V::F(self.parsed(row, "compensation", parse::number)?),
-                        V::F(self.parsed(row, "handling_satisfaction", parse::number)?),
-                        V::B(self.parsed(row, "timely_response", parse::flag)?),
-                        V::B(self.parsed(row, "disputed", parse::flag)?),
-                    ]
-                    .into_iter()
-                    .chain(custom)
-                    .collect(),
+                Canonical::of(
+                    Complaint {
+                        complaint_id: id,
+                        customer_id,
+                        source: self.src.name.clone(),
+                        received_at: received,
+                        channel: self.text(row, "channel"),
+                        category,
+                        severity: self.text(row, "severity"),
+                        region,
+                        store,
+                        first_response_at: first,
+                        closed_at: closed,
+                        status: self.text(row, "status"),
+                        compensation: self.parsed(row, "compensation", parse::number)?,
+                        handling_satisfaction: self.parsed(
+                            row,
+                            "handling_satisfaction",
+                            parse::number,
+                        )?,
+                        timely_response: self.parsed(row, "timely_response", parse::flag)?,
+                        disputed: self.parsed(row, "disputed", parse::flag)?,
+                    },
+                    custom,
                 ),
             )],
             customer: None,
@@ -862,24 +850,21 @@ impl<'a> FileMap<'a> {
             customer: Some((id.clone(), seg)),
             time: None,
             rows: vec![(
-                Table::Customers,
                 period,
-                Canonical::Row(
-                    vec![
-                        V::S(Some(id).filter(|s| !s.is_empty())),
-                        V::S(region),
-                        V::S(store),
-                        V::S(tier),
-                        V::D(first),
-                        V::D(last),
-                        V::B(churned),
-                        V::D(churn_date),
-                        V::F(self.parsed(row, "value", parse::number)?),
-                        V::B(self.parsed(row, "complained", parse::flag)?),
-                    ]
-                    .into_iter()
-                    .chain(custom)
-                    .collect(),
+                Canonical::of(
+                    Customer {
+                        customer_id: Some(id).filter(|s| !s.is_empty()),
+                        region,
+                        store,
+                        tier,
+                        first_purchase: first,
+                        last_purchase: last,
+                        churned,
+                        churn_date,
+                        value: self.parsed(row, "value", parse::number)?,
+                        complained: self.parsed(row, "complained", parse::flag)?,
+                    },
+                    custom,
                 ),
             )],
             answer_rejects: Vec::new(),
@@ -908,15 +893,17 @@ impl<'a> FileMap<'a> {
         })?;
         Ok(Mapped {
             rows: vec![(
-                Table::Benchmarks,
                 period,
-                Canonical::Row(vec![
-                    V::S(Some(self.required_text(row, "measure")?)),
-                    V::S(Some(self.required_text(row, "reference")?)),
-                    V::F(Some(value)),
-                    V::F(self.parsed(row, "scale_min", parse::number)?),
-                    V::F(self.parsed(row, "scale_max", parse::number)?),
-                ]),
+                Canonical::of(
+                    Benchmark {
+                        measure: self.required_text(row, "measure")?,
+                        reference: self.required_text(row, "reference")?,
+                        value,
+                        scale_min: self.parsed(row, "scale_min", parse::number)?,
+                        scale_max: self.parsed(row, "scale_max", parse::number)?,
+                    },
+                    Vec::new(),
+                ),
             )],
             ..Mapped::default()
         })
@@ -948,19 +935,21 @@ impl<'a> FileMap<'a> {
         Ok(Mapped {
             id: Some((id.clone(), row.line)),
             rows: vec![(
-                Table::Actions,
                 Period::of_date(opened),
-                Canonical::Row(vec![
-                    V::S(Some(id)),
-                    V::S(Some(self.required_text(row, "title")?)),
-                    V::S(self.text(row, "measure")),
-                    V::S(region),
-                    V::S(store),
-                    V::S(self.text(row, "owner")),
-                    V::D(Some(opened)),
-                    V::D(closed),
-                    V::S(self.text(row, "status")),
-                ]),
+                Canonical::of(
+                    Action {
+                        action_id: id,
+                        title: self.required_text(row, "title")?,
+                        measure: self.text(row, "measure"),
+                        region,
+                        store,
+                        owner: self.text(row, "owner"),
+                        opened,
+                        closed,
+                        status: self.text(row, "status"),
+                    },
+                    Vec::new(),
+                ),
             )],
             customer: None,
             time: Some(opened.and_time(chrono::NaiveTime::MIN)),
@@ -1003,7 +992,7 @@ impl<'a> FileMap<'a> {
     /// month, where the same id or measure recurs month after month.
     pub fn key_scope(&self, m: &Mapped) -> Option<Period> {
         matches!(self.src.kind.table(), Table::Customers | Table::Benchmarks)
-            .then(|| m.rows.first().map(|(_, p, _)| *p))
+            .then(|| m.rows.first().map(|(p, _)| *p))
             .flatten()
     }
 

@@ -25,16 +25,17 @@ pub mod values;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 use compact_str::CompactString;
 use thiserror::Error;
 
 use crate::config::{Config, Source};
 use crate::frame::{self, DataFrame, Values};
+pub use crate::schema::{Cells, V};
 use crate::schema::{ColType, SourceKind, Table};
 use map::{Catalogs, Context, CustomerSegments, FileMap, Mapped};
 use privacy::Privacy;
-pub use rows::{Canonical, Cells, Partitions, TableRows};
+pub use rows::{Canonical, Partitions, TableRows};
 
 #[derive(Debug, Error)]
 pub enum IngestError {
@@ -198,20 +199,6 @@ pub struct FileLedger {
     pub note: String,
 }
 
-/// One cell of a canonical row, in the order of [`Table::columns`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum V {
-    S(Option<String>),
-    /// A string shared by many rows (a response's id, segments, source and the item ids
-    /// repeat over its answers): cloned without allocating, stored like `S`.
-    R(Option<std::rc::Rc<str>>),
-    F(Option<f64>),
-    I(Option<i64>),
-    B(Option<bool>),
-    D(Option<NaiveDate>),
-    T(Option<NaiveDateTime>),
-}
-
 /// The canonical rows of one file (with its `file_id`), and what superseding needs to know
 /// of its accepted raw rows: each one's key, time and rows ([`overlap::Marks`]).
 #[derive(Default)]
@@ -242,7 +229,7 @@ impl Accepted {
     /// Add a mapped raw row identified by `key`: its canonical rows (with the file's id
     /// appended).
     fn add(&mut self, m: Mapped, file_id: &std::rc::Rc<str>, key: u128) {
-        let period = m.rows.first().map(|(_, p, _)| *p);
+        let period = m.rows.first().map(|(p, _)| *p);
         let at = m
             .time
             .or_else(|| period.map(|p| p.first_day().and_time(chrono::NaiveTime::MIN)));
@@ -264,19 +251,15 @@ impl Accepted {
             };
             self.customers.push((id.into(), seg));
         }
-        for (table, p, rows) in m.rows {
+        for (p, rows) in m.rows {
+            let table = rows.table;
             let lineage = table.columns().last().is_some_and(|(c, _)| *c == "file_id");
-            let file_id = lineage.then(|| V::R(Some(file_id.clone())));
+            let file_id = lineage.then(|| Cells::Same(V::R(Some(file_id.clone()))));
             let extras = &self.extras;
             let t = self.tables.entry(table).or_insert_with(|| {
                 TableRows::with_extra(table, extras.get(&table).cloned().unwrap_or_default())
             });
-            match rows {
-                Canonical::Row(row) => t.push(p, row.into_iter().chain(file_id)),
-                Canonical::Group(n, cols) => {
-                    t.push_group(p, n, cols.into_iter().chain(file_id.map(Cells::Same)))
-                }
-            }
+            t.push_group(p, rows.n, rows.cells.into_iter().chain(file_id));
         }
         // A raw row that gave no canonical row has nothing to supersede.
         if let Some(at) = at {
@@ -755,13 +738,13 @@ fn ingest_source(
         out.tables
             .entry(Table::Invitations)
             .or_insert_with(|| TableRows::new(Table::Invitations))
-            .push(
+            .push_row(
                 *p,
-                vec![
-                    V::S(Some(src.name.clone())),
-                    V::S(src.channel.clone()),
-                    V::I(Some(*n as i64)),
-                ],
+                crate::schema::rows::Invitation {
+                    source: src.name.clone(),
+                    channel: src.channel.clone(),
+                    invitations: *n as i64,
+                },
             );
     }
     Ok(out)

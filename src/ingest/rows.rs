@@ -16,10 +16,10 @@ use chrono::{NaiveDate, NaiveDateTime};
 use compact_str::CompactString;
 use indexmap::IndexSet;
 
-use super::{IngestError, V};
+use super::IngestError;
 use crate::frame::{self, DataFrame, Values, NULL_CODE};
 use crate::period::Period;
-use crate::schema::{ColType, Table};
+use crate::schema::{Cells, ColType, Row, Table, V};
 
 /// A run-length encoded column: `vals[i]` covers rows `ends[i-1]..ends[i]`. Row numbers are
 /// `u32`: one ingest holds at most 4 billion rows of a table (about 80 GB of answers, far
@@ -152,22 +152,28 @@ impl Dict<u64> {
     }
 }
 
-/// The canonical rows of one raw row in one table: a row, or a group of rows given column
-/// by column (a response's answers).
+/// The canonical rows of one raw row in one table: `n` rows given column by column (each
+/// column one value for all of them or one value per row), from the table's row type and
+/// the source's custom columns.
 #[derive(Debug, Clone)]
-pub enum Canonical {
-    Row(Vec<V>),
-    /// `n` rows; each column holds one value for all of them or one value per row.
-    Group(usize, Vec<Cells>),
+pub struct Canonical {
+    pub table: Table,
+    pub n: usize,
+    pub cells: Vec<Cells>,
 }
 
-/// One column of a group of rows.
-#[derive(Debug, Clone)]
-pub enum Cells {
-    /// The same value in every row of the group.
-    Same(V),
-    /// One value per row.
-    Each(Vec<V>),
+impl Canonical {
+    /// `row` with the values of the custom columns of its table appended (in their order).
+    pub fn of<R: Row>(row: R, custom: Vec<V>) -> Canonical {
+        let n = row.rows();
+        let mut cells = row.cells();
+        cells.extend(custom.into_iter().map(Cells::Same));
+        Canonical {
+            table: R::TABLE,
+            n,
+            cells,
+        }
+    }
 }
 
 /// One column in the shape of its [`ColType`].
@@ -368,6 +374,14 @@ impl TableRows {
     /// error).
     pub fn push(&mut self, period: Period, row: impl IntoIterator<Item = V>) {
         self.push_group(period, 1, row.into_iter().map(Cells::Same));
+    }
+
+    /// Add the lake rows of `row` (a table without lineage or custom columns, whose row
+    /// type is all its columns).
+    pub fn push_row<R: Row>(&mut self, period: Period, row: R) {
+        debug_assert_eq!(R::TABLE, self.table);
+        let n = row.rows();
+        self.push_group(period, n, row.cells());
     }
 
     /// Add `n` rows given column by column, in the order of [`Table::columns`] (each column

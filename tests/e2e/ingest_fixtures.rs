@@ -834,3 +834,149 @@ fn validate_without_files_checks_every_source_and_fails_on_too_many_rejects() {
         ],
     );
 }
+
+/// One source of each kind whose every mappable field has a value no other field has, so a
+/// field filed under another column (two same-typed columns trading places, such as
+/// `region` and `store`) shows: each lake column, read back by name, holds its own field's
+/// value.
+#[test]
+fn every_mapped_field_lands_in_its_own_column() {
+    use csat::schema::{source_fields, ColType, FieldType, SourceKind};
+    let t = TempDir::new("own-column");
+    // The value written for a field (and expected back in the column of that name).
+    let value = |kind: SourceKind, field: &str, ty: FieldType| -> String {
+        match (kind, field, ty) {
+            (_, "channel", FieldType::Segment(_)) => "phone".into(),
+            (_, "survey_time", _) => "2026-10-01 08:00:00".into(),
+            (_, "received_at", _) => "2026-10-01 07:00:00".into(),
+            (_, "first_response_at", _) => "2026-10-01 09:30:00".into(),
+            (_, "closed_at", _) => "2026-10-02 10:00:00".into(),
+            (_, "first_purchase", _) => "2020-01-02".into(),
+            (_, "last_purchase", _) => "2026-09-03".into(),
+            (_, "churn_date", _) => "2026-09-04".into(),
+            (_, "opened", _) => "2026-10-05".into(),
+            (_, "closed", _) => "2026-10-20".into(),
+            (_, "period", _) => "2026-10".into(),
+            (_, "weight", _) => "2.5".into(),
+            (_, "compensation", _) => "11".into(),
+            (_, "handling_satisfaction", _) => "4".into(),
+            (SourceKind::Customers, "value", _) => "123".into(),
+            (_, "value", _) => "7.5".into(),
+            (_, "scale_min", _) => "1".into(),
+            (_, "scale_max", _) => "10".into(),
+            (_, "timely_response" | "churned", _) => "1".into(),
+            (_, "disputed" | "complained", _) => "0".into(),
+            _ => format!("v-{field}"),
+        }
+    };
+    let kinds = [
+        (SourceKind::Survey, "survey"),
+        (SourceKind::Complaints, "complaints"),
+        (SourceKind::Customers, "customers"),
+        (SourceKind::Benchmark, "benchmark"),
+        (SourceKind::Actions, "actions"),
+    ];
+    let mut cfg = String::from(
+        r#"[organisation]
+name = "字段测试"
+[workspace]
+lake = "lake"
+marts = "marts"
+reports = "reports"
+timezone = "+08:00"
+[privacy]
+pii = "keep"
+[questionnaire]
+dimensions = [{ id = "svc", zh = "服务", en = "Service", weight = 1.0 }]
+items = [
+  { id = "sat", zh = "总体满意度", en = "Overall", scale = [1, 5], role = "overall" },
+  { id = "cmt", zh = "意见", en = "Comments", role = "comment" },
+]
+"#,
+    );
+    for (kind, name) in kinds {
+        let fields = source_fields(kind);
+        let mut header: Vec<String> = fields.iter().map(|f| format!("h_{}", f.name)).collect();
+        let mut row: Vec<String> = fields.iter().map(|f| value(kind, f.name, f.ty)).collect();
+        cfg += &format!("[[sources]]\nname = \"{name}\"\nkind = \"{name}\"\npath = \"{name}.csv\"\n[sources.columns]\n");
+        for f in fields {
+            cfg += &format!("{0} = \"h_{0}\"\n", f.name);
+        }
+        if kind == SourceKind::Survey {
+            header.extend(["h_sat".into(), "h_cmt".into()]);
+            row.extend(["4".into(), "v-text".into()]);
+            cfg += "[sources.items]\nsat = \"h_sat\"\ncmt = \"h_cmt\"\n";
+        }
+        let csv = format!("{}\n{}\n", header.join(","), row.join(","));
+        std::fs::write(t.path().join(format!("{name}.csv")), csv).unwrap();
+    }
+    std::fs::write(t.path().join("csat.toml"), &cfg).unwrap();
+    let cfg = Config::load(&t.path().join("csat.toml")).unwrap();
+    let opts = ingest::Options {
+        as_of: as_of(),
+        privacy: Privacy::new(cfg.pii, b"unused"),
+        prior: Vec::new(),
+    };
+    let out = ingest::ingest(&cfg, &opts).unwrap();
+    assert!(out.rejects.is_empty(), "{:?}", out.rejects);
+
+    // A column's one value, as the text it was written as.
+    let cell = |df: &frame::DataFrame, col: &str, ty: ColType| -> Option<String> {
+        match ty {
+            ColType::Str | ColType::Cat => frame::strs(df, col).unwrap()[0].clone(),
+            ColType::F64 => frame::f64s(df, col).unwrap()[0].map(|v| v.to_string()),
+            ColType::I64 => frame::i64s(df, col).unwrap()[0].map(|v| v.to_string()),
+            ColType::Bool => frame::bools(df, col).unwrap()[0].map(|b| (b as u8).to_string()),
+            ColType::Date => frame::dates(df, col).unwrap()[0].map(|d| d.to_string()),
+            ColType::Time => {
+                frame::times(df, col).unwrap()[0].map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+            }
+        }
+    };
+    let mut checked = 0;
+    for (kind, name) in kinds {
+        let table = kind.table();
+        let parts = out.tables[&table].clone().into_partitions().unwrap();
+        assert_eq!(parts.len(), 1, "{name}: one month");
+        let df = parts.values().next().unwrap();
+        assert_eq!(df.height(), 1, "{name}: one row");
+        for f in source_fields(kind) {
+            let Some((_, ty)) = table.columns().iter().find(|(c, _)| *c == f.name) else {
+                continue; // `period` is the partition, not a column
+            };
+            let want = value(kind, f.name, f.ty);
+            let want = match *ty {
+                ColType::F64 => want.parse::<f64>().unwrap().to_string(),
+                _ => want,
+            };
+            assert_eq!(
+                cell(df, f.name, *ty).as_deref(),
+                Some(want.as_str()),
+                "{name}.{}: the column holds another field's value",
+                f.name
+            );
+            checked += 1;
+        }
+        if table.columns().iter().any(|(c, _)| *c == "source") {
+            assert_eq!(cell(df, "source", ColType::Cat).as_deref(), Some(name));
+        }
+    }
+    // The comment of the survey: its text and the response's segments.
+    let comments = out.tables[&Table::Comments]
+        .clone()
+        .into_partitions()
+        .unwrap();
+    let df = comments.values().next().unwrap();
+    for (col, want) in [
+        ("text", "v-text"),
+        ("region", "v-region"),
+        ("store", "v-store"),
+    ] {
+        assert_eq!(
+            cell(df, col, ColType::Str).as_deref(),
+            Some(want),
+            "comments.{col}"
+        );
+    }
+    assert!(checked >= 40, "only {checked} fields checked");
+}
