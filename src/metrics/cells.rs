@@ -13,8 +13,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use super::stats::Sums;
 use crate::config::{Config, Role};
-use crate::frame::{self, DataFrame, FrameResult, Values};
+use crate::frame::{self, DataFrame, FrameResult};
 use crate::period::Period;
 use crate::schema::SourceKind;
 
@@ -377,37 +378,50 @@ fn named(month: &Month, cells: Cells, segments: &[String]) -> BTreeMap<CellKey, 
     out
 }
 
-/// The accumulated cells as a frame: the key columns (with measure and kind when
-/// `with_measure`), `n`, then the named sums.
-fn acc_frame(
-    acc: BTreeMap<CellKey, Acc>,
-    with_measure: bool,
-    sums: &[(&str, fn(&Acc) -> f64)],
-) -> FrameResult<DataFrame> {
-    let rows: Vec<(CellKey, Acc)> = acc.into_iter().collect();
-    let key = |f: fn(&CellKey) -> &String| {
-        Values::Str(rows.iter().map(|(k, _)| Some(f(k).clone())).collect())
-    };
-    let mut cols = vec![
-        ("period", key(|k| &k.0)),
-        ("segment", key(|k| &k.1)),
-        ("segment_value", key(|k| &k.2)),
-    ];
-    if with_measure {
-        cols.push(("measure", key(|k| &k.3)));
-        cols.push(("kind", key(|k| &k.4)));
+/// Sufficient statistics of one cell of [`sums`]: month × segment × value × measure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    pub period: String,
+    /// A report segment, or `"all"` (everyone).
+    pub segment: String,
+    pub value: String,
+    /// An item, a dimension, [`LOYALTY`] or [`CSI`].
+    pub measure: String,
+    /// `item`, `dimension`, `loyalty` or `csi`.
+    pub kind: String,
+    /// n, Σw, Σw², Σwx, Σwx².
+    pub sums: Sums,
+    /// Σw·top2 (items; 0 for the indices).
+    pub swt: f64,
+    /// The unweighted top-2 count.
+    pub kt: f64,
+}
+
+/// NPS counts of one cell of [`nps_sums`]: month × segment × value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NpsCell {
+    pub period: String,
+    pub segment: String,
+    pub value: String,
+    pub n: usize,
+    pub sw: f64,
+    pub sw2: f64,
+    /// Weighted promoters and detractors.
+    pub swp: f64,
+    pub swd: f64,
+    /// Unweighted promoters and detractors.
+    pub kp: f64,
+    pub kd: f64,
+}
+
+fn sums_of(a: &Acc) -> Sums {
+    Sums {
+        n: a.n as usize,
+        sw: a.sw,
+        sw2: a.sw2,
+        swx: a.swx,
+        swx2: a.swx2,
     }
-    cols.push((
-        "n",
-        Values::I64(rows.iter().map(|(_, a)| Some(a.n)).collect()),
-    ));
-    for (name, f) in sums {
-        cols.push((
-            name,
-            Values::F64(rows.iter().map(|(_, a)| Some(f(a))).collect()),
-        ));
-    }
-    frame::build_plain(cols)
 }
 
 /// A response's dimension indices: (dimension index, mean index of its rating items),
@@ -434,7 +448,7 @@ fn dimension_scores(month: &Month, rows: &[usize]) -> Vec<(usize, f64)> {
 /// index of its loyalty items) and the CSI (the mean of its dimension indices weighted by
 /// the configured weights, renormalised over the dimensions it answered).
 /// `segment = "all"` is everyone.
-pub fn sums(a: &Answers, segments: &[String]) -> FrameResult<DataFrame> {
+pub fn sums(a: &Answers, segments: &[String]) -> Vec<Cell> {
     let m = a.month;
     let mut cells = Cells::new(m);
     for rows in m.responses() {
@@ -481,18 +495,19 @@ pub fn sums(a: &Answers, segments: &[String]) -> FrameResult<DataFrame> {
             });
         }
     }
-    acc_frame(
-        named(m, cells, segments),
-        true,
-        &[
-            ("sw", |a| a.sw),
-            ("sw2", |a| a.sw2),
-            ("swx", |a| a.swx),
-            ("swx2", |a| a.swx2),
-            ("swt", |a| a.swt),
-            ("kt", |a| a.kt),
-        ],
-    )
+    named(m, cells, segments)
+        .into_iter()
+        .map(|((period, segment, value, measure, kind), a)| Cell {
+            period,
+            segment,
+            value,
+            measure,
+            kind,
+            sums: sums_of(&a),
+            swt: a.swt,
+            kt: a.kt,
+        })
+        .collect()
 }
 
 /// A response's CSI from its dimension indices (in dimension-id order): Σ x·weight / Σ
@@ -510,7 +525,7 @@ fn csi(month: &Month, dims: &[(usize, f64)]) -> Option<f64> {
 
 /// NPS counts per month × segment × value: n, Σw, Σw², weighted and unweighted promoters
 /// (9–10) and detractors (0–6).
-pub fn nps_sums(a: &Answers, segments: &[String]) -> FrameResult<DataFrame> {
+pub fn nps_sums(a: &Answers, segments: &[String]) -> Vec<NpsCell> {
     let m = a.month;
     let mut cells = Cells::new(m);
     for &r in &m.ours {
@@ -534,18 +549,21 @@ pub fn nps_sums(a: &Answers, segments: &[String]) -> FrameResult<DataFrame> {
             a.kd += det;
         });
     }
-    acc_frame(
-        named(m, cells, segments),
-        false,
-        &[
-            ("sw", |a| a.sw),
-            ("sw2", |a| a.sw2),
-            ("swp", |a| a.swp),
-            ("swd", |a| a.swd),
-            ("kp", |a| a.kp),
-            ("kd", |a| a.kd),
-        ],
-    )
+    named(m, cells, segments)
+        .into_iter()
+        .map(|((period, segment, value, _, _), a)| NpsCell {
+            period,
+            segment,
+            value,
+            n: a.n as usize,
+            sw: a.sw,
+            sw2: a.sw2,
+            swp: a.swp,
+            swd: a.swd,
+            kp: a.kp,
+            kd: a.kd,
+        })
+        .collect()
 }
 
 /// The overall item's id ("" when none is configured).
@@ -556,10 +574,20 @@ fn overall_item(cfg: &Config) -> String {
         .unwrap_or_default()
 }
 
-/// Per response: each configured dimension's index and the overall item's score, wide
-/// (columns period, source, response_id, `__overall`, one per dimension), complete cases
-/// only, in (source, response) order — the drivers model's input.
-pub fn driver_matrix(a: &Answers, cfg: &Config) -> FrameResult<DataFrame> {
+/// One complete case of the drivers model: a response's overall score and the index of
+/// each configured dimension (in configuration order).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DriverCase {
+    pub period: String,
+    pub source: Option<String>,
+    pub response_id: Option<String>,
+    pub overall: Option<f64>,
+    pub dims: Vec<f64>,
+}
+
+/// Per response: each configured dimension's index and the overall item's score,
+/// complete cases only, in (source, response) order — the drivers model's input.
+pub fn driver_matrix(a: &Answers, cfg: &Config) -> Vec<DriverCase> {
     let m = a.month;
     let overall = m.item.code_of(&overall_item(cfg));
     let wanted: Vec<Option<usize>> = cfg
@@ -567,8 +595,7 @@ pub fn driver_matrix(a: &Answers, cfg: &Config) -> FrameResult<DataFrame> {
         .iter()
         .map(|d| m.dims.iter().position(|(id, _)| *id == d.id))
         .collect();
-    let (mut src, mut ids, mut y) = (Vec::new(), Vec::new(), Vec::new());
-    let mut xs: Vec<Vec<Option<f64>>> = vec![Vec::new(); wanted.len()];
+    let mut out = Vec::new();
     for rows in m.responses() {
         let Some(o) = rows
             .iter()
@@ -584,28 +611,30 @@ pub fn driver_matrix(a: &Answers, cfg: &Config) -> FrameResult<DataFrame> {
         let Some(vals) = vals else {
             continue;
         };
-        src.push(m.source.name(rows[0]).map(str::to_string));
-        ids.push(m.response.name(rows[0]).map(str::to_string));
-        y.push(m.score[*o]);
-        for (x, v) in xs.iter_mut().zip(vals) {
-            x.push(Some(v));
-        }
+        out.push(DriverCase {
+            period: m.period.clone(),
+            source: m.source.name(rows[0]).map(str::to_string),
+            response_id: m.response.name(rows[0]).map(str::to_string),
+            overall: m.score[*o],
+            dims: vals,
+        });
     }
-    let mut cols = vec![
-        ("period", Values::Str(vec![Some(m.period.clone()); y.len()])),
-        ("source", Values::Str(src)),
-        ("response_id", Values::Str(ids)),
-        ("__overall", Values::F64(y)),
-    ];
-    for (d, x) in cfg.dimensions.iter().zip(xs) {
-        cols.push((d.id.as_str(), Values::F64(x)));
-    }
-    frame::build_plain(cols)
+    out
+}
+
+/// Unweighted sums of the competitor-survey answers to one item about one brand.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BrandCell {
+    pub brand: String,
+    pub item_id: String,
+    pub n: usize,
+    pub sx: f64,
+    pub sx2: f64,
 }
 
 /// Competitor-survey answers of the month per brand × item: n, Σx, Σx² (unweighted),
 /// sorted by item, then brand.
-pub fn brand_sums(month: &Month) -> FrameResult<DataFrame> {
+pub fn brand_sums(month: &Month) -> Vec<BrandCell> {
     let mut acc: BTreeMap<(&str, &str), (i64, f64, f64)> = BTreeMap::new();
     for i in 0..month.score.len() {
         let (Some(x), Some(s)) = (month.score[i], month.source.codes[i]) else {
@@ -622,34 +651,31 @@ pub fn brand_sums(month: &Month) -> FrameResult<DataFrame> {
         e.1 += x;
         e.2 += x * x;
     }
-    let rows: Vec<_> = acc.into_iter().collect();
-    frame::build_plain(vec![
-        (
-            "brand",
-            Values::Str(rows.iter().map(|((_, b), _)| Some(b.to_string())).collect()),
-        ),
-        (
-            "item_id",
-            Values::Str(rows.iter().map(|((i, _), _)| Some(i.to_string())).collect()),
-        ),
-        (
-            "n",
-            Values::I64(rows.iter().map(|(_, s)| Some(s.0)).collect()),
-        ),
-        (
-            "sx",
-            Values::F64(rows.iter().map(|(_, s)| Some(s.1)).collect()),
-        ),
-        (
-            "sx2",
-            Values::F64(rows.iter().map(|(_, s)| Some(s.2)).collect()),
-        ),
-    ])
+    acc.into_iter()
+        .map(|((item, brand), (n, sx, sx2))| BrandCell {
+            brand: brand.to_string(),
+            item_id: item.to_string(),
+            n: n as usize,
+            sx,
+            sx2,
+        })
+        .collect()
+}
+
+/// The overall item's sums of one channel in one month, and its responses.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChannelCell {
+    pub period: String,
+    pub channel: String,
+    /// Responses with at least one scored answer.
+    pub responses: usize,
+    /// The overall item's n, Σw, Σw², Σwx, Σwx².
+    pub sums: Sums,
 }
 
 /// Answers to the overall item per month × channel: n, Σw, Σw², Σwx, Σwx² (the channels
 /// mart's responses and mean), sorted by channel.
-pub fn channel_sums(a: &Answers, cfg: &Config) -> FrameResult<DataFrame> {
+pub fn channel_sums(a: &Answers, cfg: &Config) -> Vec<ChannelCell> {
     let m = a.month;
     let overall = m.item.code_of(&overall_item(cfg));
     // Per channel: the overall item's sums, and the responses (with at least one scored
@@ -674,30 +700,14 @@ pub fn channel_sums(a: &Answers, cfg: &Config) -> FrameResult<DataFrame> {
         };
         acc.entry(ch).or_default().0.add(x, w, None);
     }
-    let rows: Vec<_> = acc.into_iter().map(|(c, (a, k))| (c, a, k)).collect();
-    let f = |g: fn(&Acc) -> f64| Values::F64(rows.iter().map(|(_, a, _)| Some(g(a))).collect());
-    frame::build_plain(vec![
-        (
-            "period",
-            Values::Str(vec![Some(m.period.clone()); rows.len()]),
-        ),
-        (
-            "channel",
-            Values::Str(rows.iter().map(|(c, _, _)| Some(c.to_string())).collect()),
-        ),
-        (
-            "responses",
-            Values::I64(rows.iter().map(|(_, _, k)| Some(*k)).collect()),
-        ),
-        (
-            "n",
-            Values::I64(rows.iter().map(|(_, a, _)| Some(a.n)).collect()),
-        ),
-        ("sw", f(|a| a.sw)),
-        ("sw2", f(|a| a.sw2)),
-        ("swx", f(|a| a.swx)),
-        ("swx2", f(|a| a.swx2)),
-    ])
+    acc.into_iter()
+        .map(|(c, (a, k))| ChannelCell {
+            period: m.period.clone(),
+            channel: c.to_string(),
+            responses: k as usize,
+            sums: sums_of(&a),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -705,6 +715,7 @@ mod tests {
     //! Expected values are worked by hand from the answers below (1–5 items: index =
     //! (score − 1)/4·100; CSI weights from the demo's csat.toml).
     use super::*;
+    use crate::frame::Values;
     use crate::schema::ColType;
 
     fn cfg() -> Config {
@@ -784,28 +795,19 @@ mod tests {
     }
 
     /// (n, Σw, Σwx, Σwx²) of a cell of `sums`.
-    fn cell(df: &DataFrame, segment: &str, value: &str, measure: &str) -> (f64, f64, f64, f64) {
-        let (seg, val, mea) = (
-            frame::strs(df, "segment").unwrap(),
-            frame::strs(df, "segment_value").unwrap(),
-            frame::strs(df, "measure").unwrap(),
-        );
-        let i = (0..frame::height(df))
-            .find(|&i| {
-                seg[i].as_deref() == Some(segment)
-                    && val[i].as_deref() == Some(value)
-                    && mea[i].as_deref() == Some(measure)
-            })
+    fn cell(cells: &[Cell], segment: &str, value: &str, measure: &str) -> (f64, f64, f64, f64) {
+        let c = cells
+            .iter()
+            .find(|c| c.segment == segment && c.value == value && c.measure == measure)
             .unwrap_or_else(|| panic!("no cell {segment}/{value}/{measure}"));
-        let f = |c| frame::f64s(df, c).unwrap()[i].unwrap();
-        (f("n"), f("sw"), f("swx"), f("swx2"))
+        (c.sums.n as f64, c.sums.sw, c.sums.swx, c.sums.swx2)
     }
 
     #[test]
     fn sums_cover_items_dimensions_loyalty_and_csi_of_our_own_answers() {
         let cfg = cfg();
         let m = month();
-        let df = sums(&answers(&m, None).unwrap(), &cfg.report_segments).unwrap();
+        let df = sums(&answers(&m, None).unwrap(), &cfg.report_segments);
         // q04 from r1, r2, r3 (not the competitor survey's ratings): 4, 5, 2.
         assert_eq!(cell(&df, "all", "all", "q04"), (3.0, 3.0, 11.0, 45.0));
         assert_eq!(cell(&df, "store", "S01", "q04"), (2.0, 2.0, 6.0, 20.0));
@@ -822,17 +824,13 @@ mod tests {
         assert_eq!(n, 3.0);
         assert!((swx - (50.0 + 100.0 + 58.25)).abs() < 1e-9, "{swx}");
         // Top-2-box of q04 (4 or 5 on 1–5): r1 and r2.
-        let (mea, seg, kt) = (
-            frame::strs(&df, "measure").unwrap(),
-            frame::strs(&df, "segment").unwrap(),
-            frame::f64s(&df, "kt").unwrap(),
-        );
-        let i = (0..frame::height(&df))
-            .find(|&i| mea[i].as_deref() == Some("q04") && seg[i].as_deref() == Some("all"))
-            .unwrap();
-        assert_eq!(kt[i], Some(2.0));
+        let kt = df
+            .iter()
+            .find(|c| c.measure == "q04" && c.segment == "all")
+            .map(|c| c.kt);
+        assert_eq!(kt, Some(2.0));
         // NPS is not an observation of `sums`.
-        assert!(!mea.iter().any(|m| m.as_deref() == Some("q11")));
+        assert!(!df.iter().any(|c| c.measure == "q11"));
     }
 
     #[test]
@@ -846,7 +844,7 @@ mod tests {
             ("rake_w", Values::F64(vec![Some(2.0)])),
         ])
         .unwrap();
-        let df = sums(&answers(&m, Some(&rake)).unwrap(), &cfg.report_segments).unwrap();
+        let df = sums(&answers(&m, Some(&rake)).unwrap(), &cfg.report_segments);
         // r1 weighs 2, r2 and r3 keep 1: Σw = 4, Σwx = 2·4 + 5 + 2.
         assert_eq!(
             cell(&df, "all", "all", "q04"),
@@ -859,57 +857,54 @@ mod tests {
         let cfg = cfg();
         let m = month();
         let a = answers(&m, None).unwrap();
-        let nps = nps_sums(&a, &cfg.report_segments).unwrap();
-        let seg = frame::strs(&nps, "segment").unwrap();
-        let all = seg
-            .iter()
-            .position(|s| s.as_deref() == Some("all"))
-            .unwrap();
-        let f = |c| frame::f64s(&nps, c).unwrap()[all].unwrap();
-        assert_eq!((f("n"), f("kp"), f("kd")), (2.0, 1.0, 1.0));
+        let nps = nps_sums(&a, &cfg.report_segments);
+        let all = nps.iter().find(|c| c.segment == "all").unwrap();
+        assert_eq!((all.n as f64, all.kp, all.kd), (2.0, 1.0, 1.0));
 
-        let ch = channel_sums(&a, &cfg).unwrap();
+        let ch = channel_sums(&a, &cfg);
         assert_eq!(
-            frame::strs(&ch, "channel").unwrap(),
-            [Some("web".to_string())]
+            ch.iter().map(|c| c.channel.as_str()).collect::<Vec<_>>(),
+            ["web"]
         );
-        let f = |c| frame::f64s(&ch, c).unwrap()[0].unwrap();
-        assert_eq!((f("n"), f("swx"), f("swx2")), (3.0, 12.0, 50.0));
+        let s = ch[0].sums;
+        assert_eq!((s.n as f64, s.swx, s.swx2), (3.0, 12.0, 50.0));
 
         // Only r3 answered the overall item and every dimension.
-        let d = driver_matrix(&a, &cfg).unwrap();
+        let d = driver_matrix(&a, &cfg);
         assert_eq!(
-            frame::strs(&d, "response_id").unwrap(),
-            [Some("r3".to_string())]
+            d.iter()
+                .map(|c| c.response_id.as_deref())
+                .collect::<Vec<_>>(),
+            [Some("r3")]
         );
-        let f = |c| frame::f64s(&d, c).unwrap()[0].unwrap();
+        let dim = |id: &str| {
+            let i = cfg.dimensions.iter().position(|d| d.id == id).unwrap();
+            d[0].dims[i]
+        };
         assert_eq!(
             [
-                f("__overall"),
-                f("friendliness"),
-                f("initiative"),
-                f("supervision"),
-                f("delivery"),
-                f("product"),
-                f("service"),
-                f("handover")
+                d[0].overall.unwrap(),
+                dim("friendliness"),
+                dim("initiative"),
+                dim("supervision"),
+                dim("delivery"),
+                dim("product"),
+                dim("service"),
+                dim("handover")
             ],
             [4.0, 100.0, 75.0, 50.0, 25.0, 0.0, 100.0, 75.0]
         );
 
         // The competitor survey per item × brand, sorted by item then brand.
-        let b = brand_sums(&m).unwrap();
+        let b = brand_sums(&m);
         assert_eq!(
-            frame::strs(&b, "brand").unwrap(),
-            ["meijufang", "ours", "ours"].map(|s| Some(s.to_string()))
+            b.iter().map(|c| c.brand.as_str()).collect::<Vec<_>>(),
+            ["meijufang", "ours", "ours"]
         );
         assert_eq!(
-            frame::strs(&b, "item_id").unwrap(),
-            ["q04", "q04", "q10"].map(|s| Some(s.to_string()))
+            b.iter().map(|c| c.item_id.as_str()).collect::<Vec<_>>(),
+            ["q04", "q04", "q10"]
         );
-        assert_eq!(
-            frame::f64s(&b, "sx").unwrap(),
-            [Some(5.0), Some(1.0), Some(2.0)]
-        );
+        assert_eq!(b.iter().map(|c| c.sx).collect::<Vec<_>>(), [5.0, 1.0, 2.0]);
     }
 }

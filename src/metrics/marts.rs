@@ -46,55 +46,7 @@ pub struct Marts {
 
 use super::err;
 
-/// A row of sums read back from [`cells::sums`].
-#[derive(Debug, Clone)]
-struct Cell {
-    period: String,
-    segment: String,
-    value: String,
-    measure: String,
-    kind: String,
-    sums: Sums,
-    swt: Option<f64>,
-}
-
-fn read_cells(df: &DataFrame) -> Result<Vec<Cell>, MetricsError> {
-    let e = err("satisfaction");
-    let s = |c| frame::strs(df, c).map_err(&e);
-    let f = |c| frame::f64s(df, c).map_err(&e);
-    let (period, segment, value, measure, kind) = (
-        s("period")?,
-        s("segment")?,
-        s("segment_value")?,
-        s("measure")?,
-        s("kind")?,
-    );
-    let (n, sw, sw2, swx, swx2, swt) = (
-        f("n")?,
-        f("sw")?,
-        f("sw2")?,
-        f("swx")?,
-        f("swx2")?,
-        f("swt")?,
-    );
-    Ok((0..df.height())
-        .map(|i| Cell {
-            period: period[i].clone().unwrap_or_default(),
-            segment: segment[i].clone().unwrap_or_default(),
-            value: value[i].clone().unwrap_or_default(),
-            measure: measure[i].clone().unwrap_or_default(),
-            kind: kind[i].clone().unwrap_or_default(),
-            sums: Sums {
-                n: n[i].unwrap_or(0.0) as usize,
-                sw: sw[i].unwrap_or(0.0),
-                sw2: sw2[i].unwrap_or(0.0),
-                swx: swx[i].unwrap_or(0.0),
-                swx2: swx2[i].unwrap_or(0.0),
-            },
-            swt: swt[i],
-        })
-        .collect())
-}
+use super::cells::{BrandCell, Cell, ChannelCell, DriverCase, NpsCell};
 
 fn minus(a: Sums, b: Sums) -> Sums {
     Sums {
@@ -221,7 +173,7 @@ fn satisfaction_rows(
             m.mean
         };
         let top2 = match (c.kind.as_str(), c.swt) {
-            ("item", Some(swt)) if c.sums.sw > 0.0 => {
+            ("item", swt) if c.sums.sw > 0.0 => {
                 stats::wilson_share(swt / c.sums.sw, m.n_eff, cfg.confidence)
             }
             _ => None,
@@ -383,47 +335,26 @@ struct NpsRow {
 }
 
 fn nps_rows(
-    df: &DataFrame,
+    cells: &[NpsCell],
     cfg: &Config,
     period: Period,
     weighting: &'static str,
     fam: &mut Family,
-) -> Result<Vec<NpsRow>, MetricsError> {
-    let e = err("nps");
-    let s = |c| frame::strs(df, c).map_err(&e);
-    let f = |c| frame::f64s(df, c).map_err(&e);
-    let (per, seg, val) = (s("period")?, s("segment")?, s("segment_value")?);
-    let (n, sw, sw2, swp, swd, kp, kd) = (
-        f("n")?,
-        f("sw")?,
-        f("sw2")?,
-        f("swp")?,
-        f("swd")?,
-        f("kp")?,
-        f("kd")?,
-    );
-    let u = |x: Option<f64>| x.unwrap_or(0.0);
+) -> Vec<NpsRow> {
     let mut by_key = HashMap::new();
-    for i in 0..df.height() {
-        if u(sw[i]) <= 0.0 {
-            continue;
-        }
-        let n_eff = u(sw[i]).powi(2) / u(sw2[i]);
+    for c in cells.iter().filter(|c| c.sw > 0.0) {
+        let n_eff = c.sw.powi(2) / c.sw2;
         let r = stats::nps_from_shares(
-            u(n[i]) as usize,
-            u(kp[i]) as usize,
-            u(kd[i]) as usize,
+            c.n,
+            c.kp as usize,
+            c.kd as usize,
             n_eff,
-            u(swp[i]) / u(sw[i]),
-            u(swd[i]) / u(sw[i]),
+            c.swp / c.sw,
+            c.swd / c.sw,
             cfg.confidence,
         );
         by_key.insert(
-            (
-                per[i].clone().unwrap_or_default(),
-                seg[i].clone().unwrap_or_default(),
-                val[i].clone().unwrap_or_default(),
-            ),
+            (c.period.clone(), c.segment.clone(), c.value.clone()),
             (r, n_eff),
         );
     }
@@ -468,7 +399,7 @@ fn nps_rows(
     for r in &mut rows {
         r.slot = fam.add(&family, r.p);
     }
-    Ok(rows)
+    rows
 }
 
 fn nps_mart(rows: &[NpsRow], q: &[f64], period: Period, alpha: f64) -> Vec<mart::Nps> {
@@ -540,37 +471,26 @@ pub(crate) fn external_gap(
 
 fn benchmark_rows(
     inp: &Inputs,
-    df: &DataFrame,
+    brands: &[BrandCell],
     sat: &[SatRow],
     overall_nps: Option<f64>,
     fam: &mut Family,
 ) -> Result<Vec<BenchRow>, MetricsError> {
     let cfg = inp.cfg;
-    let e = err("benchmark");
-    let (brand, item) = (
-        frame::strs(df, "brand").map_err(&e)?,
-        frame::strs(df, "item_id").map_err(&e)?,
-    );
-    let (n, sx, sx2) = (
-        frame::f64s(df, "n").map_err(&e)?,
-        frame::f64s(df, "sx").map_err(&e)?,
-        frame::f64s(df, "sx2").map_err(&e)?,
-    );
     let mut by_item: BTreeMap<String, Vec<(String, stats::WeightedMean)>> = BTreeMap::new();
-    for i in 0..df.height() {
-        let k = n[i].unwrap_or(0.0) as usize;
+    for c in brands {
         let sums = Sums {
-            n: k,
-            sw: k as f64,
-            sw2: k as f64,
-            swx: sx[i].unwrap_or(0.0),
-            swx2: sx2[i].unwrap_or(0.0),
+            n: c.n,
+            sw: c.n as f64,
+            sw2: c.n as f64,
+            swx: c.sx,
+            swx2: c.sx2,
         };
         if let Some(m) = stats::weighted_mean_ci(sums, cfg.confidence) {
             by_item
-                .entry(item[i].clone().unwrap_or_default())
+                .entry(c.item_id.clone())
                 .or_default()
-                .push((brand[i].clone().unwrap_or_default(), m));
+                .push((c.brand.clone(), m));
         }
     }
     let mut out = Vec::new();
@@ -616,6 +536,7 @@ fn benchmark_rows(
     }
     // External references (industry average, leader) against our own survey's figure.
     if let Some(b) = inp.benchmarks {
+        let e = err("benchmark");
         let s = |c| frame::strs(b, c).map_err(&e);
         let (per, measure, reference) = (s("period")?, s("measure")?, s("reference")?);
         let value = frame::f64s(b, "value").map_err(&e)?;
@@ -711,24 +632,14 @@ pub const DRIVER_MONTHS: usize = 3;
 /// importance–performance quadrant.
 fn drivers(
     inp: &Inputs,
-    m: &DataFrame,
+    m: &[DriverCase],
     notes: &mut Vec<String>,
 ) -> Result<Vec<mart::Driver>, MetricsError> {
     let cfg = inp.cfg;
-    let e = err("drivers");
-    let y: Vec<f64> = frame::f64s(m, "__overall")
-        .map_err(&e)?
-        .into_iter()
-        .map(|v| v.unwrap_or(f64::NAN))
+    let y: Vec<f64> = m.iter().map(|c| c.overall.unwrap_or(f64::NAN)).collect();
+    let xs: Vec<Vec<f64>> = (0..cfg.dimensions.len())
+        .map(|d| m.iter().map(|c| c.dims[d]).collect())
         .collect();
-    let xs: Vec<Vec<f64>> = cfg
-        .dimensions
-        .iter()
-        .map(|d| {
-            frame::f64s(m, &d.id).map(|v| v.into_iter().map(|v| v.unwrap_or(f64::NAN)).collect())
-        })
-        .collect::<Result<_, _>>()
-        .map_err(&e)?;
     let k = xs.len();
     let n = y.len();
     if k < 2 {
@@ -804,7 +715,7 @@ fn drivers(
 
 /// The trend mart: 13 months of the overall item, CSI and NPS (X̄ charts) and the overall
 /// top-2-box share (p chart), for everyone and per region.
-fn trend(inp: &Inputs, sums: &[Cell], nps: &DataFrame) -> Result<Vec<mart::Trend>, MetricsError> {
+fn trend(inp: &Inputs, sums: &[Cell], nps: &[NpsCell]) -> Result<Vec<mart::Trend>, MetricsError> {
     let cfg = inp.cfg;
     let overall = cfg
         .items_with_role(Role::Overall)
@@ -884,9 +795,9 @@ fn trend(inp: &Inputs, sums: &[Cell], nps: &DataFrame) -> Result<Vec<mart::Trend
                     .iter()
                     .map(|(_, c)| {
                         let n_eff = stats::n_eff(c.sums);
-                        let share = c.swt.unwrap_or(0.0) / c.sums.sw.max(f64::MIN_POSITIVE);
+                        let share = c.swt / c.sums.sw.max(f64::MIN_POSITIVE);
                         (
-                            c.swt.unwrap_or(0.0) * (n_eff / c.sums.sw.max(f64::MIN_POSITIVE)),
+                            c.swt * (n_eff / c.sums.sw.max(f64::MIN_POSITIVE)),
                             n_eff,
                             share,
                         )
@@ -942,59 +853,30 @@ fn trend(inp: &Inputs, sums: &[Cell], nps: &DataFrame) -> Result<Vec<mart::Trend
             continue;
         }
         // NPS as the mean of answers coded +100/0/−100: an X̄ chart applies.
-        let e = err("trend");
-        let (per, sg, vl) = (
-            frame::strs(nps, "period").map_err(&e)?,
-            frame::strs(nps, "segment").map_err(&e)?,
-            frame::strs(nps, "segment_value").map_err(&e)?,
-        );
-        let (n, kp, kd) = (
-            frame::f64s(nps, "n").map_err(&e)?,
-            frame::f64s(nps, "kp").map_err(&e)?,
-            frame::f64s(nps, "kd").map_err(&e)?,
-        );
         // Weighted shares on n_eff, as the nps mart computes them.
-        let (sw, sw2, swp, swd) = (
-            frame::f64s(nps, "sw").map_err(&e)?,
-            frame::f64s(nps, "sw2").map_err(&e)?,
-            frame::f64s(nps, "swp").map_err(&e)?,
-            frame::f64s(nps, "swd").map_err(&e)?,
-        );
         let pts: Vec<(String, f64, f64, usize, f64, (f64, f64))> = months
             .iter()
             .filter_map(|mo| {
-                (0..nps.height())
-                    .find(|&i| {
-                        per[i].as_deref() == Some(mo)
-                            && sg[i].as_deref() == Some(seg)
-                            && vl[i].as_deref() == Some(val)
-                    })
-                    .map(|i| {
-                        let u = |x: Option<f64>| x.unwrap_or(0.0);
-                        let w = u(sw[i]).max(f64::MIN_POSITIVE);
-                        let ne = stats::kish(u(sw[i]), u(sw2[i]));
-                        let (p, d) = (u(swp[i]) / w, u(swd[i]) / w);
+                nps.iter()
+                    .find(|c| c.period == *mo && c.segment == *seg && c.value == *val)
+                    .map(|c| {
+                        let w = c.sw.max(f64::MIN_POSITIVE);
+                        let ne = stats::kish(c.sw, c.sw2);
+                        let (p, d) = (c.swp / w, c.swd / w);
                         let mean = 100.0 * (p - d);
                         let var = 100.0_f64.powi(2) * (p + d - (p - d).powi(2)) * ne
                             / (ne - 1.0).max(1.0);
                         let ci = stats::nps_from_shares(
-                            u(n[i]) as usize,
-                            u(kp[i]) as usize,
-                            u(kd[i]) as usize,
+                            c.n,
+                            c.kp as usize,
+                            c.kd as usize,
                             ne,
                             p,
                             d,
                             cfg.confidence,
                         )
                         .ci;
-                        (
-                            mo.clone(),
-                            mean,
-                            var.max(0.0).sqrt(),
-                            u(n[i]) as usize,
-                            ne,
-                            ci,
-                        )
+                        (mo.clone(), mean, var.max(0.0).sqrt(), c.n, ne, ci)
                     })
             })
             .collect();
@@ -1250,18 +1132,11 @@ struct ChannelRow {
 
 fn channels(
     inp: &Inputs,
-    df: &DataFrame,
+    cells: &[ChannelCell],
     fam: &mut Family,
 ) -> Result<Vec<ChannelRow>, MetricsError> {
     let cfg = inp.cfg;
     let e = err("channels");
-    let (per, chan) = (
-        frame::strs(df, "period").map_err(&e)?,
-        frame::strs(df, "channel").map_err(&e)?,
-    );
-    let f = |c| frame::f64s(df, c).map_err(&e);
-    let (n, sw, sw2, swx, swx2) = (f("n")?, f("sw")?, f("sw2")?, f("swx")?, f("swx2")?);
-    let responses = f("responses")?;
     let now = inp.period.to_string();
     let mut invites: HashMap<String, f64> = HashMap::new();
     if let Some(inv) = inp.invitations {
@@ -1277,22 +1152,16 @@ fn channels(
             }
         }
     }
-    let mut rows: Vec<(ChannelRow, Sums)> = (0..df.height())
-        .filter(|&i| per[i].as_deref() == Some(now.as_str()))
-        .map(|i| {
-            let s = Sums {
-                n: n[i].unwrap_or(0.0) as usize,
-                sw: sw[i].unwrap_or(0.0),
-                sw2: sw2[i].unwrap_or(0.0),
-                swx: swx[i].unwrap_or(0.0),
-                swx2: swx2[i].unwrap_or(0.0),
-            };
-            let ch = chan[i].clone().unwrap_or_default();
+    let mut rows: Vec<(ChannelRow, Sums)> = cells
+        .iter()
+        .filter(|c| c.period == now)
+        .map(|c| {
+            let s = c.sums;
             (
                 ChannelRow {
-                    invitations: invites.get(&ch).copied(),
-                    channel: ch,
-                    responses: responses[i].unwrap_or(0.0) as usize,
+                    invitations: invites.get(&c.channel).copied(),
+                    channel: c.channel.clone(),
+                    responses: c.responses,
                     n: s.n,
                     m: stats::weighted_mean_ci(s, cfg.confidence),
                     diff: None,
@@ -1549,19 +1418,12 @@ pub fn build(inp: &Inputs) -> Result<Marts, MetricsError> {
         customers: inp.customers,
     })?;
     let scan_ms = started.elapsed().as_millis() as u64;
-    let sums = read_cells(&scanned.sums)?;
-    let mut sat = satisfaction_rows(&sums, cfg, inp.period, "none", &mut fam);
-    let nps_df = &scanned.nps;
-    let mut nps = nps_rows(nps_df, cfg, inp.period, "none", &mut fam)?;
+    let sums = &scanned.sums;
+    let mut sat = satisfaction_rows(sums, cfg, inp.period, "none", &mut fam);
+    let mut nps = nps_rows(&scanned.nps, cfg, inp.period, "none", &mut fam);
     if let Some((wsums, wn)) = &scanned.raked {
-        sat.extend(satisfaction_rows(
-            &read_cells(wsums)?,
-            cfg,
-            inp.period,
-            "raked",
-            &mut fam,
-        ));
-        nps.extend(nps_rows(wn, cfg, inp.period, "raked", &mut fam)?);
+        sat.extend(satisfaction_rows(wsums, cfg, inp.period, "raked", &mut fam));
+        nps.extend(nps_rows(wn, cfg, inp.period, "raked", &mut fam));
     }
     let overall_nps = nps
         .iter()
@@ -1582,9 +1444,9 @@ pub fn build(inp: &Inputs) -> Result<Marts, MetricsError> {
         loyalty: Some(loyalty(inp, &sat)?),
         benchmark: Some(benchmark_mart(&bench, &q, inp.period, alpha)),
         drivers: Some(drivers(inp, &scanned.drivers, &mut notes)?),
-        trend: Some(trend(inp, &sums, nps_df)?),
+        trend: Some(trend(inp, sums, &scanned.nps)?),
         channels: Some(channels_mart(&chans, &q, inp.period, &reference)),
-        actions: inp.actions.map(|a| actions(inp, a, &sums)).transpose()?,
+        actions: inp.actions.map(|a| actions(inp, a, sums)).transpose()?,
         ..MartSet::default()
     };
     let survey_ms = started.elapsed().as_millis() as u64 - scan_ms;

@@ -14,7 +14,7 @@
 //! are added in the same order).
 
 use crate::config::Config;
-use crate::frame::{self, DataFrame, Values};
+use crate::frame::DataFrame;
 use crate::period::Period;
 use crate::schema::Table;
 
@@ -55,53 +55,34 @@ pub struct Request<'a> {
     pub customers: Option<&'a DataFrame>,
 }
 
-/// The reductions of all months, each as the corresponding function of [`cells`] gives it.
+/// The reductions of all months, each as the corresponding function of [`cells`] gives it,
+/// oldest month first.
 pub struct Scanned {
     /// [`cells::sums`] of the observations (unweighted by raking), all months.
-    pub sums: DataFrame,
+    pub sums: Vec<cells::Cell>,
     /// [`cells::nps_sums`], all months.
-    pub nps: DataFrame,
+    pub nps: Vec<cells::NpsCell>,
     /// Raked [`cells::sums`] and [`cells::nps_sums`] of the period and the month before it.
-    pub raked: Option<(DataFrame, DataFrame)>,
+    pub raked: Option<(Vec<cells::Cell>, Vec<cells::NpsCell>)>,
     /// [`cells::channel_sums`], all months.
-    pub channels: DataFrame,
+    pub channels: Vec<cells::ChannelCell>,
     /// [`cells::driver_matrix`] of the newest `driver_months` months.
-    pub drivers: DataFrame,
+    pub drivers: Vec<cells::DriverCase>,
     /// [`cells::brand_sums`] of the period (competitor surveys).
-    pub brands: DataFrame,
+    pub brands: Vec<cells::BrandCell>,
     /// Answers read, over all months (for the log).
     pub rows: usize,
-}
-
-/// Accumulators, one per reduction (`None` until a month contributes).
-#[derive(Default)]
-struct Parts {
-    sums: Option<DataFrame>,
-    nps: Option<DataFrame>,
-    raked_sums: Option<DataFrame>,
-    raked_nps: Option<DataFrame>,
-    channels: Option<DataFrame>,
-    drivers: Option<DataFrame>,
-    brands: Option<DataFrame>,
 }
 
 /// The reductions of one month.
 struct MonthParts {
     rows: usize,
-    sums: DataFrame,
-    nps: DataFrame,
-    channels: DataFrame,
-    drivers: Option<DataFrame>,
-    brands: Option<DataFrame>,
-    raked: Option<(DataFrame, DataFrame)>,
-}
-
-fn append(
-    acc: &mut Option<DataFrame>,
-    df: DataFrame,
-    mart: &'static str,
-) -> Result<(), MetricsError> {
-    frame::append(acc, df).map_err(err(mart))
+    sums: Vec<cells::Cell>,
+    nps: Vec<cells::NpsCell>,
+    channels: Vec<cells::ChannelCell>,
+    drivers: Vec<cells::DriverCase>,
+    brands: Vec<cells::BrandCell>,
+    raked: Option<(Vec<cells::Cell>, Vec<cells::NpsCell>)>,
 }
 
 /// Read one month through the loader and reduce it (`None` when it has no answers).
@@ -125,16 +106,16 @@ fn reduce_month(req: &Request, m: Period) -> Result<Option<MonthParts>, MetricsE
     let plain = cells::answers(&month, None).map_err(err("satisfaction"))?;
     Ok(Some(MonthParts {
         rows,
-        sums: cells::sums(&plain, segs).map_err(err("satisfaction"))?,
-        nps: cells::nps_sums(&plain, segs).map_err(err("nps"))?,
-        channels: cells::channel_sums(&plain, cfg).map_err(err("channels"))?,
+        sums: cells::sums(&plain, segs),
+        nps: cells::nps_sums(&plain, segs),
+        channels: cells::channel_sums(&plain, cfg),
         drivers: match newest(req.driver_months) {
-            true => Some(cells::driver_matrix(&plain, cfg).map_err(err("drivers"))?),
-            false => None,
+            true => cells::driver_matrix(&plain, cfg),
+            false => Vec::new(),
         },
         brands: match m == req.period {
-            true => Some(cells::brand_sums(&month).map_err(err("benchmark"))?),
-            false => None,
+            true => cells::brand_sums(&month),
+            false => Vec::new(),
         },
         raked,
     }))
@@ -151,28 +132,33 @@ fn reduce_all(req: &Request, months: &[Period]) -> Result<Vec<Option<MonthParts>
 /// Read every month of `req.months` through the loader and reduce it. Fails when no month
 /// has answers (the caller then builds the marts that need no survey).
 pub fn scan(req: &Request) -> Result<Scanned, MetricsError> {
-    let cfg = req.cfg;
-    let mut parts = Parts::default();
-    let mut rows = 0;
+    let mut out = Scanned {
+        sums: Vec::new(),
+        nps: Vec::new(),
+        raked: None,
+        channels: Vec::new(),
+        drivers: Vec::new(),
+        brands: Vec::new(),
+        rows: 0,
+    };
+    let mut months = 0;
     let oldest_first: Vec<Period> = req.months.iter().rev().copied().collect();
     // Merged oldest first, whichever worker finished first: the same tables as one pass.
     for p in reduce_all(req, &oldest_first)?.into_iter().flatten() {
-        rows += p.rows;
-        append(&mut parts.sums, p.sums, "satisfaction")?;
-        append(&mut parts.nps, p.nps, "nps")?;
-        append(&mut parts.channels, p.channels, "channels")?;
-        if let Some(d) = p.drivers {
-            append(&mut parts.drivers, d, "drivers")?;
-        }
-        if let Some(b) = p.brands {
-            append(&mut parts.brands, b, "benchmark")?;
-        }
+        months += 1;
+        out.rows += p.rows;
+        out.sums.extend(p.sums);
+        out.nps.extend(p.nps);
+        out.channels.extend(p.channels);
+        out.drivers.extend(p.drivers);
+        out.brands.extend(p.brands);
         if let Some((s, n)) = p.raked {
-            append(&mut parts.raked_sums, s, "satisfaction")?;
-            append(&mut parts.raked_nps, n, "nps")?;
+            let (rs, rn) = out.raked.get_or_insert_with(Default::default);
+            rs.extend(s);
+            rn.extend(n);
         }
     }
-    let (Some(sums), Some(nps), Some(channels)) = (parts.sums, parts.nps, parts.channels) else {
+    if months == 0 {
         return Err(MetricsError::Build {
             mart: "satisfaction",
             message: format!(
@@ -180,22 +166,8 @@ pub fn scan(req: &Request) -> Result<Scanned, MetricsError> {
                 req.period
             ),
         });
-    };
-    Ok(Scanned {
-        sums,
-        nps,
-        raked: parts.raked_sums.zip(parts.raked_nps),
-        channels,
-        drivers: match parts.drivers {
-            Some(d) => d,
-            None => empty_driver_matrix(cfg)?,
-        },
-        brands: match parts.brands {
-            Some(b) => b,
-            None => empty_brand_sums()?,
-        },
-        rows,
-    })
+    }
+    Ok(out)
 }
 
 /// Raked sums and NPS sums of one month: raking weights to the customer file's margins,
@@ -205,7 +177,7 @@ fn raked(
     r: &DataFrame,
     month: &cells::Month,
     m: Period,
-) -> Result<(DataFrame, DataFrame), MetricsError> {
+) -> Result<(Vec<cells::Cell>, Vec<cells::NpsCell>), MetricsError> {
     let cfg = req.cfg;
     let Some(customers) = req.customers else {
         return Err(MetricsError::Weighting {
@@ -215,28 +187,7 @@ fn raked(
     };
     let w = super::rake_weights(r, customers, cfg, &[m])?;
     let answers = cells::answers(month, Some(&w)).map_err(err("satisfaction"))?;
-    let sums = cells::sums(&answers, &cfg.report_segments).map_err(err("satisfaction"))?;
-    let nps = cells::nps_sums(&answers, &cfg.report_segments).map_err(err("nps"))?;
+    let sums = cells::sums(&answers, &cfg.report_segments);
+    let nps = cells::nps_sums(&answers, &cfg.report_segments);
     Ok((sums, nps))
-}
-
-/// The drivers model's input when none of its months has answers: no rows, same columns.
-fn empty_driver_matrix(cfg: &Config) -> Result<DataFrame, MetricsError> {
-    let mut cols = vec![("__overall", Values::F64(Vec::new()))];
-    for d in &cfg.dimensions {
-        cols.push((d.id.as_str(), Values::F64(Vec::new())));
-    }
-    frame::build_plain(cols).map_err(err("drivers"))
-}
-
-/// The competitor sums when the period has no answers at all: no rows, same columns.
-fn empty_brand_sums() -> Result<DataFrame, MetricsError> {
-    frame::build_plain(vec![
-        ("brand", Values::Str(Vec::new())),
-        ("item_id", Values::Str(Vec::new())),
-        ("n", Values::I64(Vec::new())),
-        ("sx", Values::F64(Vec::new())),
-        ("sx2", Values::F64(Vec::new())),
-    ])
-    .map_err(err("benchmark"))
 }
