@@ -53,7 +53,7 @@ impl Zone {
     /// repeated when clocks go back) is read as the first; one that does not occur (the hour
     /// skipped when clocks go forward) as the same wall-clock time an hour later, as a clock
     /// not yet put forward would show it.
-    pub fn to_utc(&self, local: NaiveDateTime) -> NaiveDateTime {
+    pub fn utc_of(&self, local: NaiveDateTime) -> NaiveDateTime {
         match self {
             Zone::Fixed(o) => local - chrono::Duration::seconds(o.local_minus_utc() as i64),
             Zone::Named(tz) => match tz.from_local_datetime(&local) {
@@ -69,7 +69,7 @@ impl Zone {
     }
 
     /// The local time of this zone at a UTC time.
-    pub fn from_utc(&self, utc: NaiveDateTime) -> NaiveDateTime {
+    pub fn local_of(&self, utc: NaiveDateTime) -> NaiveDateTime {
         match self {
             Zone::Fixed(o) => utc + chrono::Duration::seconds(o.local_minus_utc() as i64),
             Zone::Named(tz) => tz.from_utc_datetime(&utc).naive_local(),
@@ -115,22 +115,22 @@ mod tests {
         // America/Denver: MST (UTC−7) in winter, MDT (UTC−6) from 2026-03-08 02:00 to
         // 2026-11-01 02:00 (US rules; the tz database gives the same).
         let denver = Zone::parse("America/Denver").unwrap();
-        assert_eq!(denver.to_utc(t("2026-01-15 09:00")), t("2026-01-15 16:00"));
-        assert_eq!(denver.to_utc(t("2026-07-15 09:00")), t("2026-07-15 15:00"));
+        assert_eq!(denver.utc_of(t("2026-01-15 09:00")), t("2026-01-15 16:00"));
+        assert_eq!(denver.utc_of(t("2026-07-15 09:00")), t("2026-07-15 15:00"));
         // 02:30 on 2026-03-08 does not exist: read as 03:30 MDT.
-        assert_eq!(denver.to_utc(t("2026-03-08 02:30")), t("2026-03-08 09:30"));
+        assert_eq!(denver.utc_of(t("2026-03-08 02:30")), t("2026-03-08 09:30"));
         // 01:30 on 2026-11-01 happens twice: the first, MDT.
-        assert_eq!(denver.to_utc(t("2026-11-01 01:30")), t("2026-11-01 07:30"));
+        assert_eq!(denver.utc_of(t("2026-11-01 01:30")), t("2026-11-01 07:30"));
         // And into China Standard Time.
         let cst = Zone::china();
         assert_eq!(
-            cst.from_utc(denver.to_utc(t("2026-07-15 09:00"))),
+            cst.local_of(denver.utc_of(t("2026-07-15 09:00"))),
             t("2026-07-15 23:00")
         );
         assert_eq!(
             Zone::parse("Asia/Shanghai")
                 .unwrap()
-                .to_utc(t("2026-07-15 08:00")),
+                .utc_of(t("2026-07-15 08:00")),
             t("2026-07-15 00:00")
         );
     }
