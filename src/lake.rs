@@ -518,17 +518,18 @@ mod tests {
     use crate::frame::Values;
     use crate::schema::ColType;
 
-    fn tmp(name: &str) -> PathBuf {
-        let d = std::env::temp_dir().join(format!("csat-lake-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        d
+    /// A fresh directory (removed when the returned guard drops) and a path in it.
+    fn tmp(name: &str) -> (tempfile::TempDir, PathBuf) {
+        let t = tempfile::tempdir().unwrap();
+        let d = t.path().join(name);
+        (t, d)
     }
 
     #[test]
     fn a_switch_dropped_on_an_error_removes_what_it_staged_and_names_the_real_target() {
         // Issue 14.3: a failed run (disk full) left 24 staging entries behind, and its error
         // named the hidden staging path.
-        let root = tmp("drop");
+        let (_guard, root) = tmp("drop");
         let target = root.join("period=2026-10");
         {
             let mut sw = Switch::new(&root);
@@ -555,12 +556,11 @@ mod tests {
         write_atomic(&sw.stage(&target).join("nps.parquet"), b"y").unwrap();
         sw.commit().unwrap();
         assert_eq!(std::fs::read(target.join("nps.parquet")).unwrap(), b"y");
-        let _ = std::fs::remove_dir_all(&root);
     }
 
     #[test]
     fn partitions_round_trip_with_period_column() {
-        let lake = tmp("rt");
+        let (_guard, lake) = tmp("rt");
         let df = |v: &str| {
             frame::build(vec![
                 (

@@ -124,8 +124,8 @@ mod tests {
 
     #[test]
     fn a_second_lock_fails_naming_the_holder_and_a_released_one_is_taken() {
-        let dir = std::env::temp_dir().join(format!("csat-lock-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("ws");
         let first = acquire(&dir, "2026-12-01T02:00:00+08:00").unwrap();
         assert!(first.took_over.is_none());
         match acquire(&dir, "later") {
@@ -153,7 +153,6 @@ mod tests {
             Some("pid 999999, started yesterday")
         );
         drop(taken);
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }
 

@@ -30,24 +30,19 @@ mod unattended;
 
 const AS_OF: &str = "2026-11-01";
 
-/// A temporary directory removed when dropped.
-struct TempDir(PathBuf);
+/// A temporary directory removed when dropped (its name says which test made it).
+struct TempDir(tempfile::TempDir);
 
 impl TempDir {
     fn new(name: &str) -> TempDir {
-        let p = std::env::temp_dir().join(format!("csat-e2e-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).unwrap();
-        TempDir(p)
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("csat-e2e-{name}-"))
+            .tempdir()
+            .expect("create a temporary directory");
+        TempDir(dir)
     }
     fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+        self.0.path()
     }
 }
 

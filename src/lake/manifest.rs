@@ -90,8 +90,8 @@ mod tests {
 
     #[test]
     fn a_users_file_survives_and_a_file_csat_no_longer_writes_goes() {
-        let root = std::env::temp_dir().join(format!("csat-manifest-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&root);
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().to_path_buf();
         let (target, staged) = (root.join("2026-10"), root.join("stage"));
         let put = |p: PathBuf, s: &str| {
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
@@ -122,6 +122,5 @@ mod tests {
             .contains("经理批注"));
         // The old directory is untouched until the switch.
         assert!(target.join("经理批注.txt").exists() && target.join("charts/a.png").exists());
-        let _ = std::fs::remove_dir_all(&root);
     }
 }

@@ -676,8 +676,8 @@ mod tests {
             })
             .collect();
         let cfg = {
-            let dir = std::env::temp_dir().join(format!("csat-handling-{}", std::process::id()));
-            std::fs::create_dir_all(&dir).unwrap();
+            let tmp = tempfile::tempdir().unwrap();
+            let dir = tmp.path();
             std::fs::write(dir.join("c.csv"), "x\n").unwrap();
             let text = r#"
                 [questionnaire]
@@ -689,7 +689,7 @@ mod tests {
                 date = "2026-10-05"
                 columns = { complaint_id = "@line", category = "Issue", timely_response = "Timely?", disputed = "Disputed?" }
             "#;
-            Config::resolve(toml::from_str(text).unwrap(), &dir.join("csat.toml"), &dir).unwrap()
+            Config::resolve(toml::from_str(text).unwrap(), &dir.join("csat.toml"), dir).unwrap()
         };
         let rows = complaints_mart(&cfg, "2026-10".parse().unwrap(), &cs, 0, &h).unwrap();
         let df = <mart::Complaints as crate::mart::Mart>::to_frame(&rows).unwrap();
