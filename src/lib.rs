@@ -13,24 +13,27 @@
 //!
 //! [`demo`] generates the deterministic demo workspace; [`frame`] is the thin layer between
 //! our plain Rust columns and polars `DataFrame`s.
+//!
+//! Only what the binary and the end-to-end tests use is public (the stages they drive and
+//! the types they read back); the rest is `pub(crate)`, so the compiler reports dead code.
 
-pub mod calendar;
+pub(crate) mod calendar;
 pub mod cmd;
 pub mod config;
 pub mod demo;
-pub mod font;
+pub(crate) mod font;
 pub mod frame;
 pub mod ingest;
 pub mod lake;
-pub mod lock;
-pub mod mart;
-pub mod metrics;
+pub(crate) mod lock;
+pub(crate) mod mart;
+pub(crate) mod metrics;
 pub mod panics;
-pub mod parallel;
-pub mod period;
-pub mod render;
+pub(crate) mod parallel;
+pub(crate) mod period;
+pub(crate) mod render;
 pub mod schema;
-pub mod zone;
+pub(crate) mod zone;
 
 /// The pipeline's direction, checked on the source: a module may use only modules of its own
 /// layer or below (no upward import, hence no circle between layers), and only `frame` and

@@ -142,8 +142,6 @@ impl Field for bool {
 pub trait Mart: Sized {
     /// The file name (`marts/period=…/<NAME>.parquet`).
     const NAME: &'static str;
-    /// The columns in file order, with their types.
-    fn columns() -> Vec<(&'static str, ColType)>;
     fn to_frame(rows: &[Self]) -> Result<DataFrame, MartError>;
     fn from_frame(df: &DataFrame) -> Result<Vec<Self>, MartError>;
 }
@@ -170,10 +168,6 @@ macro_rules! mart {
 
         impl $crate::mart::Mart for $name {
             const NAME: &'static str = $file;
-
-            fn columns() -> Vec<(&'static str, $crate::schema::ColType)> {
-                vec![$( (stringify!($field), <$ty as $crate::mart::Field>::TYPE) ),*]
-            }
 
             fn to_frame(rows: &[Self]) -> Result<$crate::frame::DataFrame, $crate::mart::MartError> {
                 #[allow(unused_mut)]
@@ -304,7 +298,6 @@ mod tests {
             ["period", "n", "mean", "flag", "share_a", "share_b"]
         );
         assert_eq!(Probe::from_frame(&df).unwrap(), rows());
-        assert_eq!(Probe::columns()[1], ("n", ColType::I64));
     }
 
     #[test]

@@ -43,18 +43,6 @@ macro_rules! each_mart {
 }
 
 impl MartSet {
-    /// The names of every mart a period can have (without the notes), in order.
-    pub fn names() -> Vec<&'static str> {
-        let mut v = Vec::new();
-        macro_rules! name {
-            ($f:ident, $t:ty) => {
-                v.push(<$t as Mart>::NAME);
-            };
-        }
-        each_mart!(name);
-        v
-    }
-
     /// The marts present, as (name, frame), in order.
     pub fn frames(&self) -> Result<Vec<(&'static str, DataFrame)>, MartError> {
         let mut v = Vec::new();

@@ -221,6 +221,9 @@ fn sorted(xs: impl Iterator<Item = f64>) -> Vec<f64> {
     v
 }
 
+// Used by the tests only: the plain form the reference values (SciPy, lifelines) are
+// stated for, which the tests check the pipeline's own form against.
+#[cfg(test)]
 /// Kaplan–Meier estimate from (time, event) pairs (event = true: churned; false:
 /// censored, still a customer at the analysis date). One point per distinct time.
 pub fn kaplan_meier(times: &[f64], events: &[bool], confidence: f64) -> Vec<KmPoint> {
@@ -286,6 +289,9 @@ pub fn kaplan_meier_counting(rows: &[AtRisk], confidence: f64) -> Vec<KmPoint> {
     out
 }
 
+// Used by the tests only: the plain form the reference values (SciPy, lifelines) are
+// stated for, which the tests check the pipeline's own form against.
+#[cfg(test)]
 /// The log-rank test across groups (Mantel–Haenszel; equals lifelines'
 /// `multivariate_logrank_test` and, for two groups, `logrank_test`): chi-square with
 /// groups − 1 degrees of freedom and its p-value. `None` with fewer than two groups.

@@ -29,15 +29,14 @@ pub struct Interval {
 pub struct CoxFit {
     pub coef: Vec<f64>,
     pub se: Vec<f64>,
-    pub z: Vec<f64>,
     pub p: Vec<f64>,
+    /// ℓ(β̂), checked against R's `coxph()$loglik` in the tests.
+    #[cfg_attr(not(test), allow(dead_code))]
     pub log_likelihood: f64,
-    pub null_log_likelihood: f64,
     /// Likelihood-ratio statistic 2(ℓ(β̂) − ℓ(0)) on k degrees of freedom, and its p-value.
     pub lr: f64,
     pub lr_p: f64,
     pub events: usize,
-    pub iterations: usize,
 }
 
 /// The risk set at one event time, as the sweep hands it over: the intervals with
@@ -289,9 +288,7 @@ pub fn fit(data: &[Interval]) -> Result<CoxFit, String> {
     // the accepted step serve the next iteration and the standard errors (one sweep each).
     let (null_ll, mut grad, mut info) = derivatives(data, &by_stop, &by_start, &beta);
     let mut ll = null_ll;
-    let mut iterations = 0;
-    for it in 1..=50 {
-        iterations = it;
+    for _ in 0..50 {
         let step = info
             .clone()
             .cholesky()
@@ -326,14 +323,11 @@ pub fn fit(data: &[Interval]) -> Result<CoxFit, String> {
     Ok(CoxFit {
         coef: beta.iter().copied().collect(),
         se,
-        z,
         p,
         log_likelihood: ll,
-        null_log_likelihood: null_ll,
         lr,
         lr_p,
         events,
-        iterations,
     })
 }
 

@@ -18,6 +18,9 @@ pub fn t_critical(confidence: f64, df: f64) -> f64 {
         .inverse_cdf(0.5 + confidence / 2.0)
 }
 
+// Used by the tests only: the plain form the reference values (SciPy, lifelines) are
+// stated for, which the tests check the pipeline's own form against.
+#[cfg(test)]
 /// A mean with its spread and confidence interval.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MeanCi {
@@ -29,6 +32,9 @@ pub struct MeanCi {
     pub ci: Option<(f64, f64)>,
 }
 
+// Used by the tests only: the plain form the reference values (SciPy, lifelines) are
+// stated for, which the tests check the pipeline's own form against.
+#[cfg(test)]
 /// Mean with the Student-t interval: mean ± t(1 − α/2, n − 1) · sd / √n.
 ///
 /// Source: any introductory text (e.g. Moore & McCabe §7.1); equals SciPy's
@@ -119,6 +125,9 @@ pub struct Nps {
 pub const PROMOTER_MIN: f64 = 9.0;
 pub const DETRACTOR_MAX: f64 = 6.0;
 
+// Used by the tests only: the plain form the reference values (SciPy, lifelines) are
+// stated for, which the tests check the pipeline's own form against.
+#[cfg(test)]
 /// NPS = 100·(p − d) with Var = 100²·[p(1−p) + d(1−d) + 2pd]/n, the multinomial variance
 /// of the difference of two shares (equivalently the population variance of answers coded
 /// +100/0/−100, divided by n). Interval: NPS ± z·SE, clipped to [−100, 100]. `None` for no
@@ -189,6 +198,9 @@ pub fn in_top_box(x: f64, min: f64, max: f64) -> bool {
     x >= max - (top_box_points(min, max) - 1) as f64
 }
 
+// Used by the tests only: the plain form the reference values (SciPy, lifelines) are
+// stated for, which the tests check the pipeline's own form against.
+#[cfg(test)]
 /// Number of answers in the top box of a `[min, max]` scale of whole numbers.
 pub fn top2_count(xs: &[f64], min: f64, max: f64) -> usize {
     xs.iter().filter(|&&x| in_top_box(x, min, max)).count()
@@ -217,6 +229,7 @@ pub struct Sums {
 }
 
 impl Sums {
+    #[cfg(test)]
     pub fn of(xs: &[f64], ws: &[f64]) -> Sums {
         let mut s = Sums {
             n: xs.len(),

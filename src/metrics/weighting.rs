@@ -73,6 +73,9 @@ fn trim(w: &mut [f64], cap: f64) {
     }
 }
 
+// Used by the tests only: the plain form the reference values (SciPy, lifelines) are
+// stated for, which the tests check the pipeline's own form against.
+#[cfg(test)]
 /// Kish's effective sample size (Σw)²/Σw².
 pub fn kish_n_eff(w: &[f64]) -> f64 {
     let (s, s2) = w.iter().fold((0.0, 0.0), |(a, b), x| (a + x, b + x * x));
