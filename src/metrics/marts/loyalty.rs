@@ -92,17 +92,7 @@ pub(super) fn loyalty(inp: &Inputs, sat: &[SatRow]) -> Result<Vec<mart::Loyalty>
             keys.push(k.clone());
         }
     }
-    let seg_rank = |s: &str| {
-        if s == "all" {
-            0
-        } else {
-            1 + cfg
-                .report_segments
-                .iter()
-                .position(|x| x == s)
-                .unwrap_or(98)
-        }
-    };
+    let seg_rank = |s: &str| segment_rank(cfg, s);
     keys.sort_by(|a, b| (seg_rank(&a.0), &a.1).cmp(&(seg_rank(&b.0), &b.1)));
     let l = |k: &(String, String)| loy.iter().find(|r| r.segment == k.0 && r.value == k.1);
     let c = |k: &(String, String)| cust.get(k);

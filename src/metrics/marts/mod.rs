@@ -48,6 +48,20 @@ use super::err;
 
 use super::cells::{BrandCell, Cell, ChannelCell, DriverCase, NpsCell};
 
+/// The order of segments in the marts: everyone first, then the report's segments as
+/// configured, then any other (all equal, so a stable sort keeps their order).
+fn segment_rank(cfg: &Config, s: &str) -> usize {
+    if s == "all" {
+        0
+    } else {
+        1 + cfg
+            .report_segments
+            .iter()
+            .position(|x| x == s)
+            .unwrap_or(cfg.report_segments.len())
+    }
+}
+
 fn minus(a: Sums, b: Sums) -> Sums {
     Sums {
         n: a.n.saturating_sub(b.n),

@@ -141,17 +141,7 @@ pub(super) fn satisfaction_rows(
         });
     }
     // Stable order: segments as configured (all first), values, then measures as declared.
-    let seg_rank = |s: &str| {
-        if s == "all" {
-            0
-        } else {
-            1 + cfg
-                .report_segments
-                .iter()
-                .position(|x| x == s)
-                .unwrap_or(99)
-        }
-    };
+    let seg_rank = |s: &str| segment_rank(cfg, s);
     let measure_rank = |m: &str| {
         cfg.items
             .iter()
@@ -290,17 +280,7 @@ pub(super) fn nps_rows(
             }
         })
         .collect();
-    let seg_rank = |s: &str| {
-        if s == "all" {
-            0
-        } else {
-            1 + cfg
-                .report_segments
-                .iter()
-                .position(|x| x == s)
-                .unwrap_or(99)
-        }
-    };
+    let seg_rank = |s: &str| segment_rank(cfg, s);
     rows.sort_by(|a, b| (seg_rank(&a.segment), &a.value).cmp(&(seg_rank(&b.segment), &b.value)));
     let family = format!("nps/{weighting}");
     for r in &mut rows {
