@@ -17,6 +17,7 @@ use crate::schema::{self, SourceKind};
 mod parse;
 mod raw;
 mod resolve;
+mod settings;
 mod source;
 pub use raw::*;
 use resolve::*;
@@ -224,29 +225,8 @@ impl Config {
     /// Check every key of `raw` and resolve paths against `root`.
     pub fn resolve(raw: RawConfig, path: &Path, root: &Path) -> Result<Config, ConfigError> {
         let mut p = Vec::new();
-        let lang = match raw.report.lang.as_deref().unwrap_or("zh").parse::<Lang>() {
-            Ok(l) => l,
-            Err(e) => {
-                p.push(format!("report.lang: {e}"));
-                Lang::Zh
-            }
-        };
-        let min_n = raw.thresholds.min_n.unwrap_or(30);
-        if min_n < 2 {
-            p.push(format!("thresholds.min_n = {min_n}: a cell needs at least 2 answers for a spread; use 30 (the default) unless you know better"));
-        }
-        let max_cell_bytes = match raw.limits.max_cell_bytes {
-            None => DEFAULT_MAX_CELL_BYTES,
-            Some(n) if n >= 256 => n as usize,
-            Some(n) => {
-                p.push(format!("limits.max_cell_bytes = {n}: too small to hold a comment; use at least 256 (default {DEFAULT_MAX_CELL_BYTES})"));
-                DEFAULT_MAX_CELL_BYTES
-            }
-        };
-        let confidence = raw.thresholds.confidence.unwrap_or(0.95);
-        if !(confidence > 0.5 && confidence < 1.0) {
-            p.push(format!("thresholds.confidence = {confidence}: give a level between 0.5 and 1, such as 0.95"));
-        }
+        let lang = settings::lang(&raw.report, &mut p);
+        let (min_n, max_cell_bytes, confidence) = settings::thresholds(&raw, &mut p);
         let catalog = resolve_catalog(&raw.catalog, lang, &mut p);
         // Whether the workspace surveys its own customers (its questionnaire then needs an
         // overall item); the source kinds are checked in full below.
@@ -258,182 +238,34 @@ impl Config {
         });
         let (dimensions, items) =
             resolve_questionnaire(&raw.questionnaire, &raw.value_maps, survey, lang, &mut p);
-        let timezone =
-            match crate::zone::Zone::parse(raw.workspace.timezone.as_deref().unwrap_or("+08:00")) {
-                Ok(t) => t,
-                Err(e) => {
-                    p.push(format!("workspace.timezone: {e}"));
-                    crate::zone::Zone::china()
-                }
-            };
-        let weighting = raw.weighting.as_ref().map(|w| {
-            for (i, v) in w.rake.iter().enumerate() {
-                if !["region", "store", "tier"].contains(&v.as_str()) {
-                    p.push(format!("weighting.rake[{i}] = `{v}`: rake to region, store or tier (the customer file's segments)"));
-                }
-            }
-            if w.rake.is_empty() {
-                p.push("weighting.rake is empty; name the customer-file segments to weight to, e.g. [\"region\", \"tier\"]".into());
-            }
-            let cap = w.cap.unwrap_or(5.0);
-            if !(cap > 1.0) {
-                p.push(format!("weighting.cap = {cap}: the cap is a ratio above 1, such as 5"));
-            }
-            Weighting { rake: w.rake.clone(), cap }
-        });
-        let churn_controls = raw
-            .churn
-            .controls
-            .clone()
-            .unwrap_or_else(|| vec!["tier".into()]);
-        for (i, c) in churn_controls.iter().enumerate() {
-            let custom = raw.fields.iter().any(|f| &f.id == c);
-            if !["region", "store", "tier"].contains(&c.as_str())
-                && !DERIVED_CONTROLS.contains(&c.as_str())
-                && !custom
-            {
-                p.push(format!("churn.controls[{i}] = `{c}`: control for the customer file's segments (region, store, tier, a [[fields]] segment), numbers (value, a [[fields]] number), tenure (years since the first purchase) or satisfaction (the customer's mean overall answer)"));
-            }
-        }
-        let calendar = match &raw.churn.calendar {
-            None => None,
-            Some(c) => match std::fs::read_to_string(root.join(c)) {
-                Ok(text) => match crate::calendar::Calendar::parse(&text) {
-                    Ok(_) => Some(text),
-                    Err(e) => {
-                        p.push(format!("churn.calendar = `{c}`: {e}"));
-                        None
-                    }
-                },
-                Err(e) => {
-                    p.push(format!("churn.calendar = `{c}`: cannot read it ({e}); fix the path (relative to csat.toml)"));
-                    None
-                }
-            },
-        };
-        let pii = match raw.privacy.pii.as_deref().unwrap_or("hash") {
-            "hash" => PiiMode::Hash,
-            "keep" => PiiMode::Keep,
-            "drop" => PiiMode::Drop,
-            other => {
-                p.push(format!(
-                    "privacy.pii = `{other}`: use hash (default), keep or drop"
-                ));
-                PiiMode::Hash
-            }
-        };
-        let report_segments = raw.segments.report.unwrap_or_else(|| {
-            vec![
-                "region".into(),
-                "store".into(),
-                "tier".into(),
-                "channel".into(),
-            ]
-        });
+        let timezone = settings::timezone(&raw.workspace, &mut p);
+        let weighting = raw
+            .weighting
+            .as_ref()
+            .map(|w| settings::weighting(w, &mut p));
+        let churn_controls = settings::churn_controls(&raw, &mut p);
+        let calendar = settings::calendar(&raw.churn, root, &mut p);
+        let pii = settings::pii(&raw.privacy, &mut p);
         let fields = resolve_fields(&raw.fields, lang, &mut p);
-        let custom_segments: Vec<&str> = fields
-            .iter()
-            .filter(|f| f.kind == FieldKind::Segment)
-            .map(|f| f.id.as_str())
-            .collect();
-        for (i, s) in report_segments.iter().enumerate() {
-            if !schema::SEGMENTS.contains(&s.as_str()) && !custom_segments.contains(&s.as_str()) {
-                p.push(format!(
-                    "segments.report[{i}] = `{s}`: not a segment; use some of {}{}",
-                    schema::SEGMENTS.join(", "),
-                    if custom_segments.is_empty() {
-                        ", or declare it in [[fields]] with type = \"segment\"".to_string()
-                    } else {
-                        format!(", {}", custom_segments.join(", "))
-                    }
-                ));
-            }
-        }
-        let mut names = BTreeSet::new();
-        let mut sources = Vec::new();
-        for (i, rs) in raw.sources.iter().enumerate() {
-            if !names.insert(rs.name.clone()) {
-                p.push(format!(
-                    "sources[{i}].name = `{}` is used twice; give each source its own name",
-                    rs.name
-                ));
-            }
-            if let Some(s) = resolve_source(i, rs, root, &items, &fields, &mut p) {
-                sources.push(s);
-            }
-        }
-        if raw.sources.is_empty() {
-            p.push("no [[sources]]: declare at least one input file".into());
-        }
-        let logo = raw
-            .organisation
-            .logo
-            .as_ref()
-            .filter(|l| !l.is_empty())
-            .map(|l| root.join(l));
-        if let Some(l) = &logo {
-            if !l.is_file() {
-                p.push(format!(
-                    "organisation.logo: no file at {}; fix the path or remove the key",
-                    l.display()
-                ));
-            }
-        }
-        // Outputs stay inside the workspace: a `..` in an output directory could make a
-        // run overwrite files anywhere the user can write.
-        for (key, v) in [
-            ("workspace.lake", &raw.workspace.lake),
-            ("workspace.marts", &raw.workspace.marts),
-            ("workspace.reports", &raw.workspace.reports),
-        ] {
-            if let Some(v) = v {
-                if Path::new(v)
-                    .components()
-                    .any(|c| c == std::path::Component::ParentDir)
-                {
-                    p.push(format!(
-                        "{key} = `{v}`: `..` would write outside the workspace; use a directory inside it (or an absolute path)"
-                    ));
-                }
-            }
-        }
-        let run_period = match raw.workspace.period.as_deref() {
-            None => crate::period::PeriodArg::LastMonth,
-            Some(v) => match v.parse() {
-                Ok(p) => p,
-                Err(e) => {
-                    p.push(format!("workspace.period = `{v}`: {e}"));
-                    crate::period::PeriodArg::LastMonth
-                }
-            },
-        };
-        let template = raw
-            .report
-            .template
-            .as_ref()
-            .filter(|t| !t.is_empty())
-            .map(|t| root.join(t));
-        if let Some(t) = &template {
-            if !t.is_file() {
-                p.push(format!(
-                    "report.template: no file at {}; copy src/render/report.typ there or remove the key",
-                    t.display()
-                ));
-            }
-        }
-        let accent = raw
-            .report
-            .accent
-            .clone()
-            .unwrap_or_else(|| "#1f5e9e".into());
-        if !(accent.len() == 7
-            && accent.starts_with('#')
-            && accent[1..].chars().all(|c| c.is_ascii_hexdigit()))
-        {
-            p.push(format!(
-                "report.accent = `{accent}`: not a colour; write it as #rrggbb, e.g. \"#1f5e9e\""
-            ));
-        }
+        let report_segments = settings::report_segments(&raw.segments, &fields, &mut p);
+        let sources = settings::sources(&raw.sources, root, &items, &fields, &mut p);
+        let logo = settings::existing_file(
+            "organisation.logo",
+            &raw.organisation.logo,
+            root,
+            "fix the path or remove the key",
+            &mut p,
+        );
+        settings::check_output_dirs(&raw.workspace, &mut p);
+        let run_period = settings::run_period(&raw.workspace, &mut p);
+        let template = settings::existing_file(
+            "report.template",
+            &raw.report.template,
+            root,
+            "copy src/render/report.typ there or remove the key",
+            &mut p,
+        );
+        let accent = settings::accent(&raw.report, &mut p);
         let commitments = resolve_commitments(&raw.complaints, &mut p);
         if !p.is_empty() {
             return Err(ConfigError::Invalid {
@@ -458,7 +290,7 @@ impl Config {
             logo,
             template,
             run_period,
-            accent: accent.to_lowercase(),
+            accent,
             lake: dir(&raw.workspace.lake, "data/lake"),
             marts: dir(&raw.workspace.marts, "data/marts"),
             reports: dir(&raw.workspace.reports, "reports"),

@@ -186,35 +186,7 @@ pub(super) fn resolve_questionnaire(
     lang: Lang,
     p: &mut Vec<String>,
 ) -> (Vec<Dimension>, Vec<Item>) {
-    let mut dim_ids = BTreeSet::new();
-    for (i, d) in q.dimensions.iter().enumerate() {
-        if !dim_ids.insert(d.id.as_str()) {
-            p.push(format!(
-                "questionnaire.dimensions[{i}].id = `{}` is declared twice",
-                d.id
-            ));
-        }
-        if !(d.weight >= 0.0 && d.weight <= 1.0) {
-            p.push(format!(
-                "questionnaire.dimensions[{i}].weight = {}: weights are shares between 0 and 1",
-                d.weight
-            ));
-        }
-    }
-    let total: f64 = q.dimensions.iter().map(|d| d.weight).sum();
-    if !q.dimensions.is_empty() && (total - 1.0).abs() > 1e-6 {
-        p.push(format!(
-            "questionnaire.dimensions: weights sum to {total:.4}, not 1; adjust them so the CSI is a weighted mean"
-        ));
-    }
-    // The marts name measures by id: items, dimensions and the composite measures share
-    // one namespace, or a dimension's 0–100 index would stand in for an item's mean.
-    const COMPOSITES: [&str; 2] = ["csi", "loyalty"];
-    for (i, d) in q.dimensions.iter().enumerate() {
-        if COMPOSITES.contains(&d.id.as_str()) {
-            p.push(format!("questionnaire.dimensions[{i}].id = `{}` is the name of a composite measure (csi, loyalty); rename the dimension", d.id));
-        }
-    }
+    let dim_ids = check_dimensions(q, p);
     let mut item_ids = BTreeSet::new();
     let mut items = Vec::new();
     for (i, it) in q.items.iter().enumerate() {
@@ -222,91 +194,15 @@ pub(super) fn resolve_questionnaire(
         if !item_ids.insert(it.id.as_str()) {
             p.push(format!("{key}: id declared twice; item ids must be unique"));
         }
-        if dim_ids.contains(it.id.as_str()) {
-            p.push(format!("{key}: a dimension has the same id; measures are named by id, so give the item or the dimension another one"));
-        }
-        if COMPOSITES.contains(&it.id.as_str()) {
-            p.push(format!(
-                "{key}: `{}` is the name of a composite measure (csi, loyalty); rename the item",
-                it.id
-            ));
-        }
-        let role = match it.role.as_str() {
-            "rating" => Role::Rating,
-            "nps" => Role::Nps,
-            "loyalty" => Role::Loyalty,
-            "overall" => Role::Overall,
-            "comment" => Role::Comment,
-            other => {
-                p.push(format!(
-                    "{key}.role = `{other}`: use rating, nps, loyalty, overall or comment"
-                ));
-                Role::Rating
-            }
-        };
-        let (min, max) = match (role, it.scale) {
-            (Role::Comment, _) => (0.0, 0.0),
-            (_, None) => {
-                p.push(format!(
-                    "{key}: no scale; add scale = [1, 5] (or the item's own range)"
-                ));
-                (0.0, 1.0)
-            }
-            (_, Some([lo, hi])) => {
-                if !(lo.is_finite() && hi.is_finite() && lo < hi) {
-                    p.push(format!(
-                        "{key}.scale = [{lo}, {hi}]: the minimum must be below the maximum"
-                    ));
-                }
-                (lo, hi)
-            }
-        };
-        if role == Role::Nps && (min, max) != (0.0, 10.0) {
-            p.push(format!(
-                "{key}: an NPS item is asked on 0–10; set scale = [0, 10]"
-            ));
-        }
-        if let Some(d) = &it.dimension {
-            if !dim_ids.contains(d.as_str()) {
-                p.push(format!(
-                    "{key}.dimension = `{d}` is not in [[questionnaire.dimensions]]"
-                ));
-            }
-        } else if role == Role::Rating && !q.dimensions.is_empty() {
-            p.push(format!("{key}: a rating item needs a dimension (one of the [[questionnaire.dimensions]] ids)"));
-        }
-        let values = match &it.values {
-            None => BTreeMap::new(),
-            Some(name) => match maps.get(name) {
-                Some(m) => {
-                    for (text, v) in m {
-                        if !(min..=max).contains(v) {
-                            p.push(format!("value_maps.{name}: `{text}` = {v} is outside the {min}–{max} scale of item {}", it.id));
-                        }
-                    }
-                    m.iter()
-                        .map(|(k, v)| (k.trim().to_lowercase(), *v))
-                        .collect()
-                }
-                None => {
-                    p.push(format!("{key}.values = `{name}`: no [value_maps.{name}]; declare it or remove the key"));
-                    BTreeMap::new()
-                }
-            },
-        };
-        let (zh, en) = names(&key, &it.id, &it.zh, &it.en, lang, p);
-        items.push(Item {
-            id: it.id.clone(),
-            zh,
-            en,
-            dimension: it.dimension.clone(),
-            min,
-            max,
-            role,
-            values,
-            reverse: it.reverse,
-            missing: it.missing.iter().map(|m| m.trim().to_string()).collect(),
-        });
+        items.push(resolve_item(
+            &key,
+            it,
+            &dim_ids,
+            !q.dimensions.is_empty(),
+            maps,
+            lang,
+            p,
+        ));
     }
     // A survey is analysed around one overall item; a workspace without one may have none.
     let overall = items.iter().filter(|i| i.role == Role::Overall).count();
@@ -332,4 +228,141 @@ pub(super) fn resolve_questionnaire(
         })
         .collect();
     (dims, items)
+}
+
+// The marts name measures by id: items, dimensions and the composite measures share
+// one namespace, or a dimension's 0–100 index would stand in for an item's mean.
+const COMPOSITES: [&str; 2] = ["csi", "loyalty"];
+
+/// The dimensions' ids are unique and not composite names, and their weights are shares
+/// summing to 1; returns the ids.
+fn check_dimensions<'a>(q: &'a RawQuestionnaire, p: &mut Vec<String>) -> BTreeSet<&'a str> {
+    let mut dim_ids = BTreeSet::new();
+    for (i, d) in q.dimensions.iter().enumerate() {
+        if !dim_ids.insert(d.id.as_str()) {
+            p.push(format!(
+                "questionnaire.dimensions[{i}].id = `{}` is declared twice",
+                d.id
+            ));
+        }
+        if !(d.weight >= 0.0 && d.weight <= 1.0) {
+            p.push(format!(
+                "questionnaire.dimensions[{i}].weight = {}: weights are shares between 0 and 1",
+                d.weight
+            ));
+        }
+    }
+    let total: f64 = q.dimensions.iter().map(|d| d.weight).sum();
+    if !q.dimensions.is_empty() && (total - 1.0).abs() > 1e-6 {
+        p.push(format!(
+            "questionnaire.dimensions: weights sum to {total:.4}, not 1; adjust them so the CSI is a weighted mean"
+        ));
+    }
+    for (i, d) in q.dimensions.iter().enumerate() {
+        if COMPOSITES.contains(&d.id.as_str()) {
+            p.push(format!("questionnaire.dimensions[{i}].id = `{}` is the name of a composite measure (csi, loyalty); rename the dimension", d.id));
+        }
+    }
+    dim_ids
+}
+
+/// One questionnaire item at `key`: its role, scale, dimension and value map checked.
+fn resolve_item(
+    key: &str,
+    it: &RawItem,
+    dim_ids: &BTreeSet<&str>,
+    has_dimensions: bool,
+    maps: &BTreeMap<String, BTreeMap<String, f64>>,
+    lang: Lang,
+    p: &mut Vec<String>,
+) -> Item {
+    if dim_ids.contains(it.id.as_str()) {
+        p.push(format!("{key}: a dimension has the same id; measures are named by id, so give the item or the dimension another one"));
+    }
+    if COMPOSITES.contains(&it.id.as_str()) {
+        p.push(format!(
+            "{key}: `{}` is the name of a composite measure (csi, loyalty); rename the item",
+            it.id
+        ));
+    }
+    let role = match it.role.as_str() {
+        "rating" => Role::Rating,
+        "nps" => Role::Nps,
+        "loyalty" => Role::Loyalty,
+        "overall" => Role::Overall,
+        "comment" => Role::Comment,
+        other => {
+            p.push(format!(
+                "{key}.role = `{other}`: use rating, nps, loyalty, overall or comment"
+            ));
+            Role::Rating
+        }
+    };
+    let (min, max) = match (role, it.scale) {
+        (Role::Comment, _) => (0.0, 0.0),
+        (_, None) => {
+            p.push(format!(
+                "{key}: no scale; add scale = [1, 5] (or the item's own range)"
+            ));
+            (0.0, 1.0)
+        }
+        (_, Some([lo, hi])) => {
+            if !(lo.is_finite() && hi.is_finite() && lo < hi) {
+                p.push(format!(
+                    "{key}.scale = [{lo}, {hi}]: the minimum must be below the maximum"
+                ));
+            }
+            (lo, hi)
+        }
+    };
+    if role == Role::Nps && (min, max) != (0.0, 10.0) {
+        p.push(format!(
+            "{key}: an NPS item is asked on 0–10; set scale = [0, 10]"
+        ));
+    }
+    if let Some(d) = &it.dimension {
+        if !dim_ids.contains(d.as_str()) {
+            p.push(format!(
+                "{key}.dimension = `{d}` is not in [[questionnaire.dimensions]]"
+            ));
+        }
+    } else if role == Role::Rating && has_dimensions {
+        p.push(format!(
+            "{key}: a rating item needs a dimension (one of the [[questionnaire.dimensions]] ids)"
+        ));
+    }
+    let values = match &it.values {
+        None => BTreeMap::new(),
+        Some(name) => {
+            match maps.get(name) {
+                Some(m) => {
+                    for (text, v) in m {
+                        if !(min..=max).contains(v) {
+                            p.push(format!("value_maps.{name}: `{text}` = {v} is outside the {min}–{max} scale of item {}", it.id));
+                        }
+                    }
+                    m.iter()
+                        .map(|(k, v)| (k.trim().to_lowercase(), *v))
+                        .collect()
+                }
+                None => {
+                    p.push(format!("{key}.values = `{name}`: no [value_maps.{name}]; declare it or remove the key"));
+                    BTreeMap::new()
+                }
+            }
+        }
+    };
+    let (zh, en) = names(key, &it.id, &it.zh, &it.en, lang, p);
+    Item {
+        id: it.id.clone(),
+        zh,
+        en,
+        dimension: it.dimension.clone(),
+        min,
+        max,
+        role,
+        values,
+        reverse: it.reverse,
+        missing: it.missing.iter().map(|m| m.trim().to_string()).collect(),
+    }
 }

@@ -195,7 +195,102 @@ pub(super) fn resolve_source(
             Vec::new()
         }
     };
-    let format = match rs.format.as_deref() {
+    let format = format_of(&key, rs, p);
+    let encoding = encoding_of(&key, rs, p);
+    let fields = schema::source_fields(kind);
+    check_columns(&key, kind, rs, &fields, custom, p);
+    let preset = match rs.preset.as_deref().map(Preset::parse).transpose() {
+        Ok(p) => p.flatten(),
+        Err(e) => {
+            p.push(format!("{key}.preset: {e}"));
+            None
+        }
+    };
+    check_required(&key, kind, rs, &fields, preset, p);
+    check_items(&key, kind, rs, items, p);
+    let (snapshot, dated) = resolve_dating(&key, kind, rs, p);
+    let timezone = match rs
+        .timezone
+        .as_deref()
+        .map(crate::zone::Zone::parse)
+        .transpose()
+    {
+        Ok(t) => t,
+        Err(e) => {
+            p.push(format!("{key}.timezone: {e}"));
+            None
+        }
+    };
+    let invitations = invitations_of(&key, kind, rs, p);
+    Some(Source {
+        name: rs.name.clone(),
+        kind,
+        pattern: rs.path.clone(),
+        files,
+        format,
+        encoding,
+        channel: rs
+            .channel
+            .clone()
+            .or_else(|| kind.default_channel().map(String::from)),
+        sheet: rs.sheet.clone(),
+        missing: rs
+            .missing
+            .clone()
+            .unwrap_or_else(|| DEFAULT_MISSING.iter().map(|s| s.to_string()).collect()),
+        snapshot,
+        dated,
+        preset,
+        include_partial: rs.include_partial,
+        reject_response: bad_answer_rule(&key, rs, p),
+        timezone,
+        invitations,
+        key: row_key(&key, rs, p),
+        replace_month: replaces_month(&key, rs, p),
+        columns: rs.columns.clone(),
+        items: rs.items.clone(),
+    })
+}
+
+/// Whether a bad answer rejects the whole row (`bad_answer = "response"`) or only the answer.
+fn bad_answer_rule(key: &str, rs: &RawSource, p: &mut Vec<String>) -> bool {
+    match rs.bad_answer.as_deref() {
+        None | Some("answer") => false,
+        Some("response") => true,
+        Some(other) => {
+            p.push(format!("{key}.bad_answer = `{other}`: use answer (reject the bad answer only, the default) or response (reject the whole row)"));
+            false
+        }
+    }
+}
+
+/// The headers whose values identify a row (empty: the id, else the mapped cells).
+fn row_key(key: &str, rs: &RawSource, p: &mut Vec<String>) -> Vec<String> {
+    match &rs.key {
+        Some(k) if k.is_empty() || k.iter().any(|h| h.trim().is_empty()) => {
+            p.push(format!("{key}.key: list the headers whose values identify a row, e.g. key = [\"门店\", \"电话回访日期\", \"序号\"]; or leave it out (the row's id, else its mapped cells)"));
+            Vec::new()
+        }
+        Some(k) => k.clone(),
+        None => Vec::new(),
+    }
+}
+
+/// Whether a newer file replaces every month it has rows in (`overlap = "replace-month"`).
+fn replaces_month(key: &str, rs: &RawSource, p: &mut Vec<String>) -> bool {
+    match rs.overlap.as_deref() {
+        None | Some("merge") => false,
+        Some("replace-month") => true,
+        Some(other) => {
+            p.push(format!("{key}.overlap = `{other}`: use merge (the default: a row in several files counts once, the newest file's version wins) or replace-month (a newer file replaces every month it has rows in)"));
+            false
+        }
+    }
+}
+
+/// The file format: given, or by the file extension.
+fn format_of(key: &str, rs: &RawSource, p: &mut Vec<String>) -> Format {
+    match rs.format.as_deref() {
         Some("csv") | Some("tsv") | Some("txt") => Format::Csv,
         Some("xlsx") | Some("xls") => Format::Xlsx,
         Some(other) => {
@@ -210,8 +305,12 @@ pub(super) fn resolve_source(
                 Format::Csv
             }
         }
-    };
-    let encoding = match rs
+    }
+}
+
+/// The text encoding (default: detected per file).
+fn encoding_of(key: &str, rs: &RawSource, p: &mut Vec<String>) -> Encoding {
+    match rs
         .encoding
         .as_deref()
         .unwrap_or("auto")
@@ -228,8 +327,19 @@ pub(super) fn resolve_source(
             ));
             Encoding::Auto
         }
-    };
-    let fields = schema::source_fields(kind);
+    }
+}
+
+/// Every mapped column is a field of the source's kind (or a custom field it takes), and
+/// only an id field may be the line number.
+fn check_columns(
+    key: &str,
+    kind: SourceKind,
+    rs: &RawSource,
+    fields: &[schema::Field],
+    custom: &[super::CustomField],
+    p: &mut Vec<String>,
+) {
     // Custom segments belong to responses, complaints and customers; custom numbers to
     // the customer file.
     let takes = |f: &super::CustomField| match kind.table() {
@@ -283,13 +393,18 @@ pub(super) fn resolve_source(
             ));
         }
     }
-    let preset = match rs.preset.as_deref().map(Preset::parse).transpose() {
-        Ok(p) => p.flatten(),
-        Err(e) => {
-            p.push(format!("{key}.preset: {e}"));
-            None
-        }
-    };
+}
+
+/// The kind's required fields are mapped, unless a preset or the configured dating
+/// provides them.
+fn check_required(
+    key: &str,
+    kind: SourceKind,
+    rs: &RawSource,
+    fields: &[schema::Field],
+    preset: Option<Preset>,
+    p: &mut Vec<String>,
+) {
     // A platform preset knows its id and time columns; a generic file (or one whose layout
     // is recognised only when read) must map them, which ingest checks per file.
     let preset_maps_meta = kind.is_response() && preset != Some(Preset::Generic);
@@ -320,6 +435,10 @@ pub(super) fn resolve_source(
             ));
         }
     }
+}
+
+/// A response source maps at least one item, each in the questionnaire; others map none.
+fn check_items(key: &str, kind: SourceKind, rs: &RawSource, items: &[Item], p: &mut Vec<String>) {
     if kind.is_response() {
         if rs.items.is_empty() {
             p.push(format!(
@@ -337,19 +456,15 @@ pub(super) fn resolve_source(
     } else if !rs.items.is_empty() {
         p.push(format!("{key}.items: only response sources (survey, phone, mail, interview, focus_group, competitor) map items"));
     }
-    let (snapshot, dated) = resolve_dating(&key, kind, rs, p);
-    let timezone = match rs
-        .timezone
-        .as_deref()
-        .map(crate::zone::Zone::parse)
-        .transpose()
-    {
-        Ok(t) => t,
-        Err(e) => {
-            p.push(format!("{key}.timezone: {e}"));
-            None
-        }
-    };
+}
+
+/// The invitations sent per month (the response rate's denominator), survey sources only.
+fn invitations_of(
+    key: &str,
+    kind: SourceKind,
+    rs: &RawSource,
+    p: &mut Vec<String>,
+) -> BTreeMap<crate::period::Period, u64> {
     let mut invitations = BTreeMap::new();
     for (month, n) in &rs.invitations {
         match month.parse() {
@@ -364,55 +479,7 @@ pub(super) fn resolve_source(
             "{key}.invitations: only survey sources have invitations"
         ));
     }
-    Some(Source {
-        name: rs.name.clone(),
-        kind,
-        pattern: rs.path.clone(),
-        files,
-        format,
-        encoding,
-        channel: rs
-            .channel
-            .clone()
-            .or_else(|| kind.default_channel().map(String::from)),
-        sheet: rs.sheet.clone(),
-        missing: rs
-            .missing
-            .clone()
-            .unwrap_or_else(|| DEFAULT_MISSING.iter().map(|s| s.to_string()).collect()),
-        snapshot,
-        dated,
-        preset,
-        include_partial: rs.include_partial,
-        reject_response: match rs.bad_answer.as_deref() {
-            None | Some("answer") => false,
-            Some("response") => true,
-            Some(other) => {
-                p.push(format!("{key}.bad_answer = `{other}`: use answer (reject the bad answer only, the default) or response (reject the whole row)"));
-                false
-            }
-        },
-        timezone,
-        invitations,
-        key: match &rs.key {
-            Some(k) if k.is_empty() || k.iter().any(|h| h.trim().is_empty()) => {
-                p.push(format!("{key}.key: list the headers whose values identify a row, e.g. key = [\"门店\", \"电话回访日期\", \"序号\"]; or leave it out (the row's id, else its mapped cells)"));
-                Vec::new()
-            }
-            Some(k) => k.clone(),
-            None => Vec::new(),
-        },
-        replace_month: match rs.overlap.as_deref() {
-            None | Some("merge") => false,
-            Some("replace-month") => true,
-            Some(other) => {
-                p.push(format!("{key}.overlap = `{other}`: use merge (the default: a row in several files counts once, the newest file's version wins) or replace-month (a newer file replaces every month it has rows in)"));
-                false
-            }
-        },
-        columns: rs.columns.clone(),
-        items: rs.items.clone(),
-    })
+    invitations
 }
 
 /// A customer file's snapshot month and the dating of rows without a date column, with
