@@ -187,9 +187,49 @@ pub fn write(
         superseded: out.superseded(),
         answers_rejected: out.answers_rejected(),
     };
-    let superseded = out.superseded();
-    let answers_rejected = out.answers_rejected();
     let mut switch = lake::Switch::new(&cfg.lake);
+    say_rejects(cfg, &out);
+    let too_bad = over_limit(&out.ledger, limits.max_reject_share);
+    let sources: BTreeSet<&str> = cfg.sources.iter().map(|s| s.name.as_str()).collect();
+    let failed = lake::failed_rejects_dir(&cfg.lake);
+    if !too_bad.is_empty() {
+        // Only the rejects that explain the failure are written, beside the lake's: the
+        // tables, their rejects and the ledger stay as they were, so that they keep
+        // describing each other.
+        stage_rejects(&mut switch, &out, &sources, |s| {
+            failed.join(format!("{s}.parquet"))
+        })?;
+        switch.commit()?;
+        return Err(Failure::new(Kind::Data,
+            format!(
+                "too many rejected rows (more than {:.1}% of a file): {}. The lake, its rejects and its ledger were not changed; see {} for the reasons, fix the export or the mapping, or raise --max-reject-share",
+                limits.max_reject_share * 100.0,
+                too_bad.join("; "),
+                failed.display()
+            ),
+        ));
+    }
+    // The rejects and the ledger switch over with the tables they describe; a failed run's
+    // rejects are done with.
+    stage_rejects(&mut switch, &out, &sources, |s| {
+        lake::rejects_path(&cfg.lake, s)
+    })?;
+    let ledger = cfg.lake.join("_ledger").join("files.parquet");
+    let staged = switch.stage(&ledger);
+    lake::write_file(&staged, &ingest::ledger_frame(&out.ledger)?)
+        .map_err(|e| switch.unstage(e))?;
+    if failed.exists() {
+        switch.remove(&failed);
+    }
+    say_warnings(cfg, &out, limits);
+    write_tables(cfg, &mut switch, out.tables, period)?;
+    switch.commit()?;
+    say_done(cfg, &counts);
+    Ok(counts)
+}
+
+/// The first 20 rejects, and how many more the rejects files hold.
+fn say_rejects(cfg: &Config, out: &Ingested) {
     for r in out
         .rejects
         .iter()
@@ -222,75 +262,59 @@ pub fn write(
             cfg.lake.join("_rejects").display()
         ));
     }
+}
+
+/// Each file whose share of rejected rows (exclusions aside) is above `limit`, described.
+fn over_limit(ledger: &[ingest::FileLedger], limit: f64) -> Vec<String> {
     let share = |l: &ingest::FileLedger| (l.rejected - l.excluded) as f64 / l.rows_read as f64;
-    let over = |limit: f64| -> Vec<String> {
-        out.ledger
-            .iter()
-            .filter(|l| l.rows_read > 0 && share(l) > limit)
-            .map(|l| {
-                format!(
-                    "{} rejects {} of {} rows ({:.1}%)",
-                    l.file,
-                    l.rejected - l.excluded,
-                    l.rows_read,
-                    100.0 * share(l)
-                )
-            })
-            .collect()
-    };
-    let too_bad = over(limits.max_reject_share);
-    let sources: BTreeSet<&str> = cfg.sources.iter().map(|s| s.name.as_str()).collect();
-    let failed = lake::failed_rejects_dir(&cfg.lake);
-    if !too_bad.is_empty() {
-        // Only the rejects that explain the failure are written, beside the lake's: the
-        // tables, their rejects and the ledger stay as they were, so that they keep
-        // describing each other.
-        stage_rejects(&mut switch, &out, &sources, |s| {
-            failed.join(format!("{s}.parquet"))
-        })?;
-        switch.commit()?;
-        return Err(Failure::new(Kind::Data,
+    ledger
+        .iter()
+        .filter(|l| l.rows_read > 0 && share(l) > limit)
+        .map(|l| {
             format!(
-                "too many rejected rows (more than {:.1}% of a file): {}. The lake, its rejects and its ledger were not changed; see {} for the reasons, fix the export or the mapping, or raise --max-reject-share",
-                limits.max_reject_share * 100.0,
-                too_bad.join("; "),
-                failed.display()
-            ),
-        ));
-    }
-    // The rejects and the ledger switch over with the tables they describe; a failed run's
-    // rejects are done with.
-    stage_rejects(&mut switch, &out, &sources, |s| {
-        lake::rejects_path(&cfg.lake, s)
-    })?;
-    let ledger = cfg.lake.join("_ledger").join("files.parquet");
-    let staged = switch.stage(&ledger);
-    lake::write_file(&staged, &ingest::ledger_frame(&out.ledger)?)
-        .map_err(|e| switch.unstage(e))?;
-    if failed.exists() {
-        switch.remove(&failed);
-    }
+                "{} rejects {} of {} rows ({:.1}%)",
+                l.file,
+                l.rejected - l.excluded,
+                l.rows_read,
+                100.0 * share(l)
+            )
+        })
+        .collect()
+}
+
+/// The ingest's own warnings, then the files and items above the warning share of rejects.
+fn say_warnings(cfg: &Config, out: &Ingested, limits: &Limits) {
     for w in &out.warnings {
         super::say::warn(w);
     }
-    for w in answer_warnings(&out, limits.warn_reject_share) {
+    for w in answer_warnings(out, limits.warn_reject_share) {
         super::say::warn(&w);
     }
-    for w in over(limits.warn_reject_share) {
+    for w in over_limit(&out.ledger, limits.warn_reject_share) {
         super::say::warn(&format!(
             "{w}: above the warning level of {:.1}% (--warn-reject-share); see {}",
             limits.warn_reject_share * 100.0,
             cfg.lake.join("_rejects").display()
         ));
     }
+}
+
+/// Stage every month of every table (`period`'s month only, for a one-month ingest) and
+/// write them in parallel, the largest months first; with `latest`, the months the
+/// export no longer has are removed.
+fn write_tables(
+    cfg: &Config,
+    switch: &mut lake::Switch,
+    tables: std::collections::BTreeMap<Table, ingest::TableRows>,
+    period: PeriodArg,
+) -> Result<(), Failure> {
     let wanted = |p: Period| match period {
         PeriodArg::Month(only) => p == only,
         _ => true,
     };
     // Where each month of each table goes (staged) is decided here; the frames are then
     // built and written in parallel, the largest months first.
-    let tables: Vec<(Table, ingest::Partitions)> = out
-        .tables
+    let tables: Vec<(Table, ingest::Partitions)> = tables
         .into_iter()
         .map(|(t, rows)| (t, rows.partitions()))
         .collect();
@@ -321,7 +345,12 @@ pub fn write(
             }
         }
     }
-    switch.commit()?;
+    Ok(())
+}
+
+/// The stage's line: rows read = accepted + rejected, and what else happened.
+fn say_done(cfg: &Config, counts: &Counts) {
+    let (superseded, answers_rejected) = (counts.superseded, counts.answers_rejected);
     let mut also = if superseded > 0 {
         format!(" + {superseded} superseded")
     } else {
@@ -344,5 +373,4 @@ pub fn write(
             serde_json::json!({"stage": "ingest", "rows_read": counts.read, "rows_accepted": counts.accepted, "rows_rejected": counts.rejected, "rows_superseded": superseded, "answers_rejected": answers_rejected}),
         ),
     );
-    Ok(counts)
 }

@@ -198,7 +198,7 @@ pub(super) fn resolve_source(
     let format = format_of(&key, rs, p);
     let encoding = encoding_of(&key, rs, p);
     let fields = schema::source_fields(kind);
-    check_columns(&key, kind, rs, &fields, custom, p);
+    check_columns(&key, kind, rs, fields, custom, p);
     let preset = match rs.preset.as_deref().map(Preset::parse).transpose() {
         Ok(p) => p.flatten(),
         Err(e) => {
@@ -206,7 +206,7 @@ pub(super) fn resolve_source(
             None
         }
     };
-    check_required(&key, kind, rs, &fields, preset, p);
+    check_required(&key, kind, rs, fields, preset, p);
     check_items(&key, kind, rs, items, p);
     let (snapshot, dated) = resolve_dating(&key, kind, rs, p);
     let timezone = match rs

@@ -25,6 +25,8 @@ use crate::schema::{self, FieldType, Table};
 
 pub use crate::schema::LINE;
 
+mod columns;
+use columns::Columns;
 mod tables;
 
 /// Lookup of segment values: a catalogue entry's id, Chinese name, English name or alias
@@ -209,115 +211,13 @@ impl<'a> FileMap<'a> {
         path: &std::path::Path,
         as_of: NaiveDate,
     ) -> Result<FileMap<'a>, IngestError> {
-        // Headers full of rare characters after a GB18030 decode are the sign of a file in
-        // another encoding (Big5, Shift-JIS, …) read as GBK.
-        let garbled = layout.encoding == "gb18030"
-            && layout
-                .headers
-                .iter()
-                .flat_map(|h| h.chars())
-                .filter(|c| !c.is_ascii())
-                .any(|c| crate::font::missing_glyphs(&c.to_string()).len() == 1);
-        let hint = if garbled {
-            "; the headers look garbled: the file may be in another encoding (save it as UTF-8, or set encoding)".to_string()
-        } else {
-            String::new()
-        };
-        let missing = |header: &str, what: String| {
-            IngestError::MissingHeader(Box::new(super::MissingHeader {
-                source_name: src.name.clone(),
-                path: path.to_path_buf(),
-                header: header.to_string(),
-                encoding: layout.encoding.to_string(),
-                layout: layout.preset.name().to_string(),
-                hint: hint.clone(),
-                what,
-                available: {
-                    let hs = &layout.headers;
-                    let mut shown: Vec<String> = hs
-                        .iter()
-                        .take(40)
-                        .map(|h| format!("`{}`", super::clip(h, 60)))
-                        .collect();
-                    if hs.len() > 40 {
-                        shown.push(format!("… and {} more columns", hs.len() - 40));
-                    }
-                    shown.join(", ")
-                },
-            }))
-        };
-        // A mapped column whose header appears more than once is ambiguous: refuse it rather
-        // than silently read the first.
-        let unique = |i: usize, mapped: &str| -> Result<usize, IngestError> {
-            let hs = &layout.headers;
-            let want = super::read::normalise_header(&hs[i]);
-            let same: Vec<usize> = (0..hs.len())
-                .filter(|&j| super::read::normalise_header(&hs[j]) == want)
-                .collect();
-            if same.len() > 1 {
-                return Err(IngestError::File {
-                    source_name: src.name.clone(),
-                    path: path.to_path_buf(),
-                    message: format!(
-                        "the header `{}` (mapped as `{}`) appears {} times, in columns {}; rename the duplicates in the export so the mapping is unambiguous",
-                        super::clip(&hs[i], 60),
-                        super::clip(mapped, 60),
-                        same.len(),
-                        same.iter().map(|j| (j + 1).to_string()).collect::<Vec<_>>().join(", ")
-                    ),
-                });
-            }
-            Ok(i)
-        };
+        let cols = Columns::new(src, layout, path);
         let fixed = fixed_date(src, path, as_of)?;
-        let mut fields = BTreeMap::new();
-        let mut line_ids = Vec::new();
-        for f in schema::source_fields(src.kind) {
-            if src.columns.get(f.name).is_some_and(|h| h == LINE) {
-                line_ids.push(f.name);
-                continue;
-            }
-            if fixed.is_some() && Some(f.name) == schema::time_field(src.kind) {
-                continue; // dated by the configuration, not by a column (not even a preset's)
-            }
-            let col = match src.columns.get(f.name) {
-                Some(h) => Some(unique(
-                    layout
-                        .find(h)
-                        .ok_or_else(|| missing(h, format!("field `{}`", f.name)))?,
-                    h,
-                )?),
-                None => layout.meta.get(f.name).copied(),
-            };
-            match col {
-                Some(i) => {
-                    fields.insert(f.name, (i, f.ty));
-                }
-                None if f.required => {
-                    return Err(IngestError::File {
-                        source_name: src.name.clone(),
-                        path: path.to_path_buf(),
-                        message: format!(
-                            "no column for the required field `{}` (layout: {}); map it in [sources.columns] as {} = \"<header>\", or set the source's preset if this is a platform export",
-                            f.name,
-                            layout.preset.name(),
-                            f.name
-                        ),
-                    })
-                }
-                None => {}
-            }
-        }
+        let (fields, line_ids) = cols.fields(fixed.is_some())?;
         let mut items = Vec::new();
         for (id, h) in &src.items {
             let item = cfg.item(id).expect("validated item id");
-            let i = unique(
-                layout
-                    .find(h)
-                    .ok_or_else(|| missing(h, format!("item `{id}`")))?,
-                h,
-            )?;
-            items.push((item, i));
+            items.push((item, cols.unique_column(h, format!("item `{id}`"))?));
         }
         let key = src
             .key
@@ -325,19 +225,13 @@ impl<'a> FileMap<'a> {
             .map(|h| {
                 layout
                     .find(h)
-                    .ok_or_else(|| missing(h, "the source's key".to_string()))
+                    .ok_or_else(|| cols.missing(h, "the source's key".to_string()))
             })
             .collect::<Result<Vec<usize>, _>>()?;
         let file_zone = match (&src.timezone, &layout.timezone) {
             (Some(z), _) => *z,
             (None, Some(Ok(z))) => *z,
-            (None, Some(Err(e))) => {
-                return Err(IngestError::File {
-                    source_name: src.name.clone(),
-                    path: path.to_path_buf(),
-                    message: e.clone(),
-                })
-            }
+            (None, Some(Err(e))) => return Err(cols.error(e.clone())),
             (None, None) => cfg.timezone,
         };
         // A Qualtrics export usually says its zone; one that does not is read in the
@@ -353,17 +247,11 @@ impl<'a> FileMap<'a> {
             .iter()
             .map(|(it, _)| Rc::from(it.id.as_str()))
             .collect();
-        let table = src.kind.table();
         let mut custom = Vec::new();
-        for (id, _) in cfg.extra_columns(table) {
+        for (id, _) in cfg.extra_columns(src.kind.table()) {
             let f = cfg.field(&id).expect("extra columns are fields");
             let col = match src.columns.get(&id) {
-                Some(h) => Some(unique(
-                    layout
-                        .find(h)
-                        .ok_or_else(|| missing(h, format!("field `{id}`")))?,
-                    h,
-                )?),
+                Some(h) => Some(cols.unique_column(h, format!("field `{id}`"))?),
                 None => None,
             };
             custom.push((f, col));
