@@ -30,15 +30,7 @@ pub fn analyze(cfg: &Config, period: Period) -> Result<usize, Failure> {
     let mut switch = lake::Switch::new(&cfg.marts);
     let staged = switch.stage(&dir);
     let out = |name: &str| staged.join(format!("{name}.parquet"));
-    let months: Vec<Period> = (0..13)
-        .scan(period, |p, i| {
-            let out = *p;
-            if i < 12 {
-                *p = p.prev();
-            }
-            Some(out)
-        })
-        .collect();
+    let months = thirteen_months(period);
     let started = std::time::Instant::now();
     // The survey answers are read a month at a time by the marts (see metrics::scan), only
     // the columns they use; here we only check that some month has them.
@@ -64,24 +56,7 @@ pub fn analyze(cfg: &Config, period: Period) -> Result<usize, Failure> {
         lake::read_month(&cfg.lake, "responses", m, &columns)
             .map_err(|e| metrics::MetricsError::Load(e.to_string()))
     };
-    // The churn model's `satisfaction` control: each customer's mean overall answer over
-    // the twelve months to the period's end, read a month at a time.
-    let satisfaction = if cfg.churn_controls.iter().any(|c| c == "satisfaction") {
-        let mut acc = metrics::complaints::SatisfactionByCustomer::default();
-        for m in months.iter().take(12) {
-            if let Some(df) = lake::read_month(
-                &cfg.lake,
-                "responses",
-                *m,
-                &metrics::complaints::SatisfactionByCustomer::COLUMNS,
-            )? {
-                acc.add(cfg, &df)?;
-            }
-        }
-        Some(acc.means())
-    } else {
-        None
-    };
+    let satisfaction = satisfaction_by_customer(cfg, &months)?;
     let inputs = metrics::marts::Inputs {
         cfg,
         period,
@@ -145,6 +120,43 @@ pub fn analyze(cfg: &Config, period: Period) -> Result<usize, Failure> {
         None,
     );
     Ok(frames.len() + 1)
+}
+
+/// The period and the twelve months before it, newest first.
+fn thirteen_months(period: Period) -> Vec<Period> {
+    (0..13)
+        .scan(period, |p, i| {
+            let out = *p;
+            if i < 12 {
+                *p = p.prev();
+            }
+            Some(out)
+        })
+        .collect()
+}
+
+/// The churn model's `satisfaction` control, if configured: each customer's mean overall
+/// answer over the twelve months to the period's end, read a month at a time.
+fn satisfaction_by_customer(
+    cfg: &Config,
+    months: &[Period],
+) -> Result<Option<std::collections::HashMap<String, f64>>, Failure> {
+    Ok(if cfg.churn_controls.iter().any(|c| c == "satisfaction") {
+        let mut acc = metrics::complaints::SatisfactionByCustomer::default();
+        for m in months.iter().take(12) {
+            if let Some(df) = lake::read_month(
+                &cfg.lake,
+                "responses",
+                *m,
+                &metrics::complaints::SatisfactionByCustomer::COLUMNS,
+            )? {
+                acc.add(cfg, &df)?;
+            }
+        }
+        Some(acc.means())
+    } else {
+        None
+    })
 }
 
 /// The analysis notes of a period (a model that could not be fitted, a year without a

@@ -77,21 +77,7 @@ pub fn ingest_file(
                 .and_then(|m| first_of_its_id(&fm, &row, m, &mut seen_ids)),
         };
         let reject = |e: map::RowError, level: RejectLevel| {
-            let value = if pii_headers.contains(&e.column) {
-                ctx.privacy.id(Some(e.value)).unwrap_or_default()
-            } else {
-                ctx.privacy.text(&e.value)
-            };
-            Reject {
-                level,
-                code: e.code,
-                source: src.name.clone(),
-                file: file.clone(),
-                line: row.line,
-                column: e.column,
-                value,
-                reason: ctx.privacy.text(&e.reason),
-            }
+            reject_of(ctx, src, &file, row.line, &pii_headers, e, level)
         };
         match result {
             Ok(mut m) => {
@@ -134,6 +120,34 @@ pub fn ingest_file(
         rejects,
         mapping: fm.describe(),
     })
+}
+
+/// A rejected row or answer of `line`, its value redacted (hashed in a personal-data
+/// column, free text scrubbed).
+fn reject_of(
+    ctx: &Context,
+    src: &Source,
+    file: &str,
+    line: usize,
+    pii_headers: &[String],
+    e: map::RowError,
+    level: RejectLevel,
+) -> Reject {
+    let value = if pii_headers.contains(&e.column) {
+        ctx.privacy.id(Some(e.value)).unwrap_or_default()
+    } else {
+        ctx.privacy.text(&e.value)
+    };
+    Reject {
+        level,
+        code: e.code,
+        source: src.name.clone(),
+        file: file.to_string(),
+        line,
+        column: e.column,
+        value,
+        reason: ctx.privacy.text(&e.reason),
+    }
 }
 
 /// A platform preset named in the configuration must be the layout the file has.

@@ -278,8 +278,14 @@ fn complaints_section(
     if !has_close {
         s.notes.push(t(Msg::CloseNotRecorded));
     }
-    // Complaints whose commitment had not run out by the log's last recorded event are
-    // neither met nor failed: said, with their number.
+    s.notes.extend(not_yet_due_notes(all, lang));
+    s
+}
+
+/// Complaints whose commitment had not run out by the log's last recorded event are
+/// neither met nor failed: said, with their number.
+fn not_yet_due_notes(all: Option<&mart::Complaints>, lang: Lang) -> Vec<String> {
+    let mut notes = Vec::new();
     for (k, zh, en) in [
         (
             all.and_then(|r| r.responded_not_yet_due),
@@ -294,13 +300,13 @@ fn complaints_section(
     ] {
         let k = k.unwrap_or(0);
         if k > 0 {
-            s.notes.push(match lang {
+            notes.push(match lang {
                 Lang::Zh => format!("{k} 件投诉{zh}、但承诺时限在投诉记录的最后日期尚未届满：不计入达标率的分母（既非达标也非超时）。"),
                 Lang::En => format!("{k} complaints {en} whose commitment had not run out by the log's last recorded date are left out of the share met (neither met nor missed)."),
             });
         }
     }
-    s
+    notes
 }
 
 fn churn_section(

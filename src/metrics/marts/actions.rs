@@ -168,31 +168,38 @@ pub(super) fn actions(
     Ok(rows
         .into_iter()
         .zip(action_q)
-        .map(|(r, q)| mart::Action {
-            period: p.clone(),
-            action_id: r.id,
-            title: r.title,
-            measure: r.measure,
-            store: r.store,
-            owner: r.owner,
-            opened: r.opened,
-            closed: r.closed,
-            status: r.status,
-            before_n: r.before.map(|b| b.0),
-            before_mean: r.before.map(|b| b.1.mean),
-            before_ci_low: r.before.and_then(|b| b.1.ci).map(|c| c.0),
-            before_ci_high: r.before.and_then(|b| b.1.ci).map(|c| c.1),
-            after_n: r.after.map(|b| b.0),
-            after_mean: r.after.map(|b| b.1.mean),
-            after_ci_low: r.after.and_then(|b| b.1.ci).map(|c| c.0),
-            after_ci_high: r.after.and_then(|b| b.1.ci).map(|c| c.1),
-            diff: r.diff,
-            diff_ci_low: r.ci.map(|c| c.0),
-            diff_ci_high: r.ci.map(|c| c.1),
-            p_value: r.p,
+        .map(|(r, q)| r.into_mart(&p, q))
+        .collect())
+}
+
+impl Row {
+    /// The mart row of the action in `period`, with its BH q-value among the month's actions.
+    fn into_mart(self, period: &str, q: Option<f64>) -> mart::Action {
+        mart::Action {
+            period: period.to_string(),
+            action_id: self.id,
+            title: self.title,
+            measure: self.measure,
+            store: self.store,
+            owner: self.owner,
+            opened: self.opened,
+            closed: self.closed,
+            status: self.status,
+            before_n: self.before.map(|b| b.0),
+            before_mean: self.before.map(|b| b.1.mean),
+            before_ci_low: self.before.and_then(|b| b.1.ci).map(|c| c.0),
+            before_ci_high: self.before.and_then(|b| b.1.ci).map(|c| c.1),
+            after_n: self.after.map(|b| b.0),
+            after_mean: self.after.map(|b| b.1.mean),
+            after_ci_low: self.after.and_then(|b| b.1.ci).map(|c| c.0),
+            after_ci_high: self.after.and_then(|b| b.1.ci).map(|c| c.1),
+            diff: self.diff,
+            diff_ci_low: self.ci.map(|c| c.0),
+            diff_ci_high: self.ci.map(|c| c.1),
+            p_value: self.p,
             // The actions of the month are one family (Benjamini–Hochberg).
             q_value: q,
-            status_note: r.note.map(str::to_string),
-        })
-        .collect())
+            status_note: self.note.map(str::to_string),
+        }
+    }
 }
