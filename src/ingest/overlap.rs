@@ -165,54 +165,91 @@ pub fn settle(
     source: &str,
     noun: &str,
 ) -> Vec<String> {
-    let n = results.len();
-    // by[f][i]: the file whose version replaces row i of file f, if any.
-    let mut by: Vec<Vec<Option<usize>>> = results
+    let (by, lacks) = if replace_month {
+        by_month(results)
+    } else {
+        by_key(results)
+    };
+    let names: Vec<String> = results.iter().map(|r| r.ledger.file.clone()).collect();
+    supersede(results, &by, &names, replace_month, noun);
+    lacking(results, lacks, &names, source, noun)
+}
+
+/// by[f][i]: the file whose version replaces row i of file f, if any.
+type Replacements = Vec<Vec<Option<usize>>>;
+/// lacks[g][f]: how many rows of the older file f fall within the span of file g but are
+/// not in it.
+type Lacks = BTreeMap<usize, BTreeMap<usize, usize>>;
+
+fn no_replacements(results: &[FileResult]) -> Replacements {
+    results
         .iter()
         .map(|r| vec![None; r.accepted.marks.len()])
-        .collect();
-    let mut lacks: BTreeMap<usize, BTreeMap<usize, usize>> = BTreeMap::new();
-    if replace_month {
-        let mut owner: BTreeMap<Period, usize> = BTreeMap::new();
-        for (f, r) in results.iter().enumerate() {
-            for t in &r.accepted.marks.times {
-                owner.insert(Period::of_date(t.date()), f);
-            }
+        .collect()
+}
+
+/// `replace-month`: the newest file with rows in a month replaces every other file's rows
+/// of that month.
+fn by_month(results: &[FileResult]) -> (Replacements, Lacks) {
+    let mut by = no_replacements(results);
+    let mut owner: BTreeMap<Period, usize> = BTreeMap::new();
+    for (f, r) in results.iter().enumerate() {
+        for t in &r.accepted.marks.times {
+            owner.insert(Period::of_date(t.date()), f);
         }
-        for (f, r) in results.iter().enumerate() {
-            for (i, t) in r.accepted.marks.times.iter().enumerate() {
-                let o = owner[&Period::of_date(t.date())];
-                by[f][i] = (o != f).then_some(o);
-            }
+    }
+    for (f, r) in results.iter().enumerate() {
+        for (i, t) in r.accepted.marks.times.iter().enumerate() {
+            let o = owner[&Period::of_date(t.date())];
+            by[f][i] = (o != f).then_some(o);
         }
-    } else {
-        let mut newest: HashMap<u128, usize, foldhash::fast::FixedState> = HashMap::default();
-        for f in (0..n).rev() {
-            for (i, k) in results[f].accepted.marks.keys.iter().enumerate() {
-                match newest.get(k) {
-                    Some(&g) => by[f][i] = Some(g),
-                    None => {
-                        newest.insert(*k, f);
-                    }
-                }
-            }
-        }
-        let spans: Vec<_> = results.iter().map(|r| r.accepted.marks.span()).collect();
-        for f in 0..n {
-            for (i, t) in results[f].accepted.marks.times.iter().enumerate() {
-                if by[f][i].is_some() {
-                    continue;
-                }
-                let within = (f + 1..n)
-                    .rev()
-                    .find(|&g| spans[g].is_some_and(|(lo, hi)| lo <= *t && *t <= hi));
-                if let Some(g) = within {
-                    *lacks.entry(g).or_default().entry(f).or_default() += 1;
+    }
+    (by, Lacks::new())
+}
+
+/// `merge`: a row's newest version (by its key) replaces the older ones; rows of an older
+/// file within a newer file's time span that the newer file lacks are counted.
+fn by_key(results: &[FileResult]) -> (Replacements, Lacks) {
+    let n = results.len();
+    let mut by = no_replacements(results);
+    let mut lacks = Lacks::new();
+    let mut newest: HashMap<u128, usize, foldhash::fast::FixedState> = HashMap::default();
+    for f in (0..n).rev() {
+        for (i, k) in results[f].accepted.marks.keys.iter().enumerate() {
+            match newest.get(k) {
+                Some(&g) => by[f][i] = Some(g),
+                None => {
+                    newest.insert(*k, f);
                 }
             }
         }
     }
-    let names: Vec<String> = results.iter().map(|r| r.ledger.file.clone()).collect();
+    let spans: Vec<_> = results.iter().map(|r| r.accepted.marks.span()).collect();
+    for f in 0..n {
+        for (i, t) in results[f].accepted.marks.times.iter().enumerate() {
+            if by[f][i].is_some() {
+                continue;
+            }
+            let within = (f + 1..n)
+                .rev()
+                .find(|&g| spans[g].is_some_and(|(lo, hi)| lo <= *t && *t <= hi));
+            if let Some(g) = within {
+                *lacks.entry(g).or_default().entry(f).or_default() += 1;
+            }
+        }
+    }
+    (by, lacks)
+}
+
+/// Let go of the replaced rows: each file's tables shrink and its ledger moves them from
+/// accepted to superseded, saying which file replaced them.
+fn supersede(
+    results: &mut [FileResult],
+    by: &Replacements,
+    names: &[String],
+    replace_month: bool,
+    noun: &str,
+) {
     for (f, r) in results.iter_mut().enumerate() {
         let keep: Vec<bool> = by[f].iter().map(|b| b.is_none()).collect();
         let mut replaced: BTreeMap<usize, usize> = BTreeMap::new();
@@ -243,6 +280,16 @@ pub fn settle(
             ),
         );
     }
+}
+
+/// The notes and warnings about rows a newer export lacks (they are kept).
+fn lacking(
+    results: &mut [FileResult],
+    lacks: Lacks,
+    names: &[String],
+    source: &str,
+    noun: &str,
+) -> Vec<String> {
     let mut warnings = Vec::new();
     for (g, from) in lacks {
         let total: usize = from.values().sum();

@@ -12,21 +12,7 @@ impl FileMap<'_> {
         };
         let customer_id = ctx.privacy.id(self.text(row, "customer_id"));
         let known = customer_id.as_deref().and_then(|c| ctx.customers.get(c));
-        let store = match self.segment(row, "store", ctx.cats)? {
-            Some(s) => Some(s),
-            None => known.and_then(|k| k.store.as_deref().map(String::from)),
-        };
-        let region = match self.segment(row, "region", ctx.cats)? {
-            Some(r) => Some(r),
-            None => store
-                .as_ref()
-                .and_then(|s| ctx.cats.region_of_store.get(s).cloned())
-                .or_else(|| known.and_then(|k| k.region.as_deref().map(String::from))),
-        };
-        let tier = match self.segment(row, "tier", ctx.cats)? {
-            Some(t) => Some(t),
-            None => known.and_then(|k| k.tier.as_deref().map(String::from)),
-        };
+        let (store, region, tier) = self.response_segments(ctx, row, known)?;
         let product_line = self.segment(row, "product_line", ctx.cats)?;
         let brand = self
             .segment(row, "brand", ctx.cats)?
@@ -35,15 +21,7 @@ impl FileMap<'_> {
             .segment(row, "channel", ctx.cats)?
             .or_else(|| self.src.channel.clone());
         let interviewer = ctx.privacy.id(self.text(row, "interviewer"));
-        let weight = self.parsed(row, "weight", parse::number)?.unwrap_or(1.0);
-        if weight <= 0.0 {
-            return Err(self.field_err(
-                row,
-                "weight",
-                RejectCode::BadWeight,
-                "a weight must be positive".into(),
-            ));
-        }
+        let weight = self.weight(row)?;
         let custom = self.custom_values(ctx, row, known)?;
         let period = Period::of_date(time.date());
         let mut out = Mapped {
@@ -120,6 +98,47 @@ impl FileMap<'_> {
             });
         }
         Ok(out)
+    }
+
+    /// A response's weight (default 1), which must be positive.
+    fn weight(&self, row: &RawRow) -> RowResult<f64> {
+        let weight = self.parsed(row, "weight", parse::number)?.unwrap_or(1.0);
+        if weight <= 0.0 {
+            return Err(self.field_err(
+                row,
+                "weight",
+                RejectCode::BadWeight,
+                "a weight must be positive".into(),
+            ));
+        }
+        Ok(weight)
+    }
+
+    /// A response's store, region and tier: its own columns, else the store's region in the
+    /// catalogue, else the segments of the customer it names in the customer file.
+    #[allow(clippy::type_complexity)]
+    fn response_segments(
+        &self,
+        ctx: &Context,
+        row: &RawRow,
+        known: Option<&CustomerSegments>,
+    ) -> RowResult<(Option<String>, Option<String>, Option<String>)> {
+        let store = match self.segment(row, "store", ctx.cats)? {
+            Some(s) => Some(s),
+            None => known.and_then(|k| k.store.as_deref().map(String::from)),
+        };
+        let region = match self.segment(row, "region", ctx.cats)? {
+            Some(r) => Some(r),
+            None => store
+                .as_ref()
+                .and_then(|s| ctx.cats.region_of_store.get(s).cloned())
+                .or_else(|| known.and_then(|k| k.region.as_deref().map(String::from))),
+        };
+        let tier = match self.segment(row, "tier", ctx.cats)? {
+            Some(t) => Some(t),
+            None => known.and_then(|k| k.tier.as_deref().map(String::from)),
+        };
+        Ok((store, region, tier))
     }
 
     pub(super) fn complaint(&self, ctx: &Context, row: &RawRow) -> RowResult<Mapped> {
