@@ -76,27 +76,33 @@ pub(super) fn make_customers(rng: &mut Rng, scale: usize) -> Vec<Customer> {
         .collect()
 }
 
+/// The demo's complaint categories and how often each occurs.
+const CATEGORIES: [(&str, f64); 6] = [
+    ("送货延误", 0.25),
+    ("安装质量", 0.20),
+    ("产品质量", 0.25),
+    ("服务态度", 0.12),
+    ("价格争议", 0.08),
+    ("售后维修", 0.10),
+];
+
+/// The channels complaints arrive through and their shares.
+const CHANNELS: [(&str, f64); 4] = [
+    ("400热线", 0.4),
+    ("门店", 0.3),
+    ("微信", 0.2),
+    ("网络", 0.1),
+];
+
+fn weights(table: &[(&str, f64)]) -> Vec<f64> {
+    table.iter().map(|c| c.1).collect()
+}
+
 /// Complaints, and the churn they cause: returns the complaint log rows.
 pub(super) fn make_complaints_and_churn(
     rng: &mut Rng,
     customers: &mut [Customer],
 ) -> Vec<Vec<String>> {
-    let cats = [
-        ("送货延误", 0.25),
-        ("安装质量", 0.20),
-        ("产品质量", 0.25),
-        ("服务态度", 0.12),
-        ("价格争议", 0.08),
-        ("售后维修", 0.10),
-    ];
-    let cat_w: Vec<f64> = cats.iter().map(|c| c.1).collect();
-    let chans = [
-        ("400热线", 0.4),
-        ("门店", 0.3),
-        ("微信", 0.2),
-        ("网络", 0.1),
-    ];
-    let chan_w: Vec<f64> = chans.iter().map(|c| c.1).collect();
     let begin = FIRST_MONTH.first_day().and_time(NaiveTime::MIN);
     let year_secs = (end_date() - FIRST_MONTH.first_day()).num_days() * 86_400;
     let end = end_date().and_hms_opt(23, 59, 59).unwrap();
@@ -116,66 +122,13 @@ pub(super) fn make_complaints_and_churn(
         let mut worst = 0;
         let mut first_complaint: Option<NaiveDateTime> = None;
         for _ in 0..n_complaints {
-            let received = begin + Duration::seconds(rng.range(8 * 3600, year_secs - 1));
-            if received.date() < c.first {
+            let Some((received, outcome, row)) = complaint(rng, c, begin, year_secs, end) else {
                 continue;
-            }
-            let first_h = 0.5 + 30.0 * rng.uniform().powi(3);
-            let first_resp = received + Duration::seconds((first_h * 3600.0) as i64);
-            let wd = 0.3 + 6.0 * rng.uniform().powi(2);
-            let mut closed = Some(add_working_days(received, wd));
-            let unresolved = rng.chance(0.06);
-            if unresolved || closed.is_some_and(|t| t > end) {
-                closed = None;
-            }
-            let outcome = match closed {
-                None => 3,
-                Some(t) if working_days_between(received, t) <= 3.0 => 1,
-                Some(_) => 2,
             };
             worst = worst.max(outcome);
             first_complaint =
                 Some(first_complaint.map_or(received, |f: NaiveDateTime| f.min(received)));
-            let cat = cats[rng.weighted(&cat_w)].0;
-            let severe = rng.chance(0.15);
-            let satisfaction = match outcome {
-                1 => rng.range(4, 5).to_string(),
-                2 => rng.range(2, 4).to_string(),
-                _ => String::new(),
-            };
-            let comp = if rng.chance(0.10) {
-                (rng.range(2, 30) * 100).to_string()
-            } else {
-                String::new()
-            };
-            let f = |t: NaiveDateTime| t.format("%Y-%m-%d %H:%M").to_string();
-            events.push((
-                received,
-                ci,
-                vec![
-                    String::new(), // id, numbered after sorting by time
-                    c.id.clone(),
-                    f(received),
-                    chans[rng.weighted(&chan_w)].0.to_string(),
-                    cat.to_string(),
-                    if severe { "重大" } else { "一般" }.to_string(),
-                    STORES[c.store].zh.to_string(),
-                    if first_resp <= end {
-                        f(first_resp)
-                    } else {
-                        String::new()
-                    },
-                    closed.map(f).unwrap_or_default(),
-                    if closed.is_some() {
-                        "已结案"
-                    } else {
-                        "处理中"
-                    }
-                    .to_string(),
-                    comp,
-                    satisfaction,
-                ],
-            ));
+            events.push((received, ci, row));
         }
         // Churn, caused after the first complaint for complainers.
         if rng.chance(CHURN_P[worst]) {
@@ -198,6 +151,75 @@ pub(super) fn make_complaints_and_churn(
         rows.push(r);
     }
     rows
+}
+
+/// One complaint of customer `c` received in the demo's year (none if before the customer's
+/// first purchase): its receipt, its outcome (1 within commitment, 2 late, 3 unresolved)
+/// and its log row (the id numbered later).
+fn complaint(
+    rng: &mut Rng,
+    c: &Customer,
+    begin: NaiveDateTime,
+    year_secs: i64,
+    end: NaiveDateTime,
+) -> Option<(NaiveDateTime, usize, Vec<String>)> {
+    let received = begin + Duration::seconds(rng.range(8 * 3600, year_secs - 1));
+    if received.date() < c.first {
+        return None;
+    }
+    let first_h = 0.5 + 30.0 * rng.uniform().powi(3);
+    let first_resp = received + Duration::seconds((first_h * 3600.0) as i64);
+    let wd = 0.3 + 6.0 * rng.uniform().powi(2);
+    let mut closed = Some(add_working_days(received, wd));
+    let unresolved = rng.chance(0.06);
+    if unresolved || closed.is_some_and(|t| t > end) {
+        closed = None;
+    }
+    let outcome = match closed {
+        None => 3,
+        Some(t) if working_days_between(received, t) <= 3.0 => 1,
+        Some(_) => 2,
+    };
+    let cat = CATEGORIES[rng.weighted(&weights(&CATEGORIES))].0;
+    let severe = rng.chance(0.15);
+    let satisfaction = match outcome {
+        1 => rng.range(4, 5).to_string(),
+        2 => rng.range(2, 4).to_string(),
+        _ => String::new(),
+    };
+    let comp = if rng.chance(0.10) {
+        (rng.range(2, 30) * 100).to_string()
+    } else {
+        String::new()
+    };
+    let f = |t: NaiveDateTime| t.format("%Y-%m-%d %H:%M").to_string();
+    Some((
+        received,
+        outcome,
+        vec![
+            String::new(), // id, numbered after sorting by time
+            c.id.clone(),
+            f(received),
+            CHANNELS[rng.weighted(&weights(&CHANNELS))].0.to_string(),
+            cat.to_string(),
+            if severe { "重大" } else { "一般" }.to_string(),
+            STORES[c.store].zh.to_string(),
+            if first_resp <= end {
+                f(first_resp)
+            } else {
+                String::new()
+            },
+            closed.map(f).unwrap_or_default(),
+            if closed.is_some() {
+                "已结案"
+            } else {
+                "处理中"
+            }
+            .to_string(),
+            comp,
+            satisfaction,
+        ],
+    ))
 }
 
 pub(super) fn active_customer<'a>(

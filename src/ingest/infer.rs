@@ -181,6 +181,48 @@ fn profile<'a>(
     p
 }
 
+/// Header words of columns holding personal data (names, phone numbers, e-mail, IP).
+const PERSONAL_WORDS: &[&str] = &[
+    "姓名", "name", "电话", "手机", "phone", "mobile", "email", "e-mail", "邮箱", "ip",
+];
+/// Header words of a region column.
+const REGION_WORDS: &[&str] = &[
+    "区域",
+    "大区",
+    "region",
+    "geography",
+    "省份",
+    "state",
+    "province",
+];
+/// Header words of a customer tier column.
+const TIER_WORDS: &[&str] = &[
+    "等级",
+    "会员级别",
+    "tier",
+    "segment",
+    "客户类型",
+    "customer type",
+    "class",
+];
+/// Header words of a column asking for opinions (a comment).
+const COMMENT_WORDS: &[&str] = &[
+    "意见",
+    "建议",
+    "备注",
+    "纪要",
+    "评论",
+    "评价内容",
+    "comment",
+    "feedback",
+    "remark",
+    "note",
+    "describ",
+    "narrative",
+    "描述",
+    "内容",
+];
+
 /// The guess for one profiled column (`rows`: the file's data rows).
 pub fn guess(p: &Profile, rows: usize) -> Guess {
     let h = &p.header;
@@ -198,12 +240,7 @@ pub fn guess(p: &Profile, rows: usize) -> Guess {
     {
         return Guess::Id;
     }
-    if has_any(
-        h,
-        &[
-            "姓名", "name", "电话", "手机", "phone", "mobile", "email", "e-mail", "邮箱", "ip",
-        ],
-    ) && !has_any(h, &["id", "编号", "store", "门店"])
+    if has_any(h, PERSONAL_WORDS) && !has_any(h, &["id", "编号", "store", "门店"])
         || p.personal * 2 > p.filled
     {
         return Guess::Personal;
@@ -214,57 +251,16 @@ pub fn guess(p: &Profile, rows: usize) -> Guess {
     if has_any(h, &["门店", "店铺", "store", "branch", "dealer", "经销商"]) {
         return Guess::Store;
     }
-    if has_any(
-        h,
-        &[
-            "区域",
-            "大区",
-            "region",
-            "geography",
-            "省份",
-            "state",
-            "province",
-        ],
-    ) {
+    if has_any(h, REGION_WORDS) {
         return Guess::Region;
     }
-    if has_any(
-        h,
-        &[
-            "等级",
-            "会员级别",
-            "tier",
-            "segment",
-            "客户类型",
-            "customer type",
-            "class",
-        ],
-    ) && p.distinct <= 12
-    {
+    if has_any(h, TIER_WORDS) && p.distinct <= 12 {
         return Guess::Tier;
     }
     // Sentences are comments even when a few of them repeat (a template answer); a header
     // that asks for opinions marks a comment too. Before two-valued flags: two repeated
     // sentences are not a yes/no answer (but "Neutral or dissatisfied" may be one).
-    let asks = has_any(
-        h,
-        &[
-            "意见",
-            "建议",
-            "备注",
-            "纪要",
-            "评论",
-            "评价内容",
-            "comment",
-            "feedback",
-            "remark",
-            "note",
-            "describ",
-            "narrative",
-            "描述",
-            "内容",
-        ],
-    );
+    let asks = has_any(h, COMMENT_WORDS);
     let sentences = p
         .sample
         .iter()
@@ -281,24 +277,8 @@ pub fn guess(p: &Profile, rows: usize) -> Guess {
     if id_like && p.distinct * 2 > p.filled && !most(p.times) {
         return Guess::Ref;
     }
-    // Answers of a rating item: whole numbers 0–10 in at least 95% of the cells (the rest
-    // are keying errors, rejected answer by answer).
-    if p.small * 20 >= p.filled * 19 && p.filled > 0 {
-        let (min, max) = (p.small_min.unwrap_or(0.0), p.small_max.unwrap_or(0.0));
-        let recommend = has_any(h, &["推荐", "recommend", "nps"]);
-        if recommend && min >= 0.0 && max <= 10.0 && max > 5.0 {
-            return Guess::Nps;
-        }
-        if min >= 0.0 && (3.0..=10.0).contains(&max) && p.distinct <= 11 && !id_like {
-            // A 0 on an otherwise 1-based short scale is the usual "not applicable" code.
-            let zero_missing = min == 0.0 && max <= 7.0 && p.zeros * 5 < p.filled;
-            let min = if zero_missing { 1.0 } else { min.min(1.0) };
-            return Guess::Rating {
-                min,
-                max: scale_top(max),
-                zero_missing,
-            };
-        }
+    if let Some(r) = scale_answers(p, id_like) {
+        return r;
     }
     if most(p.numbers) {
         return Guess::Number;
@@ -313,6 +293,31 @@ pub fn guess(p: &Profile, rows: usize) -> Guess {
         return Guess::Comment;
     }
     Guess::Ignore
+}
+
+/// Answers of a rating item: whole numbers 0–10 in at least 95% of the cells (the rest
+/// are keying errors, rejected answer by answer), an NPS item when its header asks for a
+/// recommendation.
+fn scale_answers(p: &Profile, id_like: bool) -> Option<Guess> {
+    let h = &p.header;
+    if p.small * 20 >= p.filled * 19 && p.filled > 0 {
+        let (min, max) = (p.small_min.unwrap_or(0.0), p.small_max.unwrap_or(0.0));
+        let recommend = has_any(h, &["推荐", "recommend", "nps"]);
+        if recommend && min >= 0.0 && max <= 10.0 && max > 5.0 {
+            return Some(Guess::Nps);
+        }
+        if min >= 0.0 && (3.0..=10.0).contains(&max) && p.distinct <= 11 && !id_like {
+            // A 0 on an otherwise 1-based short scale is the usual "not applicable" code.
+            let zero_missing = min == 0.0 && max <= 7.0 && p.zeros * 5 < p.filled;
+            let min = if zero_missing { 1.0 } else { min.min(1.0) };
+            return Some(Guess::Rating {
+                min,
+                max: scale_top(max),
+                zero_missing,
+            });
+        }
+    }
+    None
 }
 
 /// The top of the scale an observed maximum belongs to (a 1–5 item where nobody gave 5 is

@@ -204,134 +204,139 @@ pub fn apply<'a>(
     include_partial: bool,
 ) -> Result<(Layout, RawRows<'a>), String> {
     let RawFile {
-        mut headers,
+        headers,
         encoding,
         mut rows,
     } = file;
     let preset = preset.unwrap_or_else(|| Preset::detect(&headers));
-    let mut meta = BTreeMap::new();
-    let mut aliases = vec![Vec::new(); headers.len()];
-    let mut timezone = None;
-    let mut exclusion = Exclusion::None;
-    let mut width = None;
-    let put = |meta: &mut BTreeMap<&'static str, usize>, field, c: Option<usize>| {
-        if let Some(c) = c {
-            meta.insert(field, c);
-        }
+    let mut layout = Layout {
+        preset,
+        aliases: vec![Vec::new(); headers.len()],
+        headers,
+        encoding,
+        meta: BTreeMap::new(),
+        timezone: None,
+        exclusion: Exclusion::None,
+        width: None,
     };
     match preset {
         Preset::Generic => {}
-        Preset::Wjx | Preset::Tencent => {
-            if preset == Preset::Tencent {
-                // Tencent exports end every line with a comma: unnamed empty last columns.
-                while headers.last().is_some_and(|h| h.trim().is_empty()) {
-                    headers.pop();
-                    width = Some(headers.len());
-                }
-                aliases.truncate(headers.len());
-                put(&mut meta, "response_id", col(&headers, &["编号"]));
-                put(
-                    &mut meta,
-                    "survey_time",
-                    col(&headers, &["结束答题时间", "提交时间"]),
-                );
-            } else {
-                put(&mut meta, "response_id", col(&headers, &["序号"]));
-                put(&mut meta, "survey_time", col(&headers, &["提交答卷时间"]));
-            }
-            for (i, h) in headers.iter().enumerate() {
-                if let Some((n, label)) = numbered(h) {
-                    aliases[i] = vec![n, label];
-                }
-            }
+        Preset::Wjx | Preset::Tencent => layout.wjx_or_tencent(),
+        Preset::Qualtrics => layout.qualtrics(&mut rows, include_partial)?,
+        Preset::SurveyMonkey => layout.surveymonkey(&mut rows)?,
+        Preset::LimeSurvey => layout.limesurvey(include_partial),
+    }
+    Ok((layout, rows))
+}
+
+/// Each platform's layout: its id and time columns, the other names its columns answer
+/// to, and how it marks rows that do not count.
+impl Layout {
+    /// Record `field` as the first of the columns `names` the file has, if any.
+    fn put(&mut self, field: &'static str, names: &[&str]) {
+        if let Some(c) = col(&self.headers, names) {
+            self.meta.insert(field, c);
         }
-        Preset::Qualtrics => {
-            let labels = header_row(
-                &mut rows,
-                "a Qualtrics export needs its label row under the header",
-            )?;
-            let import_ids = match rows.peek() {
-                Some(Ok(r)) => r.cells.first().is_some_and(|c| {
-                    let first = c.as_text();
-                    let first = first.trim_start();
-                    first.starts_with("{\"ImportId\"") || first.starts_with("{'ImportId'")
-                }),
-                _ => false,
-            };
-            if import_ids {
-                let ids = header_row(&mut rows, "")?;
-                timezone = ids.iter().find_map(|c| qualtrics_timezone(c));
+    }
+
+    /// 问卷星 (序号, 提交答卷时间) or 腾讯问卷 (编号, 结束答题时间); both number their
+    /// questions (`1、…`), which columns then answer to.
+    fn wjx_or_tencent(&mut self) {
+        if self.preset == Preset::Tencent {
+            // Tencent exports end every line with a comma: unnamed empty last columns.
+            while self.headers.last().is_some_and(|h| h.trim().is_empty()) {
+                self.headers.pop();
+                self.width = Some(self.headers.len());
             }
-            for (i, a) in aliases.iter_mut().enumerate() {
-                if let Some(l) = labels.get(i) {
-                    a.push(l.clone());
-                }
-            }
-            put(
-                &mut meta,
-                "response_id",
-                col(&headers, &["ResponseId", "ResponseID", "V1"]),
-            );
-            put(
-                &mut meta,
-                "survey_time",
-                col(&headers, &["RecordedDate", "EndDate", "V9"]),
-            );
-            exclusion = Exclusion::Qualtrics {
-                status: col(&headers, &["Status", "V7"]),
-                finished: col(&headers, &["Finished", "V10"]).filter(|_| !include_partial),
-                progress: col(&headers, &["Progress"]),
-            };
+            self.aliases.truncate(self.headers.len());
+            self.put("response_id", &["编号"]);
+            self.put("survey_time", &["结束答题时间", "提交时间"]);
+        } else {
+            self.put("response_id", &["序号"]);
+            self.put("survey_time", &["提交答卷时间"]);
         }
-        Preset::SurveyMonkey => {
-            let second = header_row(
-                &mut rows,
-                "a SurveyMonkey export needs its second header row",
-            )?;
-            let mut question = String::new();
-            let mut named = Vec::with_capacity(headers.len());
-            for (i, h) in headers.iter().enumerate() {
-                let h = normalise_header(h);
-                if !h.is_empty() {
-                    question = h.clone();
-                }
-                let sub = normalise_header(second.get(i).map(String::as_str).unwrap_or(""));
-                let name = if sub.is_empty() || sub == "Response" || sub == "Open-Ended Response" {
-                    question.clone()
-                } else {
-                    format!("{question} | {sub}")
-                };
-                if !sub.is_empty() {
-                    aliases[i].push(sub);
-                }
-                named.push(name);
-            }
-            headers = named;
-            put(&mut meta, "response_id", col(&headers, &["Respondent ID"]));
-            put(&mut meta, "survey_time", col(&headers, &["End Date"]));
-        }
-        Preset::LimeSurvey => {
-            put(&mut meta, "response_id", col(&headers, &["id"]));
-            put(&mut meta, "survey_time", col(&headers, &["submitdate"]));
-            if let (Some(c), false) = (col(&headers, &["submitdate"]), include_partial) {
-                exclusion = Exclusion::LimeSurvey {
-                    submitdate: c,
-                    lastpage: col(&headers, &["lastpage"]),
-                };
+        for (i, h) in self.headers.iter().enumerate() {
+            if let Some((n, label)) = numbered(h) {
+                self.aliases[i] = vec![n, label];
             }
         }
     }
-    let layout = Layout {
-        preset,
-        headers,
-        encoding,
-        meta,
-        aliases,
-        timezone,
-        exclusion,
-        width,
-    };
-    Ok((layout, rows))
+
+    /// Qualtrics: a label row under the header (aliases), perhaps an ImportId row (which may
+    /// name the time zone), and Status/Finished columns marking rows that do not count.
+    fn qualtrics(&mut self, rows: &mut RawRows, include_partial: bool) -> Result<(), String> {
+        let labels = header_row(
+            rows,
+            "a Qualtrics export needs its label row under the header",
+        )?;
+        let import_ids = match rows.peek() {
+            Some(Ok(r)) => r.cells.first().is_some_and(|c| {
+                let first = c.as_text();
+                let first = first.trim_start();
+                first.starts_with("{\"ImportId\"") || first.starts_with("{'ImportId'")
+            }),
+            _ => false,
+        };
+        if import_ids {
+            let ids = header_row(rows, "")?;
+            self.timezone = ids.iter().find_map(|c| qualtrics_timezone(c));
+        }
+        for (i, a) in self.aliases.iter_mut().enumerate() {
+            if let Some(l) = labels.get(i) {
+                a.push(l.clone());
+            }
+        }
+        self.put("response_id", &["ResponseId", "ResponseID", "V1"]);
+        self.put("survey_time", &["RecordedDate", "EndDate", "V9"]);
+        let headers = &self.headers;
+        self.exclusion = Exclusion::Qualtrics {
+            status: col(headers, &["Status", "V7"]),
+            finished: col(headers, &["Finished", "V10"]).filter(|_| !include_partial),
+            progress: col(headers, &["Progress"]),
+        };
+        Ok(())
+    }
+
+    /// SurveyMonkey: a second header row of sub-questions; a column is named `question |
+    /// sub` (the question carried over blank headers) and answers to its sub-question.
+    fn surveymonkey(&mut self, rows: &mut RawRows) -> Result<(), String> {
+        let second = header_row(rows, "a SurveyMonkey export needs its second header row")?;
+        let mut question = String::new();
+        let mut named = Vec::with_capacity(self.headers.len());
+        for (i, h) in self.headers.iter().enumerate() {
+            let h = normalise_header(h);
+            if !h.is_empty() {
+                question = h.clone();
+            }
+            let sub = normalise_header(second.get(i).map(String::as_str).unwrap_or(""));
+            let name = if sub.is_empty() || sub == "Response" || sub == "Open-Ended Response" {
+                question.clone()
+            } else {
+                format!("{question} | {sub}")
+            };
+            if !sub.is_empty() {
+                self.aliases[i].push(sub);
+            }
+            named.push(name);
+        }
+        self.headers = named;
+        self.put("response_id", &["Respondent ID"]);
+        self.put("survey_time", &["End Date"]);
+        Ok(())
+    }
+
+    /// LimeSurvey: `id`, `submitdate` (empty for an unfinished answer, excluded unless
+    /// partial answers are kept).
+    fn limesurvey(&mut self, include_partial: bool) {
+        self.put("response_id", &["id"]);
+        self.put("survey_time", &["submitdate"]);
+        if let (Some(c), false) = (col(&self.headers, &["submitdate"]), include_partial) {
+            self.exclusion = Exclusion::LimeSurvey {
+                submitdate: c,
+                lastpage: col(&self.headers, &["lastpage"]),
+            };
+        }
+    }
 }
 
 /// The time zone in a Qualtrics `{"ImportId":"startDate","timeZone":"…"}` cell.
