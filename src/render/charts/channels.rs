@@ -32,9 +32,7 @@ fn draw_channels<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    root.fill(&WHITE)?;
-    let px = |v: f64| (v * s) as i32;
-    let font = |size: f64| (FAMILY, size * s).into_font();
+    let (px, font) = canvas(root, s)?;
     let m = c.months.len();
     let totals: Vec<f64> = (0..m)
         .map(|i| {

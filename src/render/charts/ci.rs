@@ -66,9 +66,7 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &CiChart, s: f64) 
 where
     DB::ErrorType: 'static,
 {
-    root.fill(&WHITE)?;
-    let px = |v: f64| (v * s) as i32;
-    let font = |size: f64| (FAMILY, size * s).into_font();
+    let (px, font) = canvas(root, s)?;
     if c.points.is_empty() {
         return no_data(root, &c.title, &c.no_data, s);
     }
@@ -102,11 +100,7 @@ where
         None => root.clone(),
     };
     let k = c.points.len() as i32;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(&c.title, font(20.0).color(&INK))
-        .margin(px(16.0))
-        .x_label_area_size(px(44.0))
-        .y_label_area_size(px(label_px))
+    let mut chart = titled(&root, &c.title, s, 44.0, label_px)
         .build_cartesian_2d(c.range.0..c.range.1, (0..k).into_segmented())?;
     chart
         .configure_mesh()

@@ -34,9 +34,7 @@ fn draw_control<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    root.fill(&WHITE)?;
-    let px = |v: f64| (v * s) as i32;
-    let font = |size: f64| (FAMILY, size * s).into_font();
+    let (px, font) = canvas(root, s)?;
     if c.values.is_empty() {
         return no_data(root, &c.title, &c.no_data, s);
     }
@@ -48,11 +46,7 @@ where
     }
     let pad = ((hi - lo) * 0.1).max(1e-6);
     let n = c.values.len() as i32;
-    let mut chart = ChartBuilder::on(root)
-        .caption(&c.title, font(20.0).color(&INK))
-        .margin(px(16.0))
-        .x_label_area_size(px(40.0))
-        .y_label_area_size(px(60.0))
+    let mut chart = titled(root, &c.title, s, 40.0, 60.0)
         .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), (lo - pad)..(hi + pad))?;
     let months = c.months.clone();
     chart

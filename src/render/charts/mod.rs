@@ -183,6 +183,44 @@ pub fn svg_to_png(svg: &str, scale: f32) -> Result<Vec<u8>, RenderError> {
     Ok(bytes)
 }
 
+/// A chart's white canvas, with the two measures every chart draws with at scale `s`:
+/// lengths in pixels (`px`) and the embedded font at a size (`font`).
+#[allow(clippy::type_complexity)]
+fn canvas<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    s: f64,
+) -> DrawResult<(
+    impl Fn(f64) -> i32 + Copy,
+    impl Fn(f64) -> FontDesc<'static> + Copy,
+)>
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE)?;
+    Ok((
+        move |v: f64| (v * s) as i32,
+        move |size: f64| (FAMILY, size * s).into_font(),
+    ))
+}
+
+/// The frame of a chart's plot: `title` as its caption, the common margin, and label
+/// areas of `x_area` and `y_area` pixels (before scaling by `s`).
+fn titled<'a, 'b, DB: DrawingBackend>(
+    root: &'a DrawingArea<DB, Shift>,
+    title: &'b str,
+    s: f64,
+    x_area: f64,
+    y_area: f64,
+) -> ChartBuilder<'a, 'b, DB> {
+    let px = |v: f64| (v * s) as i32;
+    let mut b = ChartBuilder::on(root);
+    b.caption(title, (FAMILY, 20.0 * s).into_font().color(&INK))
+        .margin(px(16.0))
+        .x_label_area_size(px(x_area))
+        .y_label_area_size(px(y_area));
+    b
+}
+
 /// The panel of a chart without data: its title and a centred message, never a blank image.
 fn no_data<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,

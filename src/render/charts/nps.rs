@@ -32,18 +32,12 @@ fn draw_nps<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    root.fill(&WHITE)?;
-    let px = |v: f64| (v * s) as i32;
-    let font = |size: f64| (FAMILY, size * s).into_font();
+    let (px, font) = canvas(root, s)?;
     if c.rows.is_empty() {
         return no_data(root, &c.title, &c.no_data, s);
     }
     let k = c.rows.len() as i32;
-    let mut chart = ChartBuilder::on(root)
-        .caption(&c.title, font(20.0).color(&INK))
-        .margin(px(16.0))
-        .x_label_area_size(px(56.0))
-        .y_label_area_size(px(150.0))
+    let mut chart = titled(root, &c.title, s, 56.0, 150.0)
         .build_cartesian_2d(0.0..1.45, (0..k - 1).into_segmented())?;
     let labels: Vec<String> = c.rows.iter().map(|r| r.0.clone()).collect();
     chart

@@ -27,20 +27,14 @@ fn draw_pareto<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    root.fill(&WHITE)?;
-    let px = |v: f64| (v * s) as i32;
-    let font = |size: f64| (FAMILY, size * s).into_font();
+    let (px, font) = canvas(root, s)?;
     let total: f64 = c.counts.iter().sum();
     if c.counts.is_empty() || total <= 0.0 {
         return no_data(root, &c.title, &c.no_data, s);
     }
     let k = c.counts.len() as i32;
     let max = c.counts.iter().cloned().fold(0.0, f64::max) * 1.15;
-    let mut chart = ChartBuilder::on(root)
-        .caption(&c.title, font(20.0).color(&INK))
-        .margin(px(16.0))
-        .x_label_area_size(px(40.0))
-        .y_label_area_size(px(50.0))
+    let mut chart = titled(root, &c.title, s, 40.0, 50.0)
         .right_y_label_area_size(px(50.0))
         .build_cartesian_2d((0..k - 1).into_segmented(), 0.0..max)?
         .set_secondary_coord((0..k - 1).into_segmented(), 0.0..1.05);

@@ -32,9 +32,7 @@ fn draw_quadrant<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    root.fill(&WHITE)?;
-    let px = |v: f64| (v * s) as i32;
-    let font = |size: f64| (FAMILY, size * s).into_font();
+    let (px, font) = canvas(root, s)?;
     if c.points.is_empty() {
         return no_data(root, &c.title, &c.no_data, s);
     }
@@ -54,12 +52,8 @@ where
         (x0 - px_).max(0.0)..(x1 + px_),
         (y0 - py_).max(0.0)..(y1 + py_).min(100.0),
     );
-    let mut chart = ChartBuilder::on(root)
-        .caption(&c.title, font(20.0).color(&INK))
-        .margin(px(16.0))
-        .x_label_area_size(px(44.0))
-        .y_label_area_size(px(55.0))
-        .build_cartesian_2d(xr.clone(), yr.clone())?;
+    let mut chart =
+        titled(root, &c.title, s, 44.0, 55.0).build_cartesian_2d(xr.clone(), yr.clone())?;
     chart
         .configure_mesh()
         .light_line_style(WHITE)

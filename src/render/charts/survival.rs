@@ -29,9 +29,7 @@ fn draw_survival<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    root.fill(&WHITE)?;
-    let px = |v: f64| (v * s) as i32;
-    let font = |size: f64| (FAMILY, size * s).into_font();
+    let (px, font) = canvas(root, s)?;
     let max_day = c
         .groups
         .iter()
@@ -46,12 +44,8 @@ where
         .flat_map(|(_, p)| p.iter().map(|x| x.2.map(|ci| ci.0).unwrap_or(x.1)))
         .fold(1.0, f64::min);
     let y0 = (min_s - 0.05).clamp(0.0, 0.95);
-    let mut chart = ChartBuilder::on(root)
-        .caption(&c.title, font(20.0).color(&INK))
-        .margin(px(16.0))
-        .x_label_area_size(px(40.0))
-        .y_label_area_size(px(55.0))
-        .build_cartesian_2d(0.0..max_day, y0..1.0)?;
+    let mut chart =
+        titled(root, &c.title, s, 40.0, 55.0).build_cartesian_2d(0.0..max_day, y0..1.0)?;
     chart
         .configure_mesh()
         .light_line_style(WHITE)
