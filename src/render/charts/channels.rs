@@ -47,15 +47,25 @@ where
     }
     let root = root.titled(&c.title, font(20.0).color(&INK))?;
     let (top, bottom) = root.split_vertically(px(200.0));
-    let months = c.months.clone();
-    let fmt = move |x: &f64| {
-        let i = x.round() as i64;
-        if (x - i as f64).abs() < 1e-6 && i >= 0 {
-            months.get(i as usize).cloned().unwrap_or_default()
-        } else {
-            String::new()
-        }
-    };
+    draw_mix(&top, c, &totals, s)?;
+    draw_means(&bottom, c, s)?;
+    Ok(())
+}
+
+/// The upper panel: the legend, then each month's answers split by channel (stacked
+/// shares of the month's `totals`).
+fn draw_mix<DB: DrawingBackend>(
+    top: &DrawingArea<DB, Shift>,
+    c: &ChannelTrendChart,
+    totals: &[f64],
+    s: f64,
+) -> DrawResult<()>
+where
+    DB::ErrorType: 'static,
+{
+    let (px, font) = measures(s);
+    let m = c.months.len();
+    let fmt = |x: &f64| month_label(&c.months, x);
     // Legend along the top of the mix panel.
     let mut x = px(70.0);
     for (j, (name, _)) in c.channels.iter().enumerate() {
@@ -100,7 +110,23 @@ where
             y += h;
         }
     }
-    let mut means = ChartBuilder::on(&bottom)
+    Ok(())
+}
+
+/// The lower panel: each channel's monthly mean with its interval, the channels side by
+/// side within a month.
+fn draw_means<DB: DrawingBackend>(
+    bottom: &DrawingArea<DB, Shift>,
+    c: &ChannelTrendChart,
+    s: f64,
+) -> DrawResult<()>
+where
+    DB::ErrorType: 'static,
+{
+    let (px, font) = measures(s);
+    let m = c.months.len();
+    let fmt = |x: &f64| month_label(&c.months, x);
+    let mut means = ChartBuilder::on(bottom)
         .margin(px(10.0))
         .x_label_area_size(px(30.0))
         .y_label_area_size(px(60.0))

@@ -1,6 +1,8 @@
 //! The confidence-interval chart: one row per group or difference, its mean and interval,
 //! marked rows, an optional reference line.
 
+use plotters::coord::ranged1d::SegmentedCoord;
+use plotters::coord::types::{RangedCoordf64, RangedCoordi32};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -72,18 +74,7 @@ where
     }
     let thin = c.points.len() > 15;
     let label_size = if thin { 12.0 } else { 14.0 };
-    let labels: Vec<String> = c
-        .points
-        .iter()
-        .map(|p| {
-            let name = shorten(&p.label, MAX_LABEL_EM);
-            if p.n > 0 {
-                format!("{name} (n={})", p.n)
-            } else {
-                name
-            }
-        })
-        .collect();
+    let labels = row_labels(c);
     let label_px = labels
         .iter()
         .map(|l| text_em(l) * label_size)
@@ -119,95 +110,148 @@ where
         .x_label_formatter(&|x| format!("{x:.1}"))
         .draw()?;
     if let Some((label, x)) = &c.reference {
-        chart.draw_series(DashedLineSeries::new(
-            vec![(*x, SegmentValue::Exact(0)), (*x, SegmentValue::Exact(k))],
-            px(6.0) as u32,
-            px(4.0) as u32,
-            ShapeStyle::from(&RGBColor(200, 80, 60)).stroke_width(px(1.5) as u32),
-        ))?;
-        // The label sits in the empty slot above the rows, where the line ends, so that it
-        // never covers the top row's value label.
-        chart.draw_series(std::iter::once(
-            EmptyElement::at((*x, SegmentValue::CenterOf(k)))
-                + Text::new(
-                    format!("{label} {x:.prec$}", prec = c.decimals),
-                    (px(4.0), px(-7.0)),
-                    font(13.0).color(&RGBColor(200, 80, 60)),
-                ),
-        ))?;
+        draw_reference(&mut chart, c, label, *x, k, s)?;
     }
+    for (i, p) in c.points.iter().enumerate() {
+        draw_point(&mut chart, c, i as i32, p, label_px, s)?;
+    }
+    Ok(())
+}
+
+/// The coordinates of a confidence-interval chart: values across, one segment per row.
+type CiCoord = Cartesian2d<RangedCoordf64, SegmentedCoord<RangedCoordi32>>;
+
+/// Each row's label, shortened, with its number of answers when it has one.
+fn row_labels(c: &CiChart) -> Vec<String> {
+    c.points
+        .iter()
+        .map(|p| {
+            let name = shorten(&p.label, MAX_LABEL_EM);
+            if p.n > 0 {
+                format!("{name} (n={})", p.n)
+            } else {
+                name
+            }
+        })
+        .collect()
+}
+
+/// The dashed reference line at `x` over the `k` rows, labelled above them.
+fn draw_reference<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, CiCoord>,
+    c: &CiChart,
+    label: &str,
+    x: f64,
+    k: i32,
+    s: f64,
+) -> DrawResult<()>
+where
+    DB::ErrorType: 'static,
+{
+    let (px, font) = measures(s);
+    chart.draw_series(DashedLineSeries::new(
+        vec![(x, SegmentValue::Exact(0)), (x, SegmentValue::Exact(k))],
+        px(6.0) as u32,
+        px(4.0) as u32,
+        ShapeStyle::from(&RGBColor(200, 80, 60)).stroke_width(px(1.5) as u32),
+    ))?;
+    // The label sits in the empty slot above the rows, where the line ends, so that it
+    // never covers the top row's value label.
+    chart.draw_series(std::iter::once(
+        EmptyElement::at((x, SegmentValue::CenterOf(k)))
+            + Text::new(
+                format!("{label} {x:.prec$}", prec = c.decimals),
+                (px(4.0), px(-7.0)),
+                font(13.0).color(&RGBColor(200, 80, 60)),
+            ),
+    ))?;
+    Ok(())
+}
+
+/// Row `i`: its interval as a whisker, its mean as a dot coloured by its mark, and its
+/// value (with note) beside the whisker where it fits.
+fn draw_point<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, CiCoord>,
+    c: &CiChart,
+    i: i32,
+    p: &CiPoint,
+    label_px: f64,
+    s: f64,
+) -> DrawResult<()>
+where
+    DB::ErrorType: 'static,
+{
+    let (px, font) = measures(s);
+    let thin = c.points.len() > 15;
     let (dot, tick, value_size) = if thin {
         (4.0, 4.0, 11.0)
     } else {
         (5.0, 6.0, 13.0)
     };
-    for (i, p) in c.points.iter().enumerate() {
-        let i = i as i32;
-        let color = match (p.suppressed, p.flag) {
-            (true, _) => GREY,
-            (false, Flag::Down) => RED,
-            (false, Flag::Up) => GREEN,
-            (false, Flag::None) => BLUE,
-        };
-        let style = ShapeStyle::from(&color).stroke_width(px(2.0) as u32);
-        if let Some((lo, hi)) = p.ci {
-            let (lo, hi) = (lo.max(c.range.0), hi.min(c.range.1));
-            chart.draw_series(std::iter::once(PathElement::new(
-                vec![
-                    (lo, SegmentValue::CenterOf(i)),
-                    (hi, SegmentValue::CenterOf(i)),
-                ],
-                style,
-            )))?;
-            for x in [lo, hi] {
-                chart.draw_series(std::iter::once(
-                    EmptyElement::at((x, SegmentValue::CenterOf(i)))
-                        + PathElement::new(vec![(0, -px(tick)), (0, px(tick))], style),
-                ))?;
-            }
-        }
-        let mean = p.mean.clamp(c.range.0, c.range.1);
-        chart.draw_series(std::iter::once(Circle::new(
-            (mean, SegmentValue::CenterOf(i)),
-            px(dot),
-            color.filled(),
+    let color = match (p.suppressed, p.flag) {
+        (true, _) => GREY,
+        (false, Flag::Down) => RED,
+        (false, Flag::Up) => GREEN,
+        (false, Flag::None) => BLUE,
+    };
+    let style = ShapeStyle::from(&color).stroke_width(px(2.0) as u32);
+    if let Some((lo, hi)) = p.ci {
+        let (lo, hi) = (lo.max(c.range.0), hi.min(c.range.1));
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![
+                (lo, SegmentValue::CenterOf(i)),
+                (hi, SegmentValue::CenterOf(i)),
+            ],
+            style,
         )))?;
-        let mut note = format!("{:.prec$}", p.mean, prec = c.decimals);
-        if let Some(n) = &p.note {
-            note = format!("{note}  {n}");
+        for x in [lo, hi] {
+            chart.draw_series(std::iter::once(
+                EmptyElement::at((x, SegmentValue::CenterOf(i)))
+                    + PathElement::new(vec![(0, -px(tick)), (0, px(tick))], style),
+            ))?;
         }
-        if p.suppressed {
-            note = format!("{note} {}", c.suppressed_label);
-        }
-        // The value sits right of the whisker, clear of the dot and the interval; when
-        // that is past the right edge's last fifth it goes left of the whisker instead.
-        let right =
-            p.ci.map(|(_, hi)| hi.min(c.range.1))
-                .unwrap_or(mean)
-                .max(mean);
-        let left =
-            p.ci.map(|(lo, _)| lo.max(c.range.0))
-                .unwrap_or(mean)
-                .min(mean);
-        let span = c.range.1 - c.range.0;
-        let note_em = text_em(&note) * value_size;
-        let plot_w = (WIDTH as f64 - label_px - 40.0).max(100.0);
-        let fits_right = (right - c.range.0) / span * plot_w + note_em + 12.0 < plot_w;
-        let fits_left = (left - c.range.0) / span * plot_w - note_em - 12.0 > 0.0;
-        let (at, offset) = if fits_right || !fits_left {
-            (right, px(8.0))
-        } else {
-            (left, -px(note_em + 8.0))
-        };
-        chart.draw_series(std::iter::once(
-            EmptyElement::at((at, SegmentValue::CenterOf(i)))
-                + Text::new(
-                    note,
-                    (offset, -px(value_size * 0.6)),
-                    font(value_size).color(&color),
-                ),
-        ))?;
     }
+    let mean = p.mean.clamp(c.range.0, c.range.1);
+    chart.draw_series(std::iter::once(Circle::new(
+        (mean, SegmentValue::CenterOf(i)),
+        px(dot),
+        color.filled(),
+    )))?;
+    let mut note = format!("{:.prec$}", p.mean, prec = c.decimals);
+    if let Some(n) = &p.note {
+        note = format!("{note}  {n}");
+    }
+    if p.suppressed {
+        note = format!("{note} {}", c.suppressed_label);
+    }
+    // The value sits right of the whisker, clear of the dot and the interval; when
+    // that is past the right edge's last fifth it goes left of the whisker instead.
+    let right =
+        p.ci.map(|(_, hi)| hi.min(c.range.1))
+            .unwrap_or(mean)
+            .max(mean);
+    let left =
+        p.ci.map(|(lo, _)| lo.max(c.range.0))
+            .unwrap_or(mean)
+            .min(mean);
+    let span = c.range.1 - c.range.0;
+    let note_em = text_em(&note) * value_size;
+    let plot_w = (WIDTH as f64 - label_px - 40.0).max(100.0);
+    let fits_right = (right - c.range.0) / span * plot_w + note_em + 12.0 < plot_w;
+    let fits_left = (left - c.range.0) / span * plot_w - note_em - 12.0 > 0.0;
+    let (at, offset) = if fits_right || !fits_left {
+        (right, px(8.0))
+    } else {
+        (left, -px(note_em + 8.0))
+    };
+    chart.draw_series(std::iter::once(
+        EmptyElement::at((at, SegmentValue::CenterOf(i)))
+            + Text::new(
+                note,
+                (offset, -px(value_size * 0.6)),
+                font(value_size).color(&color),
+            ),
+    ))?;
     Ok(())
 }
 

@@ -1,5 +1,6 @@
 //! The control chart (X̄ or p): values, centre line, limits per month.
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -48,7 +49,6 @@ where
     let n = c.values.len() as i32;
     let mut chart = titled(root, &c.title, s, 40.0, 60.0)
         .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), (lo - pad)..(hi + pad))?;
-    let months = c.months.clone();
     chart
         .configure_mesh()
         .disable_x_mesh()
@@ -57,41 +57,10 @@ where
         .y_desc(c.axis.as_str())
         .axis_desc_style(font(14.0).color(&INK))
         .label_style(font(12.0).color(&INK))
-        .x_labels(months.len())
-        .x_label_formatter(&|x| {
-            let i = x.round() as i64;
-            if (x - i as f64).abs() < 1e-6 && i >= 0 {
-                months.get(i as usize).cloned().unwrap_or_default()
-            } else {
-                String::new()
-            }
-        })
+        .x_labels(c.months.len())
+        .x_label_formatter(&|x| month_label(&c.months, x))
         .draw()?;
-    // The interval band: one shaded polygon per run of months that have an interval.
-    let mut run: Vec<(f64, (f64, f64))> = Vec::new();
-    let band_color = RGBColor(31, 94, 158).mix(0.15);
-    let mut flush = |run: &mut Vec<(f64, (f64, f64))>| -> DrawResult<()> {
-        if run.len() == 1 {
-            let (x, (l, u)) = run[0];
-            chart.draw_series(std::iter::once(Rectangle::new(
-                [(x - 0.15, l), (x + 0.15, u)],
-                band_color.filled(),
-            )))?;
-        } else if run.len() > 1 {
-            let mut poly: Vec<(f64, f64)> = run.iter().map(|(x, (_, u))| (*x, *u)).collect();
-            poly.extend(run.iter().rev().map(|(x, (l, _))| (*x, *l)));
-            chart.draw_series(std::iter::once(Polygon::new(poly, band_color.filled())))?;
-        }
-        run.clear();
-        Ok(())
-    };
-    for (i, b) in c.band.iter().enumerate() {
-        match b {
-            Some(b) => run.push((i as f64, *b)),
-            None => flush(&mut run)?,
-        }
-    }
-    flush(&mut run)?;
+    draw_band(&mut chart, &c.band)?;
     let limit_style = ShapeStyle::from(&RGBColor(200, 80, 60)).stroke_width(px(1.0) as u32);
     for (i, l) in c.limits.iter().enumerate() {
         if let Some((l, u)) = l {
@@ -133,6 +102,42 @@ where
             color.filled(),
         )))?;
     }
+    Ok(())
+}
+
+/// The interval band: one shaded polygon per run of months that have an interval (a
+/// lone month's interval is a narrow bar).
+fn draw_band<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    band: &[Option<(f64, f64)>],
+) -> DrawResult<()>
+where
+    DB::ErrorType: 'static,
+{
+    let mut run: Vec<(f64, (f64, f64))> = Vec::new();
+    let band_color = RGBColor(31, 94, 158).mix(0.15);
+    let mut flush = |run: &mut Vec<(f64, (f64, f64))>| -> DrawResult<()> {
+        if run.len() == 1 {
+            let (x, (l, u)) = run[0];
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(x - 0.15, l), (x + 0.15, u)],
+                band_color.filled(),
+            )))?;
+        } else if run.len() > 1 {
+            let mut poly: Vec<(f64, f64)> = run.iter().map(|(x, (_, u))| (*x, *u)).collect();
+            poly.extend(run.iter().rev().map(|(x, (l, _))| (*x, *l)));
+            chart.draw_series(std::iter::once(Polygon::new(poly, band_color.filled())))?;
+        }
+        run.clear();
+        Ok(())
+    };
+    for (i, b) in band.iter().enumerate() {
+        match b {
+            Some(b) => run.push((i as f64, *b)),
+            None => flush(&mut run)?,
+        }
+    }
+    flush(&mut run)?;
     Ok(())
 }
 

@@ -183,8 +183,22 @@ pub fn svg_to_png(svg: &str, scale: f32) -> Result<Vec<u8>, RenderError> {
     Ok(bytes)
 }
 
-/// A chart's white canvas, with the two measures every chart draws with at scale `s`:
-/// lengths in pixels (`px`) and the embedded font at a size (`font`).
+/// The two measures every chart draws with at scale `s`: lengths in pixels (`px`) and the
+/// embedded font at a size (`font`).
+#[allow(clippy::type_complexity)]
+fn measures(
+    s: f64,
+) -> (
+    impl Fn(f64) -> i32 + Copy,
+    impl Fn(f64) -> FontDesc<'static> + Copy,
+) {
+    (
+        move |v: f64| (v * s) as i32,
+        move |size: f64| (FAMILY, size * s).into_font(),
+    )
+}
+
+/// A chart's white canvas, with its [`measures`].
 #[allow(clippy::type_complexity)]
 fn canvas<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -197,10 +211,7 @@ where
     DB::ErrorType: 'static,
 {
     root.fill(&WHITE)?;
-    Ok((
-        move |v: f64| (v * s) as i32,
-        move |size: f64| (FAMILY, size * s).into_font(),
-    ))
+    Ok(measures(s))
 }
 
 /// The frame of a chart's plot: `title` as its caption, the common margin, and label
@@ -212,13 +223,23 @@ fn titled<'a, 'b, DB: DrawingBackend>(
     x_area: f64,
     y_area: f64,
 ) -> ChartBuilder<'a, 'b, DB> {
-    let px = |v: f64| (v * s) as i32;
+    let (px, font) = measures(s);
     let mut b = ChartBuilder::on(root);
-    b.caption(title, (FAMILY, 20.0 * s).into_font().color(&INK))
+    b.caption(title, font(20.0).color(&INK))
         .margin(px(16.0))
         .x_label_area_size(px(x_area))
         .y_label_area_size(px(y_area));
     b
+}
+
+/// The x-axis label at `x`: the month at a whole index, nothing between.
+fn month_label(months: &[String], x: &f64) -> String {
+    let i = x.round() as i64;
+    if (x - i as f64).abs() < 1e-6 && i >= 0 {
+        months.get(i as usize).cloned().unwrap_or_default()
+    } else {
+        String::new()
+    }
 }
 
 /// The panel of a chart without data: its title and a centred message, never a blank image.
