@@ -73,3 +73,29 @@ fn churn_is_a_flag_a_date_by_the_period_end_or_a_year_without_purchase() {
         (true, d("2026-10-05"))
     );
 }
+
+#[test]
+fn the_snapshot_of_a_period_is_the_newest_at_or_before_it() {
+    use super::snapshot_at;
+    use crate::period::Period;
+    let p = |s: &str| Some(s.to_string());
+    let rows = [p("2026-06"), None, p("2026-09"), p("2026-12"), p("2026-09")];
+    let at = |m: &str| snapshot_at(&rows, m.parse::<Period>().unwrap());
+    assert_eq!(
+        at("2026-10"),
+        p("2026-09"),
+        "the newest before, not the later one"
+    );
+    assert_eq!(
+        at("2026-09"),
+        p("2026-09"),
+        "a snapshot of the period itself"
+    );
+    assert_eq!(at("2027-01"), p("2026-12"));
+    assert_eq!(
+        at("2026-05"),
+        None,
+        "every snapshot is later: none describes the period"
+    );
+    assert_eq!(snapshot_at(&[None, None], "2026-10".parse().unwrap()), None);
+}

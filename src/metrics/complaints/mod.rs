@@ -120,6 +120,18 @@ fn numeric_control(cfg: &Config, name: &str) -> bool {
             .is_some_and(|f| f.kind == crate::config::FieldKind::Number)
 }
 
+/// The customer file's snapshot that describes `period`: the newest at or before it
+/// (`periods`: each row's snapshot month). Later snapshots are the future; none is `None`.
+pub(crate) fn snapshot_at(periods: &[Option<String>], period: Period) -> Option<String> {
+    let now = period.to_string();
+    periods
+        .iter()
+        .flatten()
+        .filter(|p| p.as_str() <= now.as_str())
+        .max()
+        .cloned()
+}
+
 fn read_customers(
     cfg: &Config,
     df: &DataFrame,
@@ -130,13 +142,7 @@ fn read_customers(
     let e = err("complaint_churn");
     let s = |c| frame::strs(df, c).map_err(&e);
     let per = s("period")?;
-    let now = period.to_string();
-    let snap = per
-        .iter()
-        .flatten()
-        .filter(|p| p.as_str() <= now.as_str())
-        .max()
-        .cloned();
+    let snap = snapshot_at(&per, period);
     let (id, tier, store, region) = (s("customer_id")?, s("tier")?, s("store")?, s("region")?);
     let first = frame::dates(df, "first_purchase").map_err(&e)?;
     let last = frame::dates(df, "last_purchase").map_err(&e)?;

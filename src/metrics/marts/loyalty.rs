@@ -14,14 +14,7 @@ fn customer_figures(inp: &Inputs) -> Result<CustomerFigures, MetricsError> {
     let mut cust = CustomerFigures::new();
     if let Some(c) = inp.customers {
         let per = frame::strs(c, "period").map_err(&e)?;
-        // The newest snapshot at or before the period.
-        let now = inp.period.to_string();
-        let snap = per
-            .iter()
-            .flatten()
-            .filter(|p| p.as_str() <= now.as_str())
-            .max()
-            .cloned();
+        let snap = crate::metrics::complaints::snapshot_at(&per, inp.period);
         let (region, store, tier) = (
             frame::strs(c, "region").map_err(&e)?,
             frame::strs(c, "store").map_err(&e)?,
