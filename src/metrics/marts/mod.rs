@@ -175,14 +175,7 @@ pub fn build_without_survey(inp: &Inputs) -> Result<Marts, MetricsError> {
     if inp.customers.is_some() {
         tables.loyalty = Some(loyalty(inp, &[])?);
     }
-    tables.merge(super::complaints::build(
-        inp.cfg,
-        inp.period,
-        inp.complaints,
-        inp.customers,
-        inp.satisfaction_by_customer,
-        &mut notes,
-    )?);
+    tables.merge(complaint_marts(inp, &mut notes)?);
     Ok(Marts {
         tables,
         notes,
@@ -244,14 +237,7 @@ pub fn build(inp: &Inputs) -> Result<Marts, MetricsError> {
         ..MartSet::default()
     };
     let survey_ms = started.elapsed().as_millis() as u64 - scan_ms;
-    tables.merge(super::complaints::build(
-        cfg,
-        inp.period,
-        inp.complaints,
-        inp.customers,
-        inp.satisfaction_by_customer,
-        &mut notes,
-    )?);
+    tables.merge(complaint_marts(inp, &mut notes)?);
     // Where the time goes: the survey answers' one pass, the survey marts from its sums, and
     // the complaint and churn marts over the customer file (`csat -v analyze`).
     tracing::info!(
@@ -265,6 +251,18 @@ pub fn build(inp: &Inputs) -> Result<Marts, MetricsError> {
         notes,
         answers: scanned.rows,
     })
+}
+
+/// The complaint and churn marts of the period, with or without a survey.
+fn complaint_marts(inp: &Inputs, notes: &mut Vec<String>) -> Result<MartSet, MetricsError> {
+    super::complaints::build(
+        inp.cfg,
+        inp.period,
+        inp.complaints,
+        inp.customers,
+        inp.satisfaction_by_customer,
+        notes,
+    )
 }
 
 #[cfg(test)]
