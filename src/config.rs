@@ -153,6 +153,8 @@ pub struct Config {
     pub churn_after_days: Option<i64>,
     /// `[complaints]`: what "in time" means.
     pub commitments: Commitments,
+    /// `[plan]`: the precision next period's survey should reach.
+    pub plan: PlanTargets,
     pub churn_controls: Vec<String>,
     /// The text of a configured holiday calendar (`None`: the shipped one).
     pub calendar: Option<String>,
@@ -267,6 +269,7 @@ impl Config {
         );
         let accent = settings::accent(&raw.report, &mut p);
         let commitments = resolve_commitments(&raw.complaints, &mut p);
+        let plan = settings::plan(&raw.plan, &mut p);
         if !p.is_empty() {
             return Err(ConfigError::Invalid {
                 path: path.to_path_buf(),
@@ -306,6 +309,7 @@ impl Config {
             weighting,
             churn_after_days: raw.churn.after_days,
             commitments,
+            plan,
             churn_controls,
             calendar,
             min_n: min_n.max(2) as usize,

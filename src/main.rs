@@ -51,6 +51,9 @@ enum Command {
     /// The monthly job: ingest, analyze and report.
     #[command(after_help = EXIT_CODES_HELP)]
     Run(cmd::run::Args),
+    /// How many answers and invitations next period needs per store for a target margin.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Plan(cmd::plan::Args),
     /// What the workspace holds (finishing or undoing an interrupted run first).
     #[command(after_help = EXIT_CODES_HELP)]
     Status(cmd::status::Args),
@@ -150,6 +153,7 @@ fn dispatch(command: &Command) -> cmd::CmdResult {
         Command::Report(a) => cmd::report::run(a),
         Command::Run(a) => cmd::run::run(a),
         Command::Validate(a) => cmd::validate::run(a),
+        Command::Plan(a) => cmd::plan::run(a),
         Command::Status(a) => cmd::status::run(a),
         Command::Completions { shell } => {
             let mut out = Vec::new();

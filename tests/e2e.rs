@@ -23,6 +23,8 @@ mod init;
 mod overlap;
 #[path = "e2e/partial.rs"]
 mod partial;
+#[path = "e2e/plan.rs"]
+mod plan;
 #[path = "e2e/stranger.rs"]
 mod stranger;
 #[path = "e2e/unattended.rs"]

@@ -5,6 +5,7 @@ pub mod analyze;
 pub mod demo;
 pub mod ingest;
 pub mod init;
+pub mod plan;
 pub mod report;
 pub mod run;
 pub mod say;

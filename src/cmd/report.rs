@@ -40,33 +40,7 @@ pub fn report(
     lang: Lang,
     as_of: NaiveDate,
 ) -> Result<std::path::PathBuf, Failure> {
-    // The marts of the period, whichever the workspace's sources gave (a complaints-only
-    // workspace has no survey marts); none at all means analyze has not run.
-    let dir = cfg.marts.join(format!("period={period}"));
-    if !dir.is_dir() {
-        return Err(Failure::new(
-            Kind::Data,
-            format!("no marts for {period} at {}", dir.display()),
-        )
-        .with_hint(format!("run `csat analyze --period {period}` first")));
-    }
-    // Every mart the period has, read into its rows; a file that is not what its type says
-    // (an older mart) names the file and the column.
-    let path = |name| lake::mart_path(&cfg.marts, period, name);
-    let marts = MartSet::read(
-        |name| -> Result<_, Failure> {
-            let p = path(name);
-            Ok(match p.is_file() {
-                true => Some(lake::read_file(&p)?),
-                false => None,
-            })
-        },
-        // The file named, and the way out: analyze writes the marts anew.
-        |name, e| {
-            Failure::new(Kind::Data, format!("{}: {e}", path(name).display()))
-                .with_hint(format!("run `csat analyze --period {period}` again"))
-        },
-    )?;
+    let marts = read_marts(cfg, period)?;
     let ledger_path = cfg.lake.join("_ledger").join("files.parquet");
     let ledger = if ledger_path.is_file() {
         Some(lake::read_file(&ledger_path)?)
@@ -133,6 +107,37 @@ pub fn report(
         None,
     );
     Ok(dir.join("report.pdf"))
+}
+
+/// Every mart the period has, read into its rows (`csat analyze` wrote them).
+pub fn read_marts(cfg: &Config, period: Period) -> Result<MartSet, Failure> {
+    // The marts of the period, whichever the workspace's sources gave (a complaints-only
+    // workspace has no survey marts); none at all means analyze has not run.
+    let dir = cfg.marts.join(format!("period={period}"));
+    if !dir.is_dir() {
+        return Err(Failure::new(
+            Kind::Data,
+            format!("no marts for {period} at {}", dir.display()),
+        )
+        .with_hint(format!("run `csat analyze --period {period}` first")));
+    }
+    // Every mart the period has, read into its rows; a file that is not what its type says
+    // (an older mart) names the file and the column.
+    let path = |name| lake::mart_path(&cfg.marts, period, name);
+    MartSet::read(
+        |name| -> Result<_, Failure> {
+            let p = path(name);
+            Ok(match p.is_file() {
+                true => Some(lake::read_file(&p)?),
+                false => None,
+            })
+        },
+        // The file named, and the way out: analyze writes the marts anew.
+        |name, e| {
+            Failure::new(Kind::Data, format!("{}: {e}", path(name).display()))
+                .with_hint(format!("run `csat analyze --period {period}` again"))
+        },
+    )
 }
 
 fn read_rejects(cfg: &Config) -> Result<Option<crate::frame::DataFrame>, Failure> {

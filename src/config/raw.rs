@@ -30,6 +30,8 @@ pub struct RawConfig {
     #[serde(default)]
     pub complaints: RawComplaints,
     #[serde(default)]
+    pub plan: RawPlan,
+    #[serde(default)]
     pub catalog: BTreeMap<String, Vec<RawCatalogEntry>>,
     /// Answer text → score, by map name (items refer to a map with `values`).
     #[serde(default)]
@@ -86,6 +88,42 @@ pub struct RawComplaints {
     /// How the closing days count: `working` (default: weekends, public holidays and make-up
     /// days from the calendar) or `calendar`.
     pub close_days: Option<String>,
+}
+
+/// `[plan]`: the precision the quality department wants from next period's survey
+/// (`csat plan` and the report's appendix plan the sample size for it).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPlan {
+    /// Half-width of the interval of a mean, in scale points (default 0.1).
+    pub margin: Option<f64>,
+    /// Half-width of the interval of the top-2-box share, as a share (default 0.05).
+    pub margin_share: Option<f64>,
+    /// Half-width of the interval of the NPS, in NPS points (default 10).
+    pub margin_nps: Option<f64>,
+    /// The segment planned for (default `store`).
+    pub segment: Option<String>,
+}
+
+/// The target precision of next period's figures (see [`RawPlan`]); the confidence level is
+/// the report's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanTargets {
+    pub margin: f64,
+    pub margin_share: f64,
+    pub margin_nps: f64,
+    pub segment: String,
+}
+
+impl Default for PlanTargets {
+    fn default() -> PlanTargets {
+        PlanTargets {
+            margin: 0.1,
+            margin_share: 0.05,
+            margin_nps: 10.0,
+            segment: "store".into(),
+        }
+    }
 }
 
 /// The commitments every complaint is measured against.

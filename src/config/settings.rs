@@ -38,6 +38,40 @@ pub(super) fn thresholds(raw: &RawConfig, p: &mut Vec<String>) -> (i64, usize, f
     (min_n, max_cell_bytes, confidence)
 }
 
+/// `[plan]`: each margin a positive number of its unit.
+pub(super) fn plan(r: &RawPlan, p: &mut Vec<String>) -> PlanTargets {
+    let d = PlanTargets::default();
+    let mut positive = |key: &str, v: Option<f64>, default: f64, example: &str| match v {
+        None => default,
+        Some(x) if x > 0.0 && x.is_finite() => x,
+        Some(x) => {
+            p.push(format!(
+                "plan.{key} = {x}: give a positive half-width, such as {example}"
+            ));
+            default
+        }
+    };
+    let margin = positive("margin", r.margin, d.margin, "0.1 (scale points)");
+    let margin_share = positive(
+        "margin_share",
+        r.margin_share,
+        d.margin_share,
+        "0.05 (5 percentage points)",
+    );
+    let margin_nps = positive("margin_nps", r.margin_nps, d.margin_nps, "10 (NPS points)");
+    if margin_share >= 1.0 {
+        p.push(format!(
+            "plan.margin_share = {margin_share}: a share's half-width is below 1, such as 0.05"
+        ));
+    }
+    PlanTargets {
+        margin,
+        margin_share,
+        margin_nps,
+        segment: r.segment.clone().unwrap_or(d.segment),
+    }
+}
+
 /// The lake's time zone (default +08:00).
 pub(super) fn timezone(w: &RawWorkspace, p: &mut Vec<String>) -> crate::zone::Zone {
     match crate::zone::Zone::parse(w.timezone.as_deref().unwrap_or("+08:00")) {

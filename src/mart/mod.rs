@@ -35,6 +35,8 @@ pub trait Field: Sized + Clone {
     fn values(v: Vec<Self>) -> Values;
     /// The column `name` of `df`; `Err` says what is wrong with it.
     fn read(df: &DataFrame, name: &str) -> Result<Vec<Self>, String>;
+    /// The cell as text (empty for none; reals in Rust's shortest round-trip form), for CSV.
+    fn text(&self) -> String;
 }
 
 fn missing(name: &str) -> String {
@@ -51,6 +53,9 @@ fn required<T>(name: &str, v: Vec<Option<T>>) -> Result<Vec<T>, String> {
 }
 
 impl Field for Option<String> {
+    fn text(&self) -> String {
+        self.as_ref().map_or_else(String::new, |x| x.to_string())
+    }
     const TYPE: ColType = ColType::Str;
     fn values(v: Vec<Self>) -> Values {
         Values::Str(v)
@@ -61,6 +66,9 @@ impl Field for Option<String> {
 }
 
 impl Field for String {
+    fn text(&self) -> String {
+        self.to_string()
+    }
     const TYPE: ColType = ColType::Str;
     fn values(v: Vec<Self>) -> Values {
         Values::Str(v.into_iter().map(Some).collect())
@@ -71,6 +79,9 @@ impl Field for String {
 }
 
 impl Field for Option<f64> {
+    fn text(&self) -> String {
+        self.as_ref().map_or_else(String::new, |x| x.to_string())
+    }
     const TYPE: ColType = ColType::F64;
     fn values(v: Vec<Self>) -> Values {
         Values::F64(v)
@@ -81,6 +92,9 @@ impl Field for Option<f64> {
 }
 
 impl Field for f64 {
+    fn text(&self) -> String {
+        self.to_string()
+    }
     const TYPE: ColType = ColType::F64;
     fn values(v: Vec<Self>) -> Values {
         Values::F64(v.into_iter().map(Some).collect())
@@ -91,6 +105,9 @@ impl Field for f64 {
 }
 
 impl Field for Option<usize> {
+    fn text(&self) -> String {
+        self.as_ref().map_or_else(String::new, |x| x.to_string())
+    }
     const TYPE: ColType = ColType::I64;
     fn values(v: Vec<Self>) -> Values {
         Values::I64(v.into_iter().map(|x| x.map(|x| x as i64)).collect())
@@ -109,6 +126,9 @@ impl Field for Option<usize> {
 }
 
 impl Field for usize {
+    fn text(&self) -> String {
+        self.to_string()
+    }
     const TYPE: ColType = ColType::I64;
     fn values(v: Vec<Self>) -> Values {
         Values::I64(v.into_iter().map(|x| Some(x as i64)).collect())
@@ -119,6 +139,9 @@ impl Field for usize {
 }
 
 impl Field for Option<bool> {
+    fn text(&self) -> String {
+        self.as_ref().map_or_else(String::new, |x| x.to_string())
+    }
     const TYPE: ColType = ColType::Bool;
     fn values(v: Vec<Self>) -> Values {
         Values::Bool(v)
@@ -129,6 +152,9 @@ impl Field for Option<bool> {
 }
 
 impl Field for bool {
+    fn text(&self) -> String {
+        self.to_string()
+    }
     const TYPE: ColType = ColType::Bool;
     fn values(v: Vec<Self>) -> Values {
         Values::Bool(v.into_iter().map(Some).collect())
@@ -144,6 +170,10 @@ pub trait Mart: Sized {
     const NAME: &'static str;
     fn to_frame(rows: &[Self]) -> Result<DataFrame, MartError>;
     fn from_frame(df: &DataFrame) -> Result<Vec<Self>, MartError>;
+    /// The declared columns' names (not the `extra` run), in file order.
+    fn columns() -> Vec<&'static str>;
+    /// The declared columns' cells as text, in the order of [`Mart::columns`].
+    fn cells(&self) -> Vec<String>;
 }
 
 /// Declare a mart row: `Name = "file" { column: Type, … }`. The struct gets one public field
@@ -182,6 +212,14 @@ macro_rules! mart {
                 ),*];
                 $( cols.extend($crate::mart::extra_columns(rows, |r| &r.$extra, $prefix)); )?
                 $crate::mart::frame_of(Self::NAME, cols)
+            }
+
+            fn columns() -> Vec<&'static str> {
+                vec![$( stringify!($field) ),*]
+            }
+
+            fn cells(&self) -> Vec<String> {
+                vec![$( <$ty as $crate::mart::Field>::text(&self.$field) ),*]
             }
 
             fn from_frame(df: &$crate::frame::DataFrame) -> Result<Vec<Self>, $crate::mart::MartError> {

@@ -19,6 +19,7 @@ pub struct MartSet {
     pub complaint_churn: Option<Vec<ComplaintChurn>>,
     pub churn_model: Option<Vec<ChurnModel>>,
     pub survival: Option<Vec<Survival>>,
+    pub plan: Option<Vec<Plan>>,
 }
 
 /// Calls `$m!(field, Type)` for every mart of a [`MartSet`], in the order the marts are
@@ -39,6 +40,7 @@ macro_rules! each_mart {
         $m!(complaint_churn, ComplaintChurn);
         $m!(churn_model, ChurnModel);
         $m!(survival, Survival);
+        $m!(plan, Plan);
     };
 }
 

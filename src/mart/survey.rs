@@ -204,3 +204,47 @@ crate::mart! {
         note: String,
     }
 }
+
+crate::mart! {
+    /// Sample-size planning per segment from the period's overall-item, top-2-box and NPS
+    /// figures: the margin each achieved, and the completed answers and invitations next
+    /// period needs for the `[plan]` targets (see `metrics::plan` for the formulas).
+    Plan = "plan" {
+        period: String,
+        segment: String,
+        segment_value: String,
+        /// `none` or `raked`.
+        weighting: String,
+        /// The overall item the mean and top-2-box plans are for.
+        measure: String,
+        n: usize,
+        n_eff: f64,
+        /// Active customers of the segment on the customer file (the finite population).
+        population: Option<usize>,
+        sd: Option<f64>,
+        margin: Option<f64>,
+        target_margin: f64,
+        n_needed: Option<usize>,
+        n_needed_fpc: Option<usize>,
+        top2box: Option<f64>,
+        share_margin: Option<f64>,
+        target_share_margin: f64,
+        share_n_needed: Option<usize>,
+        share_n_needed_fpc: Option<usize>,
+        nps_n: Option<usize>,
+        nps_sd: Option<f64>,
+        nps_margin: Option<f64>,
+        target_nps_margin: f64,
+        nps_n_needed: Option<usize>,
+        nps_n_needed_fpc: Option<usize>,
+        /// The most any of the three targets needs (with the correction where the
+        /// population is known): the number of completed answers to plan for.
+        completes_needed: Option<usize>,
+        /// Completed answers per invitation last period, over the channels with invitations.
+        response_rate: Option<f64>,
+        /// The channels the response rate is over.
+        rate_channels: Option<String>,
+        invitations_needed: Option<usize>,
+        note: Option<String>,
+    }
+}

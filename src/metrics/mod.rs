@@ -11,6 +11,7 @@ pub mod cox;
 pub mod handling;
 pub mod hazard;
 pub mod marts;
+pub mod plan;
 pub mod scan;
 pub mod stats;
 pub mod weighting;

@@ -6,8 +6,10 @@ use crate::config::Lang;
 
 mod commitments;
 mod numbers;
+mod plan;
 pub use commitments::*;
 pub use numbers::*;
+pub use plan::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Msg {

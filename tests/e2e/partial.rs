@@ -5,7 +5,7 @@
 use super::{ok, tool, TempDir};
 
 /// The demo workspace with only the named sources kept.
-fn keep_only(name: &str, sources: &[&str]) -> TempDir {
+pub(super) fn keep_only(name: &str, sources: &[&str]) -> TempDir {
     let t = TempDir::new(name);
     ok(t.path(), &["demo", "--out", "."]);
     let cfg = t.path().join("csat.toml");

@@ -238,6 +238,7 @@ pub fn build(inp: &Inputs) -> Result<Marts, MetricsError> {
     };
     let survey_ms = started.elapsed().as_millis() as u64 - scan_ms;
     tables.merge(complaint_marts(inp, &mut notes)?);
+    tables.plan = super::plan::build(cfg, &tables, &cfg.plan, cfg.confidence);
     // Where the time goes: the survey answers' one pass, the survey marts from its sums, and
     // the complaint and churn marts over the customer file (`csat -v analyze`).
     tracing::info!(

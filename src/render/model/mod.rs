@@ -15,6 +15,7 @@ use super::i18n::{self, Msg};
 use super::RenderError;
 
 mod headlines;
+mod plan;
 mod sections;
 mod summary;
 mod tables;

@@ -163,12 +163,17 @@ pub(super) fn data_section(inp: &Inputs) -> Result<Section, RenderError> {
         });
     }
     tables.extend(suppressed_table(inp, &sat_of(inp)?));
+    let mut notes = appendix_notes(inp);
+    if let Some((t, note)) = super::plan::plan_table(inp) {
+        tables.push(t);
+        notes.push(note);
+    }
     Ok(Section {
         title: Msg::DataSection.text(lang).into(),
         intro: Some(Msg::DataIntro.text(lang).into()),
         charts: Vec::new(),
         tables,
-        notes: appendix_notes(inp).into_iter().chain(file_notes).collect(),
+        notes: notes.into_iter().chain(file_notes).collect(),
     })
 }
 
