@@ -140,6 +140,8 @@ pub struct Config {
     pub template: Option<PathBuf>,
     /// `[report] accent`: `#rrggbb`.
     pub accent: String,
+    /// `[report] scorecards`: write the store and region scorecards with every report.
+    pub scorecards: bool,
     pub lake: PathBuf,
     pub marts: PathBuf,
     pub reports: PathBuf,
@@ -294,6 +296,7 @@ impl Config {
             template,
             run_period,
             accent,
+            scorecards: raw.report.scorecards.unwrap_or(false),
             lake: dir(&raw.workspace.lake, "data/lake"),
             marts: dir(&raw.workspace.marts, "data/marts"),
             reports: dir(&raw.workspace.reports, "reports"),

@@ -25,6 +25,8 @@ mod overlap;
 mod partial;
 #[path = "e2e/plan.rs"]
 mod plan;
+#[path = "e2e/scorecards.rs"]
+mod scorecards;
 #[path = "e2e/stranger.rs"]
 mod stranger;
 #[path = "e2e/unattended.rs"]
@@ -685,13 +687,14 @@ fn the_first_month_of_data_alone_still_gives_a_complete_report() {
 #[test]
 fn same_inputs_give_byte_identical_outputs() {
     let t = demo("det");
-    ok(t.path(), &["run", "--as-of", AS_OF]);
+    // The scorecards too.
+    ok(t.path(), &["run", "--as-of", AS_OF, "--scorecards"]);
     let first = (
         files_under(&t.path().join("marts")),
         files_under(&t.path().join("reports")),
         files_under(&t.path().join("lake")),
     );
-    ok(t.path(), &["run", "--as-of", AS_OF]);
+    ok(t.path(), &["run", "--as-of", AS_OF, "--scorecards"]);
     let second = (
         files_under(&t.path().join("marts")),
         files_under(&t.path().join("reports")),
@@ -699,6 +702,7 @@ fn same_inputs_give_byte_identical_outputs() {
     );
     assert!(first.0 == second.0, "marts differ between two runs");
     assert!(first.2 == second.2, "lake differs between two runs");
+    assert!(first.1.keys().any(|k| k.contains("scorecards/S01.pdf")));
     for (name, bytes) in &first.1 {
         assert!(
             second.1[name] == *bytes,

@@ -19,17 +19,26 @@ pub struct Args {
     /// Report language (default: report.lang in csat.toml).
     #[arg(long, value_name = "zh|en")]
     pub lang: Option<Lang>,
+    /// Also write one A4 scorecard per store and per region to scorecards/<store>.pdf, and
+    /// all of them in scorecards/scorecards.pdf (default: [report] scorecards).
+    #[arg(long)]
+    pub scorecards: bool,
 }
 
 pub fn run(args: &Args) -> CmdResult {
     let (cfg, _lock, period) = args.common.open(crate::period::PeriodArg::Latest)?;
-    report(
-        &cfg,
-        period,
-        args.lang.unwrap_or(cfg.lang),
-        args.common.as_of(),
-    )
-    .map(|_| ())
+    let what = What {
+        lang: args.lang.unwrap_or(cfg.lang),
+        scorecards: args.scorecards || cfg.scorecards,
+    };
+    report(&cfg, period, what, args.common.as_of()).map(|_| ())
+}
+
+/// What a report run renders: its language, and whether the scorecards too.
+#[derive(Debug, Clone, Copy)]
+pub struct What {
+    pub lang: Lang,
+    pub scorecards: bool,
 }
 
 /// Render the report of `period` into `<reports>/YYYY-MM/` (switched over whole); returns
@@ -37,9 +46,10 @@ pub fn run(args: &Args) -> CmdResult {
 pub fn report(
     cfg: &Config,
     period: Period,
-    lang: Lang,
+    what: What,
     as_of: NaiveDate,
 ) -> Result<std::path::PathBuf, Failure> {
+    let lang = what.lang;
     let marts = read_marts(cfg, period)?;
     let ledger_path = cfg.lake.join("_ledger").join("files.parquet");
     let ledger = if ledger_path.is_file() {
@@ -86,7 +96,20 @@ pub fn report(
         notes,
         generated_on: as_of.to_string(),
     };
-    let out = render::report(&inputs, as_of, logo, template.as_deref())?;
+    let mut out = render::report(&inputs, as_of, logo, template.as_deref())?;
+    let mut cards = 0;
+    if what.scorecards {
+        let sc = render::scorecards::render(&inputs, as_of)?.ok_or_else(|| {
+            Failure::new(
+                Kind::Data,
+                format!("{period} has no store or region figures to make scorecards of"),
+            )
+            .with_hint("scorecards need `store` or `region` in [segments] report and a survey or complaint source that carries it")
+        })?;
+        cards = sc.files.len() - 1;
+        out.files.extend(sc.files);
+        out.warnings.extend(sc.warnings);
+    }
     for w in &out.warnings {
         super::say::warn(w);
     }
@@ -98,6 +121,15 @@ pub fn report(
     }
     super::keep_users_files(&dir, &staged, &switch)?;
     switch.commit()?;
+    if cards > 0 {
+        super::say::stage(
+            &format!(
+                "scorecards {period}: {cards} in {}",
+                dir.join("scorecards").display()
+            ),
+            None,
+        );
+    }
     super::say::stage(
         &format!(
             "report {period} ({}): {}",

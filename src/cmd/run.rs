@@ -16,6 +16,9 @@ pub struct Args {
     /// Report language (default: report.lang in csat.toml).
     #[arg(long, value_name = "zh|en")]
     pub lang: Option<Lang>,
+    /// Also write the store and region scorecards (default: [report] scorecards).
+    #[arg(long)]
+    pub scorecards: bool,
     #[command(flatten)]
     pub limits: super::ingest::Limits,
 }
@@ -34,7 +37,11 @@ pub fn run(args: &Args) -> CmdResult {
     say::progress(2, 3, &format!("analyze {period}"));
     let marts = super::analyze::analyze(&cfg, period)?;
     say::progress(3, 3, &format!("report {period}"));
-    let pdf = super::report::report(&cfg, period, args.lang.unwrap_or(cfg.lang), as_of)?;
+    let what = super::report::What {
+        lang: args.lang.unwrap_or(cfg.lang),
+        scorecards: args.scorecards || cfg.scorecards,
+    };
+    let pdf = super::report::report(&cfg, period, what, as_of)?;
     let secs = started.elapsed().as_secs_f64();
     say::summary(
         &format!(

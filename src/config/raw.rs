@@ -183,6 +183,9 @@ pub struct RawReport {
     pub template: Option<String>,
     /// The accent colour of headings and headline figures, `#rrggbb`.
     pub accent: Option<String>,
+    /// Also write the store and region scorecards with every report (`csat report
+    /// --scorecards` does it for one run).
+    pub scorecards: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]

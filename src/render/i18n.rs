@@ -7,9 +7,11 @@ use crate::config::Lang;
 mod commitments;
 mod numbers;
 mod plan;
+mod scorecard;
 pub use commitments::*;
 pub use numbers::*;
 pub use plan::*;
+pub use scorecard::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Msg {

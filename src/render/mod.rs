@@ -11,6 +11,7 @@ pub mod html;
 pub mod i18n;
 pub mod model;
 pub mod pdf;
+pub mod scorecards;
 mod sections;
 pub mod xlsx;
 

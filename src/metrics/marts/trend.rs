@@ -161,13 +161,16 @@ fn thirteen_months(period: Period) -> Vec<String> {
     m.iter().map(|p| p.to_string()).collect()
 }
 
-/// The groups the trend follows: everyone, each region and each channel of the period.
+/// The groups the trend follows: everyone, each region, store and channel of the period
+/// (a store's line is its scorecard's trend).
 fn groups(sums: &[Cell], period: Period) -> Vec<(String, String)> {
     let now = period.to_string();
     std::iter::once(("all".to_string(), "all".to_string()))
         .chain(
             sums.iter()
-                .filter(|c| (c.segment == "region" || c.segment == "channel") && c.period == now)
+                .filter(|c| {
+                    matches!(c.segment.as_str(), "region" | "store" | "channel") && c.period == now
+                })
                 .map(|c| (c.segment.clone(), c.value.clone())),
         )
         .collect::<std::collections::BTreeSet<_>>()

@@ -16,10 +16,12 @@ use super::RenderError;
 
 mod headlines;
 mod plan;
+mod scorecard;
 mod sections;
 mod summary;
 mod tables;
 use headlines::*;
+pub use scorecard::{scorecards, Card};
 use sections::*;
 use summary::responses_in_period;
 pub use summary::summary;

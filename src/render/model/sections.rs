@@ -212,6 +212,20 @@ pub(super) fn appendix_notes(inp: &Inputs) -> Vec<String> {
 
 /// The improvement actions: each action with its target measure before and after (see the
 /// actions mart), open actions with their baseline, and the chart of closed ones.
+/// An improvement action's state as the report says it (open, too early to tell, closed, …).
+pub(super) fn action_state(r: &mart::Action, lang: Lang) -> String {
+    let t = |m: Msg| m.text(lang).to_string();
+    match r.status_note.as_deref().unwrap_or_default() {
+        "open" => t(Msg::StatusOpen),
+        "too_early" => t(Msg::StatusTooEarly),
+        "no_data_before" => t(Msg::StatusNoBefore),
+        "no_data_after" => t(Msg::StatusNoAfter),
+        "not_a_survey_measure" => t(Msg::StatusNotSurvey),
+        _ if r.status == "closed" => t(Msg::StatusClosed),
+        _ => t(Msg::StatusOpen),
+    }
+}
+
 pub(super) fn actions_section(inp: &Inputs, charts: &[(String, AnyChart)]) -> Option<Section> {
     let actions = inp.marts.actions.as_ref()?;
     let (cfg, lang) = (inp.cfg, inp.lang);
@@ -223,15 +237,7 @@ pub(super) fn actions_section(inp: &Inputs, charts: &[(String, AnyChart)]) -> Op
                 None => String::new(),
                 Some(s) => i18n::paren(cfg.segment_label("store", s, lang), lang),
             };
-            let state = match r.status_note.as_deref().unwrap_or_default() {
-                "open" => t(Msg::StatusOpen),
-                "too_early" => t(Msg::StatusTooEarly),
-                "no_data_before" => t(Msg::StatusNoBefore),
-                "no_data_after" => t(Msg::StatusNoAfter),
-                "not_a_survey_measure" => t(Msg::StatusNotSurvey),
-                _ if r.status == "closed" => t(Msg::StatusClosed),
-                _ => t(Msg::StatusOpen),
-            };
+            let state = action_state(r, lang);
             let m = &r.measure;
             let target =
                 if cfg.item(m).is_some() || m == "csi" || cfg.dimensions.iter().any(|x| &x.id == m)
