@@ -30,7 +30,7 @@ pub(crate) mod mart;
 pub(crate) mod metrics;
 pub mod panics;
 pub(crate) mod parallel;
-pub(crate) mod period;
+pub mod period;
 pub(crate) mod render;
 pub mod schema;
 pub(crate) mod zone;

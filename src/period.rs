@@ -5,6 +5,9 @@ use std::str::FromStr;
 
 use chrono::{Datelike, NaiveDate};
 
+mod span;
+pub use span::{Span, SpanKind};
+
 /// A calendar month, the unit of every partition, mart and report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Period {
@@ -105,9 +108,30 @@ impl FromStr for PeriodArg {
         } else if s.trim().eq_ignore_ascii_case("last-month") {
             Ok(PeriodArg::LastMonth)
         } else {
-            s.parse()
-                .map(PeriodArg::Month)
-                .map_err(|e| format!("{e}, `latest` or `last-month`"))
+            s.parse().map(PeriodArg::Month).map_err(|e| {
+                // A quarter, half-year, year or week is a period csat cannot report yet:
+                // say so, and which month of it to give, rather than "not a month".
+                match s.parse::<Span>() {
+                    Ok(span) if span.kind() != SpanKind::Month => {
+                        let months = span.months();
+                        let which = match months.as_slice() {
+                            [one] => one.to_string(),
+                            [first, .., last] => format!("{first} to {last}"),
+                            [] => String::new(),
+                        };
+                        format!(
+                            "`{span}` is a {}: reports of quarters, half-years, years and weeks are not available yet; give one of its months ({which}), `latest` or `last-month`",
+                            match span.kind() {
+                                SpanKind::Week => "week",
+                                SpanKind::Quarter => "quarter",
+                                SpanKind::Half => "half-year",
+                                _ => "year",
+                            },
+                        )
+                    }
+                    _ => format!("{e}, `latest` or `last-month`"),
+                }
+            })
         }
     }
 }
@@ -155,5 +179,11 @@ mod tests {
             .parse::<PeriodArg>()
             .unwrap_err()
             .contains("latest"));
+        // A quarter is recognised, and the months it covers named.
+        let err = "2026-Q3".parse::<PeriodArg>().unwrap_err();
+        assert!(
+            err.contains("is a quarter") && err.contains("2026-07 to 2026-09"),
+            "{err}"
+        );
     }
 }
