@@ -4,6 +4,35 @@
 
 use super::*;
 
+/// The cells by (month, segment, value, measure) and the NPS cells by (month, segment,
+/// value), the first of each kept: the trend looks every point up once, so the mart stays
+/// linear in the number of stores.
+struct Index<'c> {
+    cells: HashMap<(&'c str, &'c str, &'c str, &'c str), &'c Cell>,
+    nps: HashMap<(&'c str, &'c str, &'c str), &'c NpsCell>,
+}
+
+impl<'c> Index<'c> {
+    fn new(sums: &'c [Cell], nps: &'c [NpsCell]) -> Index<'c> {
+        let mut cells = HashMap::new();
+        for c in sums {
+            let key = (c.period.as_str(), c.segment.as_str(), c.value.as_str());
+            cells
+                .entry((key.0, key.1, key.2, c.measure.as_str()))
+                .or_insert(c);
+        }
+        let mut by_group = HashMap::new();
+        for c in nps {
+            let key = (c.period.as_str(), c.segment.as_str(), c.value.as_str());
+            by_group.entry(key).or_insert(c);
+        }
+        Index {
+            cells,
+            nps: by_group,
+        }
+    }
+}
+
 /// One group of the trend (a segment and its value) over the months.
 struct Series<'a> {
     months: &'a [String],
@@ -47,16 +76,14 @@ impl Series<'_> {
     }
 
     /// The group's cells of `measure`, one per month that has one, oldest first.
-    fn cells<'c>(&self, sums: &'c [Cell], measure: &str) -> Vec<(&'c str, &'c Cell)> {
+    fn cells<'c>(&self, index: &Index<'c>, measure: &str) -> Vec<(&'c str, &'c Cell)> {
         self.months
             .iter()
             .filter_map(|mo| {
-                sums.iter().find(|c| {
-                    c.period == *mo
-                        && c.segment == self.segment
-                        && c.value == self.value
-                        && c.measure == measure
-                })
+                index
+                    .cells
+                    .get(&(mo.as_str(), self.segment, self.value, measure))
+                    .copied()
             })
             .map(|c| (c.period.as_str(), c))
             .collect()
@@ -110,13 +137,15 @@ impl Series<'_> {
 
     /// NPS per month as the mean of answers coded +100/0/−100, so an X̄ chart applies;
     /// weighted shares on n_eff, as the nps mart computes them.
-    fn nps(&self, nps: &[NpsCell]) -> Vec<mart::Trend> {
+    fn nps(&self, index: &Index) -> Vec<mart::Trend> {
         let pts: Vec<(&str, f64, f64, usize, f64, (f64, f64))> = self
             .months
             .iter()
             .filter_map(|mo| {
-                nps.iter()
-                    .find(|c| c.period == *mo && c.segment == self.segment && c.value == self.value)
+                index
+                    .nps
+                    .get(&(mo.as_str(), self.segment, self.value))
+                    .copied()
             })
             .map(|c| {
                 let w = c.sw.max(f64::MIN_POSITIVE);
@@ -188,6 +217,7 @@ pub(super) fn trend(inp: &Inputs, sums: &[Cell], nps: &[NpsCell]) -> Vec<mart::T
         .map(|i| i.id.clone())
         .unwrap_or_default();
     let months = thirteen_months(inp.period);
+    let index = Index::new(sums, nps);
     let mut rows = Vec::new();
     for (seg, val) in &groups(sums, inp.period) {
         let series = Series {
@@ -207,7 +237,7 @@ pub(super) fn trend(inp: &Inputs, sums: &[Cell], nps: &[NpsCell]) -> Vec<mart::T
             } else {
                 measure
             };
-            let pts = series.cells(sums, source);
+            let pts = series.cells(&index, source);
             if pts.is_empty() {
                 continue;
             }
@@ -217,7 +247,7 @@ pub(super) fn trend(inp: &Inputs, sums: &[Cell], nps: &[NpsCell]) -> Vec<mart::T
             });
         }
         if seg != "channel" {
-            rows.extend(series.nps(nps));
+            rows.extend(series.nps(&index));
         }
     }
     rows

@@ -3,7 +3,7 @@
 //! that a card says exactly what the marts say. `render::scorecards` lays each card out on
 //! one A4 page (`scorecard.typ`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::*;
 use crate::config::Role;
@@ -109,14 +109,27 @@ fn change_text(delta: Option<f64>, significant: Option<bool>, d: usize) -> Optio
     })
 }
 
-/// Competition ranks ("1224") of the values, highest first; ties share a rank.
+/// Competition ranks ("1224") of the values, highest first; ties share a rank. One sort, so
+/// ranking hundreds of dealers stays cheap.
 pub(crate) fn ranks(values: &[(&str, f64)]) -> BTreeMap<String, usize> {
+    let mut sorted: Vec<&(&str, f64)> = values.iter().collect();
+    sorted.sort_by(|a, b| b.1.total_cmp(&a.1));
     let mut out = BTreeMap::new();
-    for (id, v) in values {
-        let above = values.iter().filter(|(_, w)| w > v).count();
-        out.insert(id.to_string(), above + 1);
+    let mut rank = 0;
+    for (i, (id, v)) in sorted.iter().enumerate() {
+        if i == 0 || *v < sorted[i - 1].1 {
+            rank = i + 1;
+        }
+        out.insert(id.to_string(), rank);
     }
     out
+}
+
+/// The ranks of one figure among the peers that have enough answers, and how many they are.
+type Ranking = (BTreeMap<String, usize>, usize);
+
+fn ranking(values: Vec<(&str, f64)>) -> Ranking {
+    (ranks(&values), values.len())
 }
 
 /// The rows one card reads: its segment and value, unweighted.
@@ -126,33 +139,106 @@ struct Scope<'a> {
     id: &'a str,
 }
 
+/// The marts' rows the cards read, indexed once (every card looks its rows up instead of
+/// scanning the marts, so the deck is linear in the number of stores).
 struct Ctx<'a> {
     inp: &'a Inputs<'a>,
-    sat: Vec<&'a Satisfaction>,
-    nps: Vec<&'a Nps>,
+    /// Unweighted satisfaction rows by (segment, value), in mart order.
+    sat: HashMap<(&'a str, &'a str), Vec<&'a Satisfaction>>,
+    /// Unweighted NPS rows by (segment, value).
+    nps: HashMap<(&'a str, &'a str), &'a Nps>,
+    /// Ranks by (segment, measure); the NPS under measure `nps`.
+    ranks: HashMap<(&'a str, &'a str), Ranking>,
+    complaints: HashMap<(&'a str, &'a str), &'a Complaints>,
+    /// Trend points by (segment, value, measure, month).
+    trend: HashMap<(&'a str, &'a str, &'a str, &'a str), &'a Trend>,
+    region_of: HashMap<&'a str, &'a str>,
     overall: Option<String>,
 }
 
 impl<'a> Ctx<'a> {
-    fn sat(&self, s: &Scope, measure: &str) -> Option<&'a Satisfaction> {
-        self.sat
-            .iter()
-            .copied()
-            .find(|r| r.segment == s.segment && r.segment_value == s.id && r.measure == measure)
-    }
-
-    /// The rank of the card's `measure` among the peers with enough answers.
-    fn sat_rank(&self, s: &Scope, measure: &str) -> Option<(usize, usize)> {
-        let peers: Vec<(&str, f64)> = self
-            .sat
-            .iter()
-            .filter(|r| r.segment == s.segment && r.measure == measure && !r.suppressed)
-            .map(|r| (r.segment_value.as_str(), r.mean))
+    fn new(inp: &'a Inputs<'a>) -> Ctx<'a> {
+        let cfg = inp.cfg;
+        let mut sat: HashMap<(&str, &str), Vec<&Satisfaction>> = HashMap::new();
+        let mut peers: HashMap<(&str, &str), Vec<(&str, f64)>> = HashMap::new();
+        for r in inp.marts.satisfaction.as_deref().unwrap_or_default() {
+            if !unweighted(&r.weighting) {
+                continue;
+            }
+            let key = (r.segment.as_str(), r.segment_value.as_str());
+            sat.entry(key).or_default().push(r);
+            if !r.suppressed {
+                let group = peers.entry((r.segment.as_str(), r.measure.as_str()));
+                group.or_default().push((key.1, r.mean));
+            }
+        }
+        let mut nps = HashMap::new();
+        for r in inp.marts.nps.as_deref().unwrap_or_default() {
+            if unweighted(&r.weighting) {
+                nps.entry((r.segment.as_str(), r.segment_value.as_str()))
+                    .or_insert(r);
+                if !r.suppressed {
+                    let group = peers.entry((r.segment.as_str(), "nps"));
+                    group.or_default().push((r.segment_value.as_str(), r.nps));
+                }
+            }
+        }
+        let mut complaints = HashMap::new();
+        for r in inp.marts.complaints.as_deref().unwrap_or_default() {
+            complaints
+                .entry((r.segment.as_str(), r.segment_value.as_str()))
+                .or_insert(r);
+        }
+        let mut trend = HashMap::new();
+        for t in inp.marts.trend.as_deref().unwrap_or_default() {
+            let key = (t.segment.as_str(), t.segment_value.as_str());
+            trend
+                .entry((key.0, key.1, t.measure.as_str(), t.month.as_str()))
+                .or_insert(t);
+        }
+        let region_of = cfg
+            .catalog
+            .get("store")
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.region.as_deref().map(|r| (e.id.as_str(), r)))
             .collect();
-        ranks(&peers).get(s.id).map(|&r| (r, peers.len()))
+        Ctx {
+            inp,
+            sat,
+            nps,
+            ranks: peers.into_iter().map(|(k, v)| (k, ranking(v))).collect(),
+            complaints,
+            trend,
+            region_of,
+            overall: cfg
+                .items_with_role(Role::Overall)
+                .next()
+                .map(|i| i.id.clone()),
+        }
     }
 
-    fn sat_tile(&self, s: &Scope, measure: &str, label: String, d: usize) -> Option<Tile> {
+    /// The card's unweighted satisfaction rows.
+    fn rows(&self, s: &Scope<'a>) -> &[&'a Satisfaction] {
+        self.sat.get(&(s.segment, s.id)).map_or(&[], Vec::as_slice)
+    }
+
+    fn sat(&self, s: &Scope<'a>, measure: &str) -> Option<&'a Satisfaction> {
+        self.rows(s).iter().copied().find(|r| r.measure == measure)
+    }
+
+    /// The rank of the card's `measure` (or `nps`) among the peers with enough answers.
+    fn rank(&self, s: &Scope<'a>, measure: &str) -> Option<(usize, usize)> {
+        let (ranks, k) = self.ranks.get(&(s.segment, measure))?;
+        ranks.get(s.id).map(|&r| (r, *k))
+    }
+
+    /// Whether the marts have any figure of the card.
+    fn present(&self, segment: &str, id: &str) -> bool {
+        self.sat.contains_key(&(segment, id)) || self.complaints.contains_key(&(segment, id))
+    }
+
+    fn sat_tile(&self, s: &Scope<'a>, measure: &str, label: String, d: usize) -> Option<Tile> {
         let r = self.sat(s, measure)?;
         let lang = self.inp.lang;
         let ci = r.ci_low.zip(r.ci_high);
@@ -160,7 +246,7 @@ impl<'a> Ctx<'a> {
             label,
             value: i18n::signed(r.mean, d),
             ci: ci.map_or_else(|| "—".into(), |(l, h)| i18n::interval(l, h, d)),
-            rank: rank_text(self.sat_rank(s, measure), r.suppressed, lang),
+            rank: rank_text(self.rank(s, measure), r.suppressed, lang),
             change: i18n::vs_last(change_text(r.delta, r.significant, d), lang),
             change_tone: tone(r.delta, r.significant),
             vs: i18n::vs_others(
@@ -172,19 +258,10 @@ impl<'a> Ctx<'a> {
         })
     }
 
-    fn nps_tile(&self, s: &Scope) -> Option<Tile> {
-        let r = self
-            .nps
-            .iter()
-            .find(|r| r.segment == s.segment && r.segment_value == s.id)?;
+    fn nps_tile(&self, s: &Scope<'a>) -> Option<Tile> {
+        let r = *self.nps.get(&(s.segment, s.id))?;
         let lang = self.inp.lang;
-        let peers: Vec<(&str, f64)> = self
-            .nps
-            .iter()
-            .filter(|p| p.segment == s.segment && !p.suppressed)
-            .map(|p| (p.segment_value.as_str(), p.nps))
-            .collect();
-        let rank = ranks(&peers).get(s.id).map(|&k| (k, peers.len()));
+        let rank = self.rank(s, "nps");
         Some(Tile {
             label: i18n::nps_label(lang).into(),
             value: i18n::signed(r.nps, 1),
@@ -228,45 +305,12 @@ fn file_stem(id: &str) -> String {
 /// marts have rows for. `None` when the marts have no store or region rows.
 pub fn scorecards(inp: &Inputs) -> Option<Deck> {
     let (cfg, lang) = (inp.cfg, inp.lang);
-    let cx = Ctx {
-        inp,
-        sat: inp
-            .marts
-            .satisfaction
-            .as_deref()
-            .unwrap_or_default()
-            .iter()
-            .filter(|r| unweighted(&r.weighting))
-            .collect(),
-        nps: inp
-            .marts
-            .nps
-            .as_deref()
-            .unwrap_or_default()
-            .iter()
-            .filter(|r| unweighted(&r.weighting))
-            .collect(),
-        overall: cfg
-            .items_with_role(Role::Overall)
-            .next()
-            .map(|i| i.id.clone()),
-    };
-    let present = |seg: &str, id: &str| {
-        cx.sat
-            .iter()
-            .any(|r| r.segment == seg && r.segment_value == id)
-            || inp
-                .marts
-                .complaints
-                .as_deref()
-                .unwrap_or_default()
-                .iter()
-                .any(|r| r.segment == seg && r.segment_value == id)
-    };
-    let entries = |seg: &str| cfg.catalog.get(seg).cloned().unwrap_or_default();
+    let cx = Ctx::new(inp);
+    let present = |seg: &str, id: &str| cx.present(seg, id);
+    let entries = |seg: &str| cfg.catalog.get(seg).map(Vec::as_slice).unwrap_or_default();
     let (regions, stores) = (entries("region"), entries("store"));
     let mut order: Vec<Scope> = Vec::new();
-    for g in &regions {
+    for g in regions {
         if present("region", &g.id) {
             order.push(Scope {
                 kind: CardKind::Region,
@@ -317,7 +361,7 @@ pub fn scorecards(inp: &Inputs) -> Option<Deck> {
     })
 }
 
-fn card(cx: &Ctx, s: &Scope) -> Card {
+fn card<'a>(cx: &Ctx<'a>, s: &Scope<'a>) -> Card {
     let (cfg, lang) = (cx.inp.cfg, cx.inp.lang);
     let name = cfg.segment_label(s.segment, s.id, lang).to_string();
     let overall = cx.overall.as_deref();
@@ -377,13 +421,12 @@ fn card(cx: &Ctx, s: &Scope) -> Card {
 
 /// The rating items against the card's peers, the one furthest below them first; items the
 /// mart does not compare (too few answers) after them, the lowest mean first.
-fn weakest(cx: &Ctx, s: &Scope) -> Vec<Marked> {
+fn weakest<'a>(cx: &Ctx<'a>, s: &Scope<'a>) -> Vec<Marked> {
     let cfg = cx.inp.cfg;
     let mut items: Vec<&Satisfaction> = cx
-        .sat
+        .rows(s)
         .iter()
         .copied()
-        .filter(|r| r.segment == s.segment && r.segment_value == s.id)
         .filter(|r| r.measure_kind == "item")
         .filter(|r| cfg.item(&r.measure).is_some_and(|i| i.role == Role::Rating))
         .collect();
@@ -414,15 +457,13 @@ fn weakest(cx: &Ctx, s: &Scope) -> Vec<Marked> {
 }
 
 /// The complaint block: count, the two commitments, open complaints and the rate.
-fn complaint_lines(cx: &Ctx, s: &Scope) -> (Vec<Marked>, Option<String>) {
+fn complaint_lines<'a>(cx: &Ctx<'a>, s: &Scope<'a>) -> (Vec<Marked>, Option<String>) {
     let (cfg, lang) = (cx.inp.cfg, cx.inp.lang);
-    let Some(all) = cx.inp.marts.complaints.as_deref() else {
+    if cx.inp.marts.complaints.is_none() {
         return (Vec::new(), Some(i18n::no_complaint_log(lang).into()));
-    };
+    }
     let alpha = 1.0 - cfg.confidence;
-    let row: Option<&Complaints> = all
-        .iter()
-        .find(|r| r.segment == s.segment && r.segment_value == s.id);
+    let row: Option<&Complaints> = cx.complaints.get(&(s.segment, s.id)).copied();
     let labels = i18n::complaints_labels(lang);
     let text = i18n::CommitmentText::new(cfg.commitments, lang);
     let na = || i18n::not_available(lang).to_string();
@@ -495,14 +536,8 @@ fn complaint_lines(cx: &Ctx, s: &Scope) -> (Vec<Marked>, Option<String>) {
 }
 
 /// The card's improvement actions (a region's: its stores'), open ones first, at most six.
-fn action_rows(cx: &Ctx, s: &Scope) -> (Vec<Vec<String>>, Option<String>) {
-    let (cfg, lang) = (cx.inp.cfg, cx.inp.lang);
-    let region_of = |store: &str| {
-        cfg.catalog
-            .get("store")
-            .and_then(|c| c.iter().find(|e| e.id == store))
-            .and_then(|e| e.region.clone())
-    };
+fn action_rows<'a>(cx: &Ctx<'a>, s: &Scope<'a>) -> (Vec<Vec<String>>, Option<String>) {
+    let lang = cx.inp.lang;
     let mut mine: Vec<&Action> = cx
         .inp
         .marts
@@ -512,7 +547,7 @@ fn action_rows(cx: &Ctx, s: &Scope) -> (Vec<Vec<String>>, Option<String>) {
         .iter()
         .filter(|a| match (s.kind, a.store.as_deref()) {
             (CardKind::Store, Some(st)) => st == s.id,
-            (CardKind::Region, Some(st)) => region_of(st).as_deref() == Some(s.id),
+            (CardKind::Region, Some(st)) => cx.region_of.get(st) == Some(&s.id),
             _ => false,
         })
         .collect();
@@ -557,9 +592,9 @@ fn action_rows(cx: &Ctx, s: &Scope) -> (Vec<Vec<String>>, Option<String>) {
 }
 
 /// The trend box from the trend mart: the card's series and the company's.
-fn spark(cx: &Ctx, s: &Scope, measure: &str) -> Option<Spark> {
+fn spark<'a>(cx: &Ctx<'a>, s: &Scope<'a>, measure: &str) -> Option<Spark> {
     let (lang, period) = (cx.inp.lang, cx.inp.period);
-    let trend: &[Trend] = cx.inp.marts.trend.as_deref()?;
+    cx.inp.marts.trend.as_ref()?;
     let mut months = vec![period];
     for _ in 0..12 {
         months.push(months.last().copied()?.prev());
@@ -569,14 +604,7 @@ fn spark(cx: &Ctx, s: &Scope, measure: &str) -> Option<Spark> {
     let series = |seg: &str, id: &str| -> Vec<Option<&Trend>> {
         months
             .iter()
-            .map(|m| {
-                trend.iter().find(|t| {
-                    &t.month == m
-                        && t.measure == measure
-                        && t.segment == seg
-                        && t.segment_value == id
-                })
-            })
+            .map(|m| cx.trend.get(&(seg, id, measure, m.as_str())).copied())
             .collect()
     };
     let own = series(s.segment, s.id);
