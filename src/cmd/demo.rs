@@ -26,19 +26,26 @@ pub struct Args {
     #[arg(long, default_value_t = 1, value_name = "K",
           value_parser = clap::value_parser!(u16).range(1..=demo::MAX_SCALE as i64))]
     pub scale: u16,
+    /// The number of stores: the twelve named ones and more (D0013 …, spread over the four
+    /// regions, sharing the same customers) for benchmarks at dealer scale. 12 is the
+    /// committed demo.
+    #[arg(long, default_value_t = 12, value_name = "N",
+          value_parser = clap::value_parser!(u16).range(12..=demo::MAX_STORES as i64))]
+    pub stores: u16,
 }
 
 pub fn run(args: &Args) -> CmdResult {
-    let files = demo::generate(args.seed, args.scale as usize)
+    let files = demo::generate(args.seed, args.scale as usize, args.stores as usize)
         .map_err(|e| Failure::new(Kind::Internal, e))?;
     for f in &files {
         crate::lake::write_atomic(&args.out.join(&f.path), &f.bytes)?;
     }
     let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
     super::say::info(&format!(
-        "wrote the demo workspace (seed {}, scale {}) to {}: {} files, {} KB. Next: csat run --config {}",
+        "wrote the demo workspace (seed {}, scale {}, {} stores) to {}: {} files, {} KB. Next: csat run --config {}",
         args.seed,
         args.scale,
+        args.stores,
         args.out.display(),
         files.len(),
         bytes / 1024,

@@ -54,87 +54,78 @@ const LAST_MONTH: Period = Period {
 };
 const N_CUSTOMERS: usize = 6000;
 
-struct Store {
-    id: &'static str,
-    zh: &'static str,
-    weight: f64,
-    effect: f64,
+/// A store of the demo: id, name, share of the customers (relative weight) and its fixed
+/// effect on every answer (1–5 points).
+pub(super) struct Store {
+    pub(super) id: String,
+    pub(super) zh: String,
+    pub(super) weight: f64,
+    pub(super) effect: f64,
 }
 
-const STORES: [Store; 12] = [
-    Store {
-        id: "S01",
-        zh: "上海真北店",
-        weight: 1.5,
-        effect: 0.10,
-    },
-    Store {
-        id: "S02",
-        zh: "杭州滨江店",
-        weight: 1.0,
-        effect: 0.05,
-    },
-    Store {
-        id: "S03",
-        zh: "南京河西店",
-        weight: 1.0,
-        effect: 0.00,
-    },
-    Store {
-        id: "S04",
-        zh: "北京东四环店",
-        weight: 1.4,
-        effect: 0.00,
-    },
-    Store {
-        id: "S05",
-        zh: "天津河东店",
-        weight: 0.9,
-        effect: -0.10,
-    },
-    Store {
-        id: "S06",
-        zh: "济南历下店",
-        weight: 0.8,
-        effect: -0.05,
-    },
-    Store {
-        id: "S07",
-        zh: "广州天河店",
-        weight: 1.3,
-        effect: 0.05,
-    },
-    Store {
-        id: "S08",
-        zh: "深圳南山店",
-        weight: 1.4,
-        effect: 0.12,
-    },
-    Store {
-        id: "S09",
-        zh: "厦门湖里店",
-        weight: 0.8,
-        effect: 0.00,
-    },
-    Store {
-        id: "S10",
-        zh: "成都高新店",
-        weight: 1.0,
-        effect: 0.02,
-    },
-    Store {
-        id: "S11",
-        zh: "重庆江北店",
-        weight: 1.0,
-        effect: -0.08,
-    },
-    Store {
-        id: "S12",
-        zh: "昆明西山店",
-        weight: 0.7,
-        effect: -0.15,
-    },
+/// The twelve named stores of the committed demo (id, name, weight, effect).
+const NAMED_STORES: [(&str, &str, f64, f64); 12] = [
+    ("S01", "上海真北店", 1.5, 0.10),
+    ("S02", "杭州滨江店", 1.0, 0.05),
+    ("S03", "南京河西店", 1.0, 0.00),
+    ("S04", "北京东四环店", 1.4, 0.00),
+    ("S05", "天津河东店", 0.9, -0.10),
+    ("S06", "济南历下店", 0.8, -0.05),
+    ("S07", "广州天河店", 1.3, 0.05),
+    ("S08", "深圳南山店", 1.4, 0.12),
+    ("S09", "厦门湖里店", 0.8, 0.00),
+    ("S10", "成都高新店", 1.0, 0.02),
+    ("S11", "重庆江北店", 1.0, -0.08),
+    ("S12", "昆明西山店", 0.7, -0.15),
 ];
+
+/// The regions the stores beyond the twelve are spread over, in turn.
+const REGIONS: [&str; 4] = ["east", "north", "south", "west"];
+
+/// The largest `--stores`: a carmaker's dealer network.
+pub const MAX_STORES: usize = 5000;
+
+/// The demo's stores: the twelve named ones, then `n − 12` more for benchmarks at dealer
+/// scale (`D0013` 门店0013 …, weight 1, no effect, regions in turn), each with its region.
+pub(super) fn stores(n: usize) -> Vec<(Store, Option<&'static str>)> {
+    let named = NAMED_STORES.iter().map(|&(id, zh, weight, effect)| {
+        (
+            Store {
+                id: id.into(),
+                zh: zh.into(),
+                weight,
+                effect,
+            },
+            None,
+        )
+    });
+    let more = (12..n).map(|i| {
+        (
+            Store {
+                id: format!("D{:04}", i + 1),
+                zh: format!("门店{:04}", i + 1),
+                weight: 1.0,
+                effect: 0.0,
+            },
+            Some(REGIONS[i % REGIONS.len()]),
+        )
+    });
+    named.chain(more).collect()
+}
+
+/// The catalogue entries of the stores beyond the twelve (the template lists those).
+fn extra_catalog(stores: &[(Store, Option<&'static str>)]) -> String {
+    let mut out = String::new();
+    for (s, region) in stores {
+        if let Some(r) = region {
+            out.push_str(&format!(
+                "[[catalog.store]]\nid = \"{}\"\nzh = \"{}\"\nen = \"Store {}\"\nregion = \"{r}\"\n",
+                s.id, s.zh, s.id
+            ));
+        }
+    }
+    out
+}
 
 /// The planted drop: this store's satisfaction falls by this much (1–5 points) in this month.
 pub const DROP_STORE: &str = "S03";
@@ -221,6 +212,7 @@ const AGENTS: [&str; 6] = ["王丽", "陈静", "刘洋", "张敏", "李娜", "�
 const INTERVIEWERS: [&str; 3] = ["质量部-周婷", "质量部-吴昊", "质量部-孙悦"];
 
 struct World {
+    stores: Vec<Store>,
     customers: Vec<Customer>,
     complaints: Vec<Vec<String>>,
     /// Every respondent count is multiplied by this (`csat demo --scale`).
@@ -232,17 +224,34 @@ struct World {
 pub const MAX_SCALE: usize = 1000;
 
 /// Generate the demo workspace for `seed`, with every respondent count multiplied by
-/// `scale` (1 = the committed demo). Same seed and scale, same bytes.
-pub fn generate(seed: u64, scale: usize) -> Result<Vec<DemoFile>, String> {
+/// `scale` and `n_stores` stores (1 and 12 = the committed demo). Same arguments, same
+/// bytes.
+pub fn generate(seed: u64, scale: usize, n_stores: usize) -> Result<Vec<DemoFile>, String> {
     if !(1..=MAX_SCALE).contains(&scale) {
         return Err(format!(
             "--scale {scale}: use a whole number from 1 to {MAX_SCALE}"
         ));
     }
+    if !(12..=MAX_STORES).contains(&n_stores) {
+        return Err(format!(
+            "--stores {n_stores}: use a whole number from 12 to {MAX_STORES}"
+        ));
+    }
+    let with_regions = stores(n_stores);
+    let catalog = extra_catalog(&with_regions);
+    let stores: Vec<Store> = with_regions.into_iter().map(|(s, _)| s).collect();
     let mut rng = Rng::new(seed);
-    let mut customers = make_customers(&mut rng, scale);
-    let complaints = make_complaints_and_churn(&mut rng, &mut customers);
+    let mut customers = make_customers(&mut rng, scale, &stores);
+    let complaints = make_complaints_and_churn(&mut rng, &mut customers, &stores);
+    let mut config = config_text("raw", "lake", "marts", "reports");
+    if let Some(at) = config
+        .find("[[catalog.tier]]")
+        .filter(|_| !catalog.is_empty())
+    {
+        config.insert_str(at, &format!("{catalog}\n"));
+    }
     let world = World {
+        stores,
         customers,
         complaints,
         scale,
@@ -252,11 +261,8 @@ pub fn generate(seed: u64, scale: usize) -> Result<Vec<DemoFile>, String> {
         bytes,
     };
     Ok(vec![
-        f("README.md", readme(seed, scale).into_bytes()),
-        f(
-            "csat.toml",
-            config_text("raw", "lake", "marts", "reports").into_bytes(),
-        ),
+        f("README.md", readme(seed, scale, n_stores).into_bytes()),
+        f("csat.toml", config.into_bytes()),
         f(
             "raw/wjx_满意度调查_202511-202610.csv",
             web_survey(&mut rng, &world)?,

@@ -80,7 +80,11 @@ pub(super) fn web_survey(rng: &mut Rng, w: &World) -> Result<Vec<u8>, String> {
             let t = random_time_in(rng, p, 8, 23);
             let c = active_customer(rng, &w.customers, t.date());
             let tier_eff = TIERS[c.tier].2;
-            let s = answer(rng, store_shift(c.store, p) + tier_eff, &[0.0; 7]);
+            let s = answer(
+                rng,
+                store_shift(&w.stores, c.store, p) + tier_eff,
+                &[0.0; 7],
+            );
             let (src, detail) = *rng.pick(&sources);
             let mut r = vec![
                 String::new(),
@@ -94,10 +98,10 @@ pub(super) fn web_survey(rng: &mut Rng, w: &World) -> Result<Vec<u8>, String> {
                     rng.range(0, 255),
                     rng.range(0, 255),
                     rng.range(1, 254),
-                    cities[c.store]
+                    cities[c.store % cities.len()]
                 ),
                 c.id.clone(),
-                STORES[c.store].zh.to_string(),
+                w.stores[c.store].zh.clone(),
                 rng.pick(&PRODUCT_LINES).to_string(),
             ];
             for (i, x) in s.items.iter().enumerate() {
@@ -156,7 +160,7 @@ pub(super) fn phone_sheet(rng: &mut Rng, w: &World) -> Vec<u8> {
             // Mode effect: people are kinder to a voice on the phone.
             let s = answer(
                 rng,
-                store_shift(c.store, p) + TIERS[c.tier].2 + 0.15,
+                store_shift(&w.stores, c.store, p) + TIERS[c.tier].2 + 0.15,
                 &[0.0; 7],
             );
             let note = if s.overall <= 2.0 {
@@ -229,7 +233,7 @@ pub(super) fn mail_workbook(rng: &mut Rng, w: &World) -> Result<Vec<u8>, String>
             let c = active_customer(rng, &w.customers, t.date());
             let s = answer(
                 rng,
-                store_shift(c.store, p) + TIERS[c.tier].2 - 0.10,
+                store_shift(&w.stores, c.store, p) + TIERS[c.tier].2 - 0.10,
                 &[0.0; 7],
             );
             ws.write_string(row, 0, format!("YJ{}{:03}", t.format("%y%m"), row))
@@ -286,13 +290,17 @@ pub(super) fn interviews(rng: &mut Rng, w: &World) -> Vec<u8> {
             n += 1;
             let t = random_time_in(rng, p, 10, 17);
             let c = active_customer(rng, &w.customers, t.date());
-            let s = answer(rng, store_shift(c.store, p) + TIERS[c.tier].2, &[0.0; 7]);
+            let s = answer(
+                rng,
+                store_shift(&w.stores, c.store, p) + TIERS[c.tier].2,
+                &[0.0; 7],
+            );
             rows.push(vec![
                 format!("FT{:03}", n),
                 c.id.clone(),
                 t.format("%Y-%m-%d").to_string(),
                 rng.pick(&INTERVIEWERS).to_string(),
-                STORES[c.store].zh.to_string(),
+                w.stores[c.store].zh.clone(),
                 fmt_score(s.overall),
                 fmt_score(s.loyalty),
                 rng.pick(&notes).to_string(),

@@ -54,8 +54,8 @@ pub(super) fn working_days_between(a: NaiveDateTime, b: NaiveDateTime) -> f64 {
     n
 }
 
-pub(super) fn make_customers(rng: &mut Rng, scale: usize) -> Vec<Customer> {
-    let store_w: Vec<f64> = STORES.iter().map(|s| s.weight).collect();
+pub(super) fn make_customers(rng: &mut Rng, scale: usize, stores: &[Store]) -> Vec<Customer> {
+    let store_w: Vec<f64> = stores.iter().map(|s| s.weight).collect();
     let tier_w: Vec<f64> = TIERS.iter().map(|t| t.1).collect();
     let start = NaiveDate::from_ymd_opt(2022, 1, 1).unwrap();
     let span = (NaiveDate::from_ymd_opt(2026, 9, 30).unwrap() - start).num_days();
@@ -102,6 +102,7 @@ fn weights(table: &[(&str, f64)]) -> Vec<f64> {
 pub(super) fn make_complaints_and_churn(
     rng: &mut Rng,
     customers: &mut [Customer],
+    stores: &[Store],
 ) -> Vec<Vec<String>> {
     let begin = FIRST_MONTH.first_day().and_time(NaiveTime::MIN);
     let year_secs = (end_date() - FIRST_MONTH.first_day()).num_days() * 86_400;
@@ -122,7 +123,8 @@ pub(super) fn make_complaints_and_churn(
         let mut worst = 0;
         let mut first_complaint: Option<NaiveDateTime> = None;
         for _ in 0..n_complaints {
-            let Some((received, outcome, row)) = complaint(rng, c, begin, year_secs, end) else {
+            let Some((received, outcome, row)) = complaint(rng, c, stores, begin, year_secs, end)
+            else {
                 continue;
             };
             worst = worst.max(outcome);
@@ -159,6 +161,7 @@ pub(super) fn make_complaints_and_churn(
 fn complaint(
     rng: &mut Rng,
     c: &Customer,
+    stores: &[Store],
     begin: NaiveDateTime,
     year_secs: i64,
     end: NaiveDateTime,
@@ -203,7 +206,7 @@ fn complaint(
             CHANNELS[rng.weighted(&weights(&CHANNELS))].0.to_string(),
             cat.to_string(),
             if severe { "重大" } else { "一般" }.to_string(),
-            STORES[c.store].zh.to_string(),
+            stores[c.store].zh.clone(),
             if first_resp <= end {
                 f(first_resp)
             } else {
@@ -235,8 +238,8 @@ pub(super) fn active_customer<'a>(
     }
 }
 
-pub(super) fn store_shift(store: usize, p: Period) -> f64 {
-    let s = &STORES[store];
+pub(super) fn store_shift(stores: &[Store], store: usize, p: Period) -> f64 {
+    let s = &stores[store];
     s.effect
         - if s.id == DROP_STORE && p == DROP_MONTH {
             DROP_SIZE

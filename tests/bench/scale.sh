@@ -11,6 +11,9 @@
 #                     commit's build, for a before/after table)
 #   GEN_BIN=PATH      the binary that generates the workspaces (default: CSAT_BIN; an older
 #                     build without `demo --scale` needs a newer one here)
+#   STORES=N          generate with `csat demo --stores N` (default 12): the twelve stores and
+#                     N − 12 more sharing the same customers, for growth in the number of
+#                     stores (a carmaker's dealers) rather than in the customers
 #
 # For each K: `csat demo --scale K --seed 15` (once per K and binary), then per step RUNS times:
 #   csat ingest   all nine raw files → lake (the lake is removed before each run)
@@ -20,6 +23,7 @@
 #                 time of its stages (the survey scan DuckDB's analyze compares with, the
 #                 survey marts, the complaint and churn marts DuckDB does not compute)
 #   csat report   charts, PDF, HTML, tables of 2026-10
+#   csat report --scorecards  the same and one scorecard PDF per store and region
 #   duckdb ingest the web survey (a UTF-8 copy: DuckDB cannot decode GBK here), the call-centre
 #                 sheet and the customer file → long Parquet partitioned by month
 #   duckdb analyze the satisfaction core, NPS shares and 13-month trend from csat's lake
@@ -30,6 +34,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$PWD
 runs=${RUNS:-3}
+stores=${STORES:-12}
 bench=${BENCH_DIR:-/tmp/csat-scale}
 if [ $# -gt 0 ]; then scales=("$@"); else scales=(1 10 100); fi
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/csat-target}"
@@ -82,17 +87,22 @@ measure() {
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "–" }'; }
 
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -m); date: $(date -u +%F); binary: $CSAT_BIN ($("$CSAT_BIN" --version)); duckdb $("$py" -c 'import duckdb; print(duckdb.__version__)'); runs: $runs (median)"
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -m); date: $(date -u +%F); binary: $CSAT_BIN ($("$CSAT_BIN" --version)); duckdb $("$py" -c 'import duckdb; print(duckdb.__version__)'); runs: $runs (median); stores: $stores"
 echo
-echo "| scale | raw rows | answers (13 months) | csat ingest s / MB | csat ingest, DuckDB's 3 files | duckdb ingest s / MB | ratio (3 files) | csat analyze s / MB | of which survey scan s | duckdb analyze s / MB | of which queries s | ratio (scan / queries) | csat report s / MB |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| scale | stores | raw rows | answers (13 months) | csat ingest s / MB | csat ingest, DuckDB's 3 files | duckdb ingest s / MB | ratio (3 files) | csat analyze s / MB | of which survey scan s | duckdb analyze s / MB | of which queries s | ratio (scan / queries) | csat report s / MB | csat report --scorecards s / MB |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for k in "${scales[@]}"; do
   ws="$bench/x$k"
-  # The workspace depends only on the seed, the scale and the generator's source.
-  stamp="seed 15 scale $k generator $(git -C "$repo" rev-parse HEAD:src/demo)"
+  store_args=()
+  if [ "$stores" != 12 ]; then
+    ws="$bench/x$k-stores$stores"
+    store_args=(--stores "$stores")
+  fi
+  # The workspace depends only on the seed, the scale, the stores and the generator's source.
+  stamp="seed 15 scale $k stores $stores generator $(git -C "$repo" rev-parse HEAD:src/demo)"
   if [ "$(cat "$ws/.generated" 2>/dev/null)" != "$stamp" ]; then
     rm -rf "$ws"
-    "$GEN_BIN" demo --out "$ws" --seed 15 --scale "$k" 2>>"$log"
+    "$GEN_BIN" demo --out "$ws" --seed 15 --scale "$k" "${store_args[@]}" 2>>"$log"
     "$py" "$side" transcode "$ws" >>"$log"
     echo "$stamp" >"$ws/.generated"
   fi
@@ -113,6 +123,8 @@ for k in "${scales[@]}"; do
   scan_s=$(echo "$stages" | grep -o 'scan_ms=[0-9]*' | awk -F= '{ printf "%.2f", $2 / 1000 }')
   measure "csat report" ":" "$CSAT_BIN" report --config "$cfg" --period 2026-10 --as-of 2026-11-01
   cr=("$WALL" "$RSS")
+  measure "csat report --scorecards" ":" "$CSAT_BIN" report --config "$cfg" --period 2026-10 --as-of 2026-11-01 --scorecards
+  cs=("$WALL" "$RSS")
   measure "duckdb ingest" "rm -rf '$ws/bench/duckdb_lake'" "$py" "$side" ingest "$ws"
   di=("$WALL" "$RSS")
   measure "duckdb analyze" ":" "$py" "$side" analyze "$ws"
@@ -122,5 +134,5 @@ for k in "${scales[@]}"; do
   "$py" "$side" check "$ws" | tee -a "$log" >&2
   answers=$("$py" -c "import duckdb,sys; print(duckdb.sql(\"select count(*) from read_parquet('$ws/lake/responses/*/*.parquet')\").fetchall()[0][0])")
   echo "  csat analyze stages (one -v run): $stages" >&2
-  echo "| ×$k | $raw | $answers | ${ci[0]} / ${ci[1]} | ${c3[0]} / ${c3[1]} | ${di[0]} / ${di[1]} | $(ratio "${c3[0]}" "${di[0]}") | ${ca[0]} / ${ca[1]} | $scan_s | ${da[0]} / ${da[1]} | $dq | $(ratio "$scan_s" "$dq") | ${cr[0]} / ${cr[1]} |"
+  echo "| ×$k | $stores | $raw | $answers | ${ci[0]} / ${ci[1]} | ${c3[0]} / ${c3[1]} | ${di[0]} / ${di[1]} | $(ratio "${c3[0]}" "${di[0]}") | ${ca[0]} / ${ca[1]} | $scan_s | ${da[0]} / ${da[1]} | $dq | $(ratio "$scan_s" "$dq") | ${cr[0]} / ${cr[1]} | ${cs[0]} / ${cs[1]} |"
 done
