@@ -18,10 +18,32 @@ use super::RenderError;
 /// The template shipped with csat; a workspace may override it (see README).
 pub const TEMPLATE: &str = include_str!("report.typ");
 
-struct ReportWorld {
+/// What every compilation shares: the standard library and the embedded fonts, built once
+/// per process, so that Typst's memoised results for them (font parsing, shaping) carry
+/// over from one scorecard to the next instead of being rebuilt and re-hashed every page.
+struct Shared {
     library: LazyHash<Library>,
     book: LazyHash<FontBook>,
     fonts: Vec<Font>,
+}
+
+fn shared() -> &'static Shared {
+    static SHARED: std::sync::OnceLock<Shared> = std::sync::OnceLock::new();
+    SHARED.get_or_init(|| {
+        let fonts: Vec<Font> = [fonts::REGULAR, fonts::BOLD]
+            .iter()
+            .filter_map(|b| Font::new(Bytes::new(*b), 0))
+            .collect();
+        Shared {
+            library: LazyHash::new(Library::default()),
+            book: LazyHash::new(FontBook::from_fonts(&fonts)),
+            fonts,
+        }
+    })
+}
+
+struct ReportWorld {
+    shared: &'static Shared,
     main: FileId,
     source: Source,
     files: HashMap<String, Bytes>,
@@ -37,11 +59,11 @@ fn file_id(path: &str) -> FileId {
 
 impl World for ReportWorld {
     fn library(&self) -> &LazyHash<Library> {
-        &self.library
+        &self.shared.library
     }
 
     fn book(&self) -> &LazyHash<FontBook> {
-        &self.book
+        &self.shared.book
     }
 
     fn main(&self) -> FileId {
@@ -65,7 +87,7 @@ impl World for ReportWorld {
     }
 
     fn font(&self, index: usize) -> Option<Font> {
-        self.fonts.get(index).cloned()
+        self.shared.fonts.get(index).cloned()
     }
 
     fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
@@ -91,15 +113,9 @@ pub fn compile(
     today: chrono::NaiveDate,
 ) -> Result<(Vec<u8>, Vec<String>), RenderError> {
     use chrono::Datelike;
-    let fonts: Vec<Font> = [fonts::REGULAR, fonts::BOLD]
-        .iter()
-        .filter_map(|b| Font::new(Bytes::new(*b), 0))
-        .collect();
     let main = file_id("/main.typ");
     let world = ReportWorld {
-        library: LazyHash::new(Library::default()),
-        book: LazyHash::new(FontBook::from_fonts(&fonts)),
-        fonts,
+        shared: shared(),
         main,
         source: Source::new(main, template.to_string()),
         files: files.into_iter().map(|(p, b)| (p, Bytes::new(b))).collect(),
@@ -120,5 +136,10 @@ pub fn compile(
         ..Default::default()
     };
     let pdf = typst_pdf::pdf(&doc, &options).map_err(|e| RenderError::Pdf(diagnostics(&e)))?;
+    // Typst memoises layout in a process-wide cache that only grows; the scorecards compile
+    // hundreds of documents in one run, so results unused for two compilations are dropped
+    // (as the Typst CLI does between compilations in watch mode). Memory stays bounded by
+    // the largest document instead of growing with the number of stores.
+    typst::comemo::evict(2);
     Ok((pdf, warnings))
 }

@@ -13,16 +13,19 @@ pub fn render(
     inp: &model::Inputs,
     today: chrono::NaiveDate,
 ) -> Result<Option<super::Rendered>, RenderError> {
-    let Some(deck) = model::scorecards(inp) else {
+    let Some(mut deck) = model::scorecards(inp) else {
         return Ok(None);
     };
     let mut warnings = Vec::new();
-    let data = |cards: &[Card]| -> Result<Vec<u8>, RenderError> {
-        let mut v = serde_json::to_value(&deck)?;
-        v["cards"] = serde_json::to_value(cards)?;
-        Ok(serde_json::to_vec(&v)?)
+    // The deck's shared fields once, then each file's cards (serialising the whole deck for
+    // every page made the pages quadratic in the stores).
+    let cards = std::mem::take(&mut deck.cards);
+    let mut head = serde_json::to_value(&deck)?;
+    let mut data = |cards: &[Card]| -> Result<Vec<u8>, RenderError> {
+        head["cards"] = serde_json::to_value(cards)?;
+        Ok(serde_json::to_vec(&head)?)
     };
-    let all = data(&deck.cards)?;
+    let all = data(&cards)?;
     let missing = fonts::missing_glyphs(&String::from_utf8_lossy(&all));
     if !missing.is_empty() {
         warnings.push(format!(
@@ -38,9 +41,18 @@ pub fn render(
         files.push((format!("scorecards/{name}.pdf"), bytes));
         Ok(())
     };
+    let started = std::time::Instant::now();
     compile("scorecards", all)?;
-    for c in &deck.cards {
+    let combined_ms = started.elapsed().as_millis() as u64;
+    for c in &cards {
         compile(&c.file, data(std::slice::from_ref(c))?)?;
     }
+    // Where the time goes (`csat -v report --scorecards`).
+    tracing::info!(
+        cards = cards.len(),
+        combined_ms,
+        pages_ms = started.elapsed().as_millis() as u64 - combined_ms,
+        "scorecards"
+    );
     Ok(Some(super::Rendered { files, warnings }))
 }

@@ -145,6 +145,18 @@ fn one_page_per_store_and_region_with_the_marts_figures() {
             "{store}: {c} complaints in\n{page}"
         );
     }
+    // A region's page lists its stores with their overall item.
+    let east = pages(&sc.join("region_east.pdf")).remove(0);
+    assert!(has(&east, "区域内门店"), "{east}");
+    for (store, mean, ..) in rows
+        .iter()
+        .filter(|r| ["S01", "S02", "S03"].contains(&r.0.as_str()))
+    {
+        assert!(
+            has(&east, &fmt(*mean, 2)),
+            "{store} {mean} on the region's page\n{east}"
+        );
+    }
     // The planted drop (S03, 2026-10) is marked significant on its card.
     let s03 = rows.iter().find(|r| r.0 == "S03").unwrap();
     assert_eq!(
@@ -232,4 +244,34 @@ fn a_workspace_without_stores_or_regions_is_told_why() {
     );
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("no store or region"), "{err}");
+}
+
+#[test]
+fn a_network_of_many_stores_gets_a_card_each() {
+    // `csat demo --stores N`: the twelve stores and N − 12 more, each in the catalogue.
+    let t = super::TempDir::new("scorecards-many");
+    let dir = t.path();
+    ok(dir, &["demo", "--out", ".", "--stores", "48"]);
+    let cfg = std::fs::read_to_string(dir.join("csat.toml")).unwrap();
+    assert_eq!(cfg.matches("[[catalog.store]]").count(), 48);
+    let out = ok(dir, &["run", "--as-of", AS_OF, "--scorecards"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    // Every row is still accounted for, none rejected beyond the planted ones.
+    assert!(
+        err.contains("19168 rows read = 19162 accepted + 6 rejected"),
+        "{err}"
+    );
+    assert!(err.contains("scorecards 2026-10: 52 in"), "{err}");
+    let sc = dir.join("reports/2026-10/scorecards");
+    assert_eq!(pages(&sc.join("scorecards.pdf")).len(), 52);
+    assert_eq!(pages(&sc.join("D0048.pdf")).len(), 1);
+    assert!(has(&pages(&sc.join("D0048.pdf"))[0], "门店0048"));
+    // A region of more than ten stores lists its five best and five weakest, on one page.
+    let east = pages(&sc.join("region_east.pdf"));
+    assert_eq!(east.len(), 1, "one page however many stores");
+    assert!(
+        has(&east[0], "共 12 家门店，此处列出最好和最弱的各 5 家"),
+        "{}",
+        east[0]
+    );
 }

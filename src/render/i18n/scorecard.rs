@@ -312,3 +312,40 @@ pub fn more_actions(k: usize, lang: Lang) -> String {
         Lang::En => format!("{k} more actions in the monthly report."),
     }
 }
+
+pub fn region_stores_title(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "区域内门店",
+        Lang::En => "Stores of the region",
+    }
+}
+
+/// The region's store table header, with the overall item's name.
+pub fn region_stores_header(overall: &str, lang: Lang) -> Vec<String> {
+    match lang {
+        Lang::Zh => vec![
+            "门店".into(),
+            "回答".into(),
+            overall.into(),
+            "较上月".into(),
+            "NPS".into(),
+            "本月投诉".into(),
+        ],
+        Lang::En => vec![
+            "store".into(),
+            "answers".into(),
+            overall.into(),
+            "vs last month".into(),
+            "NPS".into(),
+            "complaints".into(),
+        ],
+    }
+}
+
+/// Under a region's table of more than ten stores.
+pub fn region_stores_more(total: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("共 {total} 家门店，此处列出最好和最弱的各 5 家；每家门店见其考核表。"),
+        Lang::En => format!("{total} stores: the five best and the five weakest are shown; every store has its own scorecard."),
+    }
+}

@@ -36,6 +36,11 @@ pub struct Card {
     pub too_few: Option<String>,
     pub tiles: Vec<Tile>,
     pub spark: Option<Spark>,
+    /// A region's stores by their overall item (empty on a store's card).
+    pub stores_title: String,
+    pub stores_header: Vec<String>,
+    pub stores: Vec<Marked>,
+    pub stores_note: Option<String>,
     pub weakest_title: String,
     pub weakest_header: Vec<String>,
     pub weakest: Vec<Marked>,
@@ -393,6 +398,10 @@ fn card<'a>(cx: &Ctx<'a>, s: &Scope<'a>) -> Card {
     tiles.extend(cx.nps_tile(s));
     let (complaints, complaints_note) = complaint_lines(cx, s);
     let (actions, actions_note) = action_rows(cx, s);
+    let (stores, stores_note) = match (s.kind, overall) {
+        (CardKind::Region, Some(m)) => region_stores(cx, s, m),
+        _ => (Vec::new(), None),
+    };
     Card {
         file: match s.kind {
             CardKind::Store => file_stem(s.id),
@@ -406,6 +415,13 @@ fn card<'a>(cx: &Ctx<'a>, s: &Scope<'a>) -> Card {
             .map(|r| i18n::too_few(r.n, cfg.min_n, s.kind, lang)),
         tiles,
         spark: overall.and_then(|m| spark(cx, s, m)),
+        stores_title: i18n::region_stores_title(lang).into(),
+        stores_header: i18n::region_stores_header(
+            &measure_name(cfg, overall.unwrap_or(""), lang),
+            lang,
+        ),
+        stores,
+        stores_note,
         weakest_title: i18n::weakest_title(s.kind, lang),
         weakest_header: i18n::weakest_header(s.kind, lang),
         weakest: weakest(cx, s),
@@ -417,6 +433,71 @@ fn card<'a>(cx: &Ctx<'a>, s: &Scope<'a>) -> Card {
         actions,
         actions_note,
     }
+}
+
+/// A region's stores, the best overall item first (those with too few answers last): all of
+/// them up to ten, else the five best and the five weakest, so the page stays one page.
+fn region_stores<'a>(cx: &Ctx<'a>, s: &Scope<'a>, overall: &str) -> (Vec<Marked>, Option<String>) {
+    let (cfg, lang) = (cx.inp.cfg, cx.inp.lang);
+    let mut rows: Vec<(&str, &Satisfaction)> = cfg
+        .catalog
+        .get("store")
+        .into_iter()
+        .flatten()
+        .filter(|e| e.region.as_deref() == Some(s.id))
+        .filter_map(|e| {
+            let scope = Scope {
+                kind: CardKind::Store,
+                segment: "store",
+                id: e.id.as_str(),
+            };
+            cx.sat(&scope, overall).map(|r| (e.id.as_str(), r))
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        a.1.suppressed
+            .cmp(&b.1.suppressed)
+            .then(b.1.mean.total_cmp(&a.1.mean))
+            .then(a.0.cmp(b.0))
+    });
+    let total = rows.len();
+    let shown: Vec<(&str, &Satisfaction)> = if total > 10 {
+        rows[..5]
+            .iter()
+            .chain(&rows[total - 5..])
+            .copied()
+            .collect()
+    } else {
+        rows
+    };
+    let marked = shown
+        .iter()
+        .map(|(id, r)| {
+            let nps = cx.nps.get(&("store", *id));
+            let complaints = cx.complaints.get(&("store", *id)).map_or(0, |c| c.count);
+            Marked {
+                cells: vec![
+                    cfg.segment_label("store", id, lang).to_string(),
+                    i18n::count(r.n),
+                    if r.suppressed {
+                        format!("{} ({})", i18n::signed(r.mean, 2), i18n::not_ranked(lang))
+                    } else {
+                        i18n::signed(r.mean, 2)
+                    },
+                    change_text(r.delta, r.significant, 2).unwrap_or_else(|| "—".into()),
+                    nps.map_or_else(|| "—".into(), |n| i18n::signed(n.nps, 1)),
+                    if cx.inp.marts.complaints.is_some() {
+                        i18n::count(complaints)
+                    } else {
+                        "—".into()
+                    },
+                ],
+                tone: tone(r.delta, r.significant),
+            }
+        })
+        .collect();
+    let note = (total > 10).then(|| i18n::region_stores_more(total, lang));
+    (marked, note)
 }
 
 /// The rating items against the card's peers, the one furthest below them first; items the
