@@ -548,13 +548,13 @@ fn a_byte_identical_copy_adds_nothing_not_even_its_rejects() {
 
 #[test]
 fn two_typos_in_the_config_are_both_reported_with_their_lines() {
-    // Issue 14.6: with typos on lines 29 (`min_nn`) and 204 (`encodng`) only line 204 was
-    // reported, so fixing a config took one run per typo.
+    // Issue 14.6: with typos on two lines (`min_nn`, `encodng`) only the later was reported,
+    // so fixing a config took one run per typo.
     let t = demo("two-typos");
     let cfg = t.path().join("csat.toml");
     let text = std::fs::read_to_string(&cfg).unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    assert!(lines[28].starts_with("min_n = 30") && lines[203] == "encoding = \"auto\"");
+    assert!(lines[35].starts_with("min_n = 30") && lines[210] == "encoding = \"auto\"");
     let typo = text.replacen("\nmin_n = 30", "\nmin_nn = 30", 1).replacen(
         "\nencoding = \"auto\"",
         "\nencodng = \"auto\"",
@@ -565,12 +565,12 @@ fn two_typos_in_the_config_are_both_reported_with_their_lines() {
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(
-        err.contains("line 29: thresholds.min_nn: unknown key `min_nn`; did you mean `min_n`?"),
+        err.contains("line 36: thresholds.min_nn: unknown key `min_nn`; did you mean `min_n`?"),
         "{err}"
     );
     assert!(
         err.contains(
-            "line 204: sources[0].encodng: unknown key `encodng`; did you mean `encoding`?"
+            "line 211: sources[0].encodng: unknown key `encodng`; did you mean `encoding`?"
         ),
         "{err}"
     );
