@@ -119,7 +119,7 @@ fn one_page_per_store_and_region_with_the_marts_figures() {
             "{store}: mean {mean} in\n{page}"
         );
         assert!(
-            has(&page, &format!("本月有效回答 {n} 份")),
+            has(&page, &format!("本月回答 {n} 份（总体满意度）")),
             "{store}: n {n} in\n{page}"
         );
         if !suppressed {

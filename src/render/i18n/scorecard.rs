@@ -92,12 +92,14 @@ pub fn others(kind: CardKind, lang: Lang) -> &'static str {
     }
 }
 
-/// The line under the name: "华东区 · 本月有效回答 212 份" / "East · 212 answers this month".
-pub fn answers_line(parent: Option<&str>, n: usize, lang: Lang) -> String {
+/// The line under the name, with the answers to the overall item (the n that decides
+/// whether the card is ranked): "华东区 · 本月回答 212 份（总体满意度）" / "East · 212 answers
+/// this month (Overall satisfaction)".
+pub fn answers_line(parent: Option<&str>, n: usize, item: &str, lang: Lang) -> String {
     let n = count(n);
     let a = match lang {
-        Lang::Zh => format!("本月有效回答 {n} 份"),
-        Lang::En => format!("{n} answers this month"),
+        Lang::Zh => format!("本月回答 {n} 份（{item}）"),
+        Lang::En => format!("{n} answers this month ({item})"),
     };
     match parent {
         Some(p) => format!("{p} · {a}"),

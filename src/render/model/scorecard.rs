@@ -409,7 +409,12 @@ fn card<'a>(cx: &Ctx<'a>, s: &Scope<'a>) -> Card {
         },
         title: i18n::card_title(s.kind, lang).into(),
         name,
-        subtitle: i18n::answers_line(parent.as_deref(), n, lang),
+        subtitle: i18n::answers_line(
+            parent.as_deref(),
+            n,
+            &overall.map_or_else(String::new, |m| measure_name(cfg, m, lang)),
+            lang,
+        ),
         too_few: head
             .filter(|r| r.suppressed)
             .map(|r| i18n::too_few(r.n, cfg.min_n, s.kind, lang)),
