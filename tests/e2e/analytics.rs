@@ -8,11 +8,13 @@ use csat::frame::{self, DataFrame};
 
 use super::{demo, ok, AS_OF};
 
-fn mart(dir: &Path, name: &str) -> DataFrame {
+/// A mart of the demo's 2026-10 (the other e2e modules read marts through this too).
+pub(super) fn mart(dir: &Path, name: &str) -> DataFrame {
     csat::lake::read_file(&dir.join(format!("marts/period=2026-10/{name}.parquet"))).unwrap()
 }
 
-fn s(df: &DataFrame, c: &str) -> Vec<String> {
+/// A text column, nulls as "".
+pub(super) fn s(df: &DataFrame, c: &str) -> Vec<String> {
     frame::strs(df, c)
         .unwrap()
         .into_iter()

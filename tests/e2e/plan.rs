@@ -1,16 +1,11 @@
 //! Sample-size planning: `csat plan` and the plan mart on the demo equal the SciPy/statsmodels
 //! reference, its margins are the report's intervals, and what cannot be planned says why.
 
-use std::path::Path;
-
 use csat::frame::{self, DataFrame};
 
+use super::analytics::mart;
 use super::partial::keep_only;
 use super::{csat, demo, ok, tool, AS_OF};
-
-fn mart(dir: &Path, name: &str) -> DataFrame {
-    csat::lake::read_file(&dir.join(format!("marts/period=2026-10/{name}.parquet"))).unwrap()
-}
 
 /// The unweighted row of `segment = value` of a mart.
 fn row(df: &DataFrame, segment: &str, value: &str) -> usize {

@@ -5,20 +5,9 @@ use std::path::Path;
 
 use csat::frame::{self, DataFrame};
 
+use super::analytics::{mart, s as strs};
 use super::partial::keep_only;
 use super::{csat, demo, ok, tool, AS_OF};
-
-fn mart(dir: &Path, name: &str) -> DataFrame {
-    csat::lake::read_file(&dir.join(format!("marts/period=2026-10/{name}.parquet"))).unwrap()
-}
-
-fn strs(df: &DataFrame, c: &str) -> Vec<String> {
-    frame::strs(df, c)
-        .unwrap()
-        .into_iter()
-        .map(|s| s.unwrap_or_default())
-        .collect()
-}
 
 /// The pages of a PDF as pdftotext reads them.
 fn pages(pdf: &Path) -> Vec<String> {

@@ -119,7 +119,7 @@ fn change_text(delta: Option<f64>, significant: Option<bool>, d: usize) -> Optio
 
 /// Competition ranks ("1224") of the values, highest first; ties share a rank. One sort, so
 /// ranking hundreds of dealers stays cheap.
-pub(crate) fn ranks(values: &[(&str, f64)]) -> BTreeMap<String, usize> {
+fn ranks(values: &[(&str, f64)]) -> BTreeMap<String, usize> {
     let mut sorted: Vec<&(&str, f64)> = values.iter().collect();
     sorted.sort_by(|a, b| b.1.total_cmp(&a.1));
     let mut out = BTreeMap::new();
@@ -376,11 +376,9 @@ fn card<'a>(cx: &Ctx<'a>, s: &Scope<'a>) -> Card {
     let head = overall.and_then(|m| cx.sat(s, m));
     let n = head.map_or(0, |r| r.n);
     let parent = match s.kind {
-        CardKind::Store => cfg
-            .catalog
-            .get("store")
-            .and_then(|c| c.iter().find(|e| e.id == s.id))
-            .and_then(|e| e.region.as_deref())
+        CardKind::Store => cx
+            .region_of
+            .get(s.id)
             .map(|r| cfg.segment_label("region", r, lang).to_string()),
         CardKind::Region => Some(i18n::stores_in_region(
             cfg.catalog.get("store").map_or(0, |c| {
